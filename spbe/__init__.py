@@ -1,0 +1,1 @@
+"""OpenSPBE: the platform a regency runs to plan, budget, fund villages, monitor work and open it all up."""

@@ -1,0 +1,179 @@
+"""Users, pemda tenants, perangkat daerah, village governments, memberships and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from spbe.core.models import TimeStampedModel
+from spbe.regions.models import Region
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    PEMDA_ADMIN = "pemda_admin", _("Admin pemda")
+    BAPPEDA_PLANNER = "bappeda_planner", _("Perencana Bappeda")
+    TAPD = "tapd", _("BPKAD/TAPD")
+    AGENCY_OPERATOR = "agency_operator", _("Operator perangkat daerah")
+    AGENCY_HEAD = "agency_head", _("Kepala perangkat daerah")
+    CAMAT = "camat", _("Camat")
+    DPRD_MEMBER = "dprd_member", _("Anggota DPRD")
+    DPMD = "dpmd", _("DPMD")
+    VILLAGE_OPERATOR = "village_operator", _("Operator desa")
+    KEPALA_DESA = "kepala_desa", _("Kepala desa")
+    VILLAGE_TREASURER = "village_treasurer", _("Kaur keuangan desa")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# Roles held in one perangkat daerah, in one desa, or across the whole pemda.
+UNIT_ROLES = frozenset({Role.AGENCY_OPERATOR, Role.AGENCY_HEAD, Role.CAMAT})
+VILLAGE_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.KEPALA_DESA, Role.VILLAGE_TREASURER})
+PEMDA_ROLES = frozenset(set(Role) - UNIT_ROLES - VILLAGE_ROLES)
+# Pemda-wide roles that see every desa of the pemda.
+VILLAGE_WIDE_ROLES = frozenset({Role.PEMDA_ADMIN, Role.DPMD, Role.AUDITOR, Role.TAPD, Role.BAPPEDA_PLANNER})
+
+
+class Pemda(TimeStampedModel):
+    """A regional government: the tenant. Keyed by its Kemendagri region code."""
+
+    class TimeZone(models.TextChoices):
+        WIB = "Asia/Jakarta", "WIB"
+        WITA = "Asia/Makassar", "WITA"
+        WIT = "Asia/Jayapura", "WIT"
+
+    code = models.CharField(_("kode"), max_length=5, primary_key=True)
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="pemda")
+    name = models.CharField(_("nama"), max_length=150)
+    time_zone = models.CharField(
+        _("zona waktu"), max_length=20, choices=TimeZone.choices, default=TimeZone.WIB
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("pemda")
+        verbose_name_plural = _("pemda")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PerangkatDaerah(TimeStampedModel):
+    """An agency of the pemda (dinas, badan, kecamatan office, ...) with its organisation code."""
+
+    class Kind(models.TextChoices):
+        SEKRETARIAT = "sekretariat", _("sekretariat")
+        INSPEKTORAT = "inspektorat", _("inspektorat")
+        DINAS = "dinas", _("dinas")
+        BADAN = "badan", _("badan")
+        SATUAN = "satuan", _("satuan/kantor")
+        RSUD = "rsud", _("rumah sakit daerah")
+        KECAMATAN = "kecamatan", _("kecamatan")
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(_("kode organisasi"), max_length=40)
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=40, blank=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    district = models.OneToOneField(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="kecamatan_office"
+    )
+
+    class Meta:
+        ordering = ["pemda", "code"]
+        verbose_name = _("perangkat daerah")
+        verbose_name_plural = _("perangkat daerah")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "code"], name="unit_code_unique_in_pemda"),
+            models.CheckConstraint(
+                condition=Q(kind="kecamatan", district__isnull=False)
+                | (~Q(kind="kecamatan") & Q(district__isnull=True)),
+                name="unit_district_only_for_kecamatan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VillageGovernment(TimeStampedModel):
+    """The government of one desa: a legal entity with its own budget (kelurahan have none)."""
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.PROTECT, related_name="villages")
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="village_government")
+    kecamatan = models.ForeignKey(PerangkatDaerah, on_delete=models.PROTECT, related_name="villages")
+    name = models.CharField(_("nama"), max_length=150)
+
+    class Meta:
+        ordering = ["region_id"]
+        verbose_name = _("pemerintah desa")
+        verbose_name_plural = _("pemerintah desa")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code(self) -> str:
+        return self.region_id
+
+
+class Membership(TimeStampedModel):
+    """A user's role in one pemda, optionally in one perangkat daerah or one desa."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    pemda = models.ForeignKey(Pemda, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        PerangkatDaerah, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    village = models.ForeignKey(
+        VillageGovernment, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["pemda", "role"]
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(VILLAGE_ROLES), village__isnull=False, unit__isnull=True)
+                    | Q(role__in=sorted(UNIT_ROLES), unit__isnull=False, village__isnull=True)
+                    | Q(role__in=sorted(PEMDA_ROLES), village__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.village or self.unit or self.pemda
+        return f"{self.user} — {self.get_role_display()} — {where}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a staff client. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

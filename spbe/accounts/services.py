@@ -1,0 +1,359 @@
+"""Every write to users, tenants and organisation: permission, validation, write and audit entry together."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spbe.core import audit
+from spbe.core.errors import Conflict, ValidationFailed
+from spbe.regions.models import Region
+
+from .access import require_role
+from .models import (
+    PEMDA_ROLES,
+    UNIT_ROLES,
+    VILLAGE_ROLES,
+    ApiToken,
+    Membership,
+    Pemda,
+    PerangkatDaerah,
+    Role,
+    User,
+    VillageGovernment,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# Province code -> time zone (UU/Keppres on Indonesian time zones): Java, Sumatra and West/Central
+# Kalimantan are WIB; Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi WITA; Maluku, Papua WIT.
+_WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
+
+
+def time_zone_for(region_code: str) -> str:
+    province = region_code.split(".")[0]
+    if province in _WIT_PROVINCES:
+        return Pemda.TimeZone.WIT
+    if province in _WITA_PROVINCES:
+        return Pemda.TimeZone.WITA
+    return Pemda.TimeZone.WIB
+
+
+def kecamatan_office_code(district_code: str) -> str:
+    """Organisation code of a kecamatan office: urusan 7.01 and the district's own number."""
+    return f"7.01.0.00.0.00.{district_code.rsplit('.', 1)[1]}.0000"
+
+
+@dataclass(frozen=True)
+class PemdaSetup:
+    pemda: Pemda
+    created: bool
+    kecamatan_added: int
+    villages_added: int
+
+
+def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
+    """Create the regency/city as a tenant with its kecamatan offices and a government for each desa.
+
+    Running it again for an existing pemda adds only what is missing (e.g. after a new region list).
+    """
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise ValidationFailed(
+            _("Wilayah %(code)s tidak ada. Muat data wilayah dulu dengan 'spbe load_regions'.")
+            % {"code": region_code}
+        )
+    if region.level != Region.Level.REGENCY:
+        raise ValidationFailed(
+            _("%(code)s %(name)s bukan kabupaten/kota; pemda dibuat untuk kode seperti 35.10.")
+            % {"code": region.code, "name": region.name}
+        )
+    with transaction.atomic():
+        pemda = Pemda.objects.select_for_update().filter(code=region.code).first()
+        created = pemda is None
+        if pemda is None:
+            pemda = Pemda.objects.create(
+                code=region.code,
+                region=region,
+                name=_("Pemerintah %(name)s") % {"name": region.name},
+                time_zone=time_zone_for(region.code),
+            )
+            audit.record(
+                actor=actor,
+                action="pemda.create",
+                obj=pemda,
+                pemda_code=pemda.code,
+                after=audit.snapshot(pemda),
+            )
+        offices = {u.district_id: u for u in PerangkatDaerah.objects.filter(pemda=pemda, kind="kecamatan")}
+        kecamatan_added = 0
+        for district in Region.objects.filter(parent=region, level=Region.Level.DISTRICT):
+            if district.code in offices:
+                continue
+            office = PerangkatDaerah.objects.create(
+                pemda=pemda,
+                code=kecamatan_office_code(district.code),
+                name=_("Kecamatan %(name)s") % {"name": district.name},
+                short_name=_("Kec. %(name)s") % {"name": district.name},
+                kind=PerangkatDaerah.Kind.KECAMATAN,
+                district=district,
+            )
+            audit.record(
+                actor=actor,
+                action="unit.create",
+                obj=office,
+                pemda_code=pemda.code,
+                after=audit.snapshot(office),
+            )
+            offices[district.code] = office
+            kecamatan_added += 1
+        existing = set(VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True))
+        villages_added = 0
+        desa = Region.objects.filter(
+            level=Region.Level.VILLAGE, kind=Region.Kind.DESA, parent__parent=region
+        ).order_by("code")
+        for village in desa:
+            if village.code in existing:
+                continue
+            government = VillageGovernment.objects.create(
+                pemda=pemda,
+                region=village,
+                kecamatan=offices[village.parent_id],  # type: ignore[index]
+                name=_("Pemerintah Desa %(name)s") % {"name": village.name},
+            )
+            audit.record(
+                actor=actor,
+                action="village.create",
+                obj=government,
+                pemda_code=pemda.code,
+                after=audit.snapshot(government),
+            )
+            villages_added += 1
+    return PemdaSetup(pemda, created, kecamatan_added, villages_added)
+
+
+def unit_create(
+    *, actor: Actor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
+) -> PerangkatDaerah:
+    """Add a perangkat daerah (not a kecamatan office: those follow the region list)."""
+    if actor is not None and actor.is_authenticated:
+        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    code, name = code.strip(), name.strip()
+    parts = code.split(".")
+    if len(parts) != 8 or not all(p.isdigit() for p in parts):
+        raise ValidationFailed(
+            _("Kode organisasi '%(code)s' harus berbentuk 1.03.0.00.0.00.01.0000.") % {"code": code},
+            field="code",
+        )
+    if kind not in PerangkatDaerah.Kind.values or kind == PerangkatDaerah.Kind.KECAMATAN:
+        raise ValidationFailed(
+            _("Jenis perangkat daerah '%(kind)s' tidak dikenal.") % {"kind": kind}, field="kind"
+        )
+    if not name:
+        raise ValidationFailed(_("Nama perangkat daerah wajib diisi."), field="name")
+    with transaction.atomic():
+        if PerangkatDaerah.objects.filter(pemda=pemda, code=code).exists():
+            raise Conflict(_("Kode organisasi %(code)s sudah dipakai.") % {"code": code}, field="code")
+        unit = PerangkatDaerah.objects.create(
+            pemda=pemda, code=code, name=name, kind=kind, short_name=short_name
+        )
+        audit.record(
+            actor=actor, action="unit.create", obj=unit, pemda_code=pemda.code, after=audit.snapshot(unit)
+        )
+    return unit
+
+
+_USER_FIELDS = ["username", "full_name", "email", "is_active", "is_superuser"]
+
+
+def user_create(
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    pemda: Pemda | None = None,
+) -> User:
+    """Create a staff account. A pemda admin creates accounts for their own pemda."""
+    if pemda is not None and actor is not None and actor.is_authenticated:
+        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    username = username.strip()
+    if not username:
+        raise ValidationFailed(_("Nama pengguna wajib diisi."), field="username")
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise Conflict(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username}, field="username")
+        user = User(username=username, full_name=full_name, email=email)
+        user.set_password(password)
+        user.save()
+        audit.record(
+            actor=actor,
+            action="user.create",
+            obj=user,
+            pemda_code=pemda.code if pemda else "",
+            after=audit.snapshot(user, _USER_FIELDS),
+        )
+    return user
+
+
+def membership_grant(
+    *,
+    actor: Actor,
+    user: User,
+    pemda: Pemda,
+    role: str,
+    unit: PerangkatDaerah | None = None,
+    village: VillageGovernment | None = None,
+) -> Membership:
+    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda."""
+    if actor is not None and actor.is_authenticated:
+        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    if role not in Role.values:
+        raise ValidationFailed(_("Peran '%(role)s' tidak dikenal.") % {"role": role}, field="role")
+    if role in VILLAGE_ROLES and (village is None or unit is not None):
+        raise ValidationFailed(_("Peran desa memerlukan desa (dan bukan perangkat daerah)."), field="village")
+    if role in UNIT_ROLES and (unit is None or village is not None):
+        raise ValidationFailed(_("Peran ini memerlukan perangkat daerah."), field="unit")
+    if role in PEMDA_ROLES and village is not None:
+        raise ValidationFailed(_("Peran tingkat pemda tidak terikat pada desa."), field="village")
+    if role == Role.CAMAT and unit is not None and unit.kind != PerangkatDaerah.Kind.KECAMATAN:
+        raise ValidationFailed(_("Camat hanya dapat ditempatkan di kantor kecamatan."), field="unit")
+    if (unit is not None and unit.pemda_id != pemda.code) or (
+        village is not None and village.pemda_id != pemda.code
+    ):
+        raise ValidationFailed(_("Unit atau desa bukan bagian dari pemda ini."), field="unit")
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, pemda=pemda, role=role, unit=unit, village=village, defaults={"is_active": True}
+        )
+        if not created and membership.is_active:
+            return membership
+        before = None if created else audit.snapshot(membership)
+        if not created:
+            membership.is_active = True
+            membership.save(update_fields=["is_active", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            pemda_code=pemda.code,
+            before=before,
+            after=audit.snapshot(membership),
+        )
+    return membership
+
+
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
+    if actor is not None and actor.is_authenticated:
+        require_role(actor, membership.pemda, {Role.PEMDA_ADMIN})
+    with transaction.atomic():
+        before = audit.snapshot(membership)
+        changed = Membership.objects.filter(pk=membership.pk, is_active=True).update(
+            is_active=False, updated_at=timezone.now()
+        )
+        if changed:
+            membership.refresh_from_db()
+            audit.record(
+                actor=actor,
+                action="membership.revoke",
+                obj=membership,
+                pemda_code=membership.pemda_id,
+                before=before,
+                after=audit.snapshot(membership),
+            )
+
+
+# --- sign-in ---------------------------------------------------------------------------------------------
+
+
+def login_is_locked(username: str) -> bool:
+    return User.objects.filter(username__iexact=username, locked_until__gt=timezone.now()).exists()
+
+
+def login_failed(*, username: str) -> None:
+    """Count a failed sign-in; lock the account after the configured number of failures in a row."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username__iexact=username).first()
+        if user is None:
+            return
+        # F() keeps concurrent failures from overwriting each other's count.
+        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        if user.failed_logins >= settings.SPBE_LOGIN_MAX_FAILURES:
+            until = timezone.now() + timedelta(seconds=settings.SPBE_LOGIN_LOCK_SECONDS)
+            User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
+            audit.record(
+                actor=None,
+                action="user.lock",
+                obj=user,
+                after={"locked_until": audit.jsonable(until), "reason": "failed sign-ins"},
+            )
+
+
+def login_succeeded(*, user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+
+
+# --- API tokens ------------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "spbe_"  # noqa: S105 (a public marker, not a secret)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; return it with the secret, which is never stored and shown only once."""
+    if (
+        actor is not None
+        and actor.is_authenticated
+        and actor.pk != user.pk
+        and not getattr(actor, "is_superuser", False)
+    ):
+        raise ValidationFailed(_("Token hanya dapat dibuat untuk akun sendiri."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name.strip() or "token", prefix=secret[:12], key_hash=hash_token(secret)
+        )
+        audit.record(
+            actor=actor,
+            action="token.create",
+            obj=token,
+            after={"user": user.pk, "name": token.name, "prefix": token.prefix},
+        )
+    return token, secret
+
+
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    with transaction.atomic():
+        if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+            audit.record(actor=actor, action="token.revoke", obj=token, after={"prefix": token.prefix})
+
+
+def user_for_token(secret: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    # Touch last use at most once a minute: a busy client must not turn every read into a write.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,101 @@
+"""Core models: the audit log and its chain head, background-job progress, and shared abstract bases."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One recorded change. Append-only: database triggers refuse UPDATE and DELETE on this table.
+
+    ``seq`` numbers entries without gaps; ``hash`` covers every column and the previous entry's hash, so
+    ``spbe verify_audit`` finds the first entry that was altered, removed or inserted behind the
+    application's back.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(_("waktu"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("pelaku"), max_length=150)
+    pemda_code = models.CharField(_("pemda"), max_length=13, blank=True, db_index=True)
+    action = models.CharField(_("tindakan"), max_length=80)
+    object_type = models.CharField(_("jenis objek"), max_length=80)
+    object_id = models.CharField(_("id objek"), max_length=80, blank=True)
+    before = models.JSONField(_("sebelum"), null=True, blank=True)
+    after = models.JSONField(_("sesudah"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The single row that points at the newest entry; appends lock it, so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class Job(models.Model):
+    """Progress of a long background task, shown in the page while the worker runs it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("menunggu")
+        RUNNING = "running", _("berjalan")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("jenis"), max_length=60)
+    title = models.CharField(_("judul"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
