@@ -1,3 +1,20 @@
-from django.urls import URLPattern, URLResolver
+"""URL map: public portal at /, staff under /app/, operations under /operasi/, API at /api/v1/."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import set_language
+
+from spbe.api.urls import api
+from spbe.core import views as core_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("spbe.portal.urls")),
+    path("", include("spbe.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("operasi/", core_views.operations, name="operations"),
+    path("operasi/wilayah/muat/", core_views.start_load_regions, name="operations-load-regions"),
+    path("operasi/pekerjaan/<uuid:job_id>/", core_views.job_page, name="job"),
+    path("operasi/pekerjaan/<uuid:job_id>/status/", core_views.job_status, name="job-status"),
+]
+urlpatterns += staticfiles_urlpatterns()

@@ -13,6 +13,7 @@ from django.db import transaction
 from spbe.core import audit
 from spbe.core.errors import ImportFailed, RowError
 
+from .api import bump_cache_version
 from .models import Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -136,34 +137,39 @@ def _count_children(regions: list[Region]) -> None:
 def load_regions(
     data_dir: Path = DATA_DIR, *, actor: object = None, progress: Progress | None = None
 ) -> LoadResult:
-    """Insert or update every region in one transaction; running it again changes nothing."""
+    """Insert or update every region; running it again changes nothing.
+
+    Every row is checked before the first write. The writes then commit batch by batch so that a
+    background job can show its progress to other connections; an interrupted load is finished by running
+    it again, since each batch is an upsert of the same official rows.
+    """
     regions = read_regions(data_dir)
     total = len(regions)
     fields = ["name", "level", "kind", "parent", "district_count", "desa_count", "kelurahan_count"]
-    with transaction.atomic():
-        for start in range(0, total, BATCH):
+    for start in range(0, total, BATCH):
+        batch = regions[start : start + BATCH]
+        with transaction.atomic():
             Region.objects.bulk_create(
-                regions[start : start + BATCH],
-                update_conflicts=True,
-                unique_fields=["code"],
-                update_fields=fields,
+                batch, update_conflicts=True, unique_fields=["code"], update_fields=fields
             )
-            if progress:
-                progress(min(start + BATCH, total), total, regions[min(start + BATCH, total) - 1].code)
-        levels = Counter(r.level for r in regions)
-        kinds = Counter(r.kind for r in regions)
-        result = LoadResult(
-            provinces=levels[Region.Level.PROVINCE],
-            regencies=levels[Region.Level.REGENCY],
-            districts=levels[Region.Level.DISTRICT],
-            villages=levels[Region.Level.VILLAGE],
-            desa=kinds[Region.Kind.DESA],
-            kelurahan=kinds[Region.Kind.KELURAHAN],
-        )
+        if progress:
+            progress(start + len(batch), total, batch[-1].code)
+    levels = Counter(r.level for r in regions)
+    kinds = Counter(r.kind for r in regions)
+    result = LoadResult(
+        provinces=levels[Region.Level.PROVINCE],
+        regencies=levels[Region.Level.REGENCY],
+        districts=levels[Region.Level.DISTRICT],
+        villages=levels[Region.Level.VILLAGE],
+        desa=kinds[Region.Kind.DESA],
+        kelurahan=kinds[Region.Kind.KELURAHAN],
+    )
+    with transaction.atomic():
         audit.record(
             actor=actor,  # type: ignore[arg-type]
             action="regions.load",
             object_type="regions.region",
-            after={"source": str(data_dir.name), **result.__dict__},
+            after={"source": data_dir.name, **result.__dict__},
         )
+    transaction.on_commit(bump_cache_version)
     return result

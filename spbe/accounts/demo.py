@@ -1,0 +1,145 @@
+"""The Banyuwangi demo: the regency's perangkat daerah, and one user for every role.
+
+Names follow the regency's organisation (Perda on perangkat daerah); codes follow the SIPD form
+``U.BB.U.BB.U.BB.NN.SSSS`` with the main affair first. They are realistic, not an official list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from spbe.regions.models import Region
+
+from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
+from .services import membership_grant, pemda_create, unit_create, user_create
+
+DEMO_PEMDA = "35.10"
+DEMO_PASSWORD = "Banyuwangi-2027"  # noqa: S105 (printed for the demo on purpose)
+
+K = PerangkatDaerah.Kind
+BANYUWANGI_UNITS: list[tuple[str, str, str, str]] = [
+    ("4.01.0.00.0.00.01.0000", "Sekretariat Daerah", "Setda", K.SEKRETARIAT),
+    ("4.02.0.00.0.00.01.0000", "Sekretariat DPRD", "Setwan", K.SEKRETARIAT),
+    ("6.01.0.00.0.00.01.0000", "Inspektorat Daerah", "Inspektorat", K.INSPEKTORAT),
+    ("5.01.5.05.0.00.01.0000", "Badan Perencanaan Pembangunan Daerah", "Bappeda", K.BADAN),
+    ("5.02.0.00.0.00.01.0000", "Badan Pengelola Keuangan dan Aset Daerah", "BPKAD", K.BADAN),
+    ("5.02.0.00.0.00.02.0000", "Badan Pendapatan Daerah", "Bapenda", K.BADAN),
+    ("5.03.5.04.0.00.01.0000", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "BKPSDM", K.BADAN),
+    ("8.01.0.00.0.00.01.0000", "Badan Kesatuan Bangsa dan Politik", "Bakesbangpol", K.BADAN),
+    ("1.05.0.00.0.00.02.0000", "Badan Penanggulangan Bencana Daerah", "BPBD", K.BADAN),
+    ("1.01.0.00.0.00.01.0000", "Dinas Pendidikan", "Dispendik", K.DINAS),
+    ("1.02.0.00.0.00.01.0000", "Dinas Kesehatan", "Dinkes", K.DINAS),
+    ("1.02.0.00.0.00.02.0000", "RSUD Blambangan", "RSUD Blambangan", K.RSUD),
+    ("1.02.0.00.0.00.03.0000", "RSUD Genteng", "RSUD Genteng", K.RSUD),
+    ("1.03.0.00.0.00.01.0000", "Dinas Pekerjaan Umum Pengairan", "PU Pengairan", K.DINAS),
+    ("1.03.0.00.0.00.02.0000", "Dinas Pekerjaan Umum Bina Marga", "PU Bina Marga", K.DINAS),
+    ("1.04.1.03.0.00.01.0000", "Dinas Perumahan dan Permukiman", "Disperkim", K.DINAS),
+    ("1.05.0.00.0.00.01.0000", "Satuan Polisi Pamong Praja", "Satpol PP", K.SATUAN),
+    ("1.05.0.00.0.00.03.0000", "Dinas Pemadam Kebakaran dan Penyelamatan", "Damkar", K.DINAS),
+    ("1.06.0.00.0.00.01.0000", "Dinas Sosial", "Dinsos", K.DINAS),
+    (
+        "2.08.2.14.0.00.01.0000",
+        "Dinas Pemberdayaan Perempuan, Perlindungan Anak dan Keluarga Berencana",
+        "DP3AKB",
+        K.DINAS,
+    ),
+    (
+        "2.07.0.00.0.00.01.0000",
+        "Dinas Tenaga Kerja, Transmigrasi dan Perindustrian",
+        "Disnakertransperin",
+        K.DINAS,
+    ),
+    ("2.09.0.00.0.00.01.0000", "Dinas Ketahanan Pangan", "DKP", K.DINAS),
+    ("2.11.0.00.0.00.01.0000", "Dinas Lingkungan Hidup", "DLH", K.DINAS),
+    ("2.12.0.00.0.00.01.0000", "Dinas Kependudukan dan Pencatatan Sipil", "Dispendukcapil", K.DINAS),
+    ("2.13.0.00.0.00.01.0000", "Dinas Pemberdayaan Masyarakat dan Desa", "DPMD", K.DINAS),
+    ("2.15.0.00.0.00.01.0000", "Dinas Perhubungan", "Dishub", K.DINAS),
+    ("2.16.2.20.2.21.01.0000", "Dinas Komunikasi, Informatika dan Persandian", "Diskominfo", K.DINAS),
+    ("2.17.3.30.0.00.01.0000", "Dinas Koperasi, Usaha Mikro dan Perdagangan", "Diskop UMP", K.DINAS),
+    ("2.18.0.00.0.00.01.0000", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP", K.DINAS),
+    ("2.19.0.00.0.00.01.0000", "Dinas Pemuda dan Olahraga", "Dispora", K.DINAS),
+    ("2.22.0.00.0.00.01.0000", "Dinas Kebudayaan dan Pariwisata", "Disbudpar", K.DINAS),
+    ("2.23.2.24.0.00.01.0000", "Dinas Perpustakaan dan Kearsipan", "Dispusip", K.DINAS),
+    ("3.25.0.00.0.00.01.0000", "Dinas Perikanan", "Diskan", K.DINAS),
+    ("3.27.0.00.0.00.01.0000", "Dinas Pertanian", "Dispertan", K.DINAS),
+    ("3.27.0.00.0.00.02.0000", "Dinas Peternakan dan Kesehatan Hewan", "Disnakkeswan", K.DINAS),
+    ("2.10.0.00.0.00.01.0000", "Dinas Pertanahan", "Dispertanahan", K.DINAS),
+    ("1.03.0.00.0.00.03.0000", "Dinas Cipta Karya dan Penataan Ruang", "Cipta Karya", K.DINAS),
+    ("4.01.0.00.0.00.02.0000", "Bagian Pengadaan Barang dan Jasa", "UKPBJ", K.SEKRETARIAT),
+    ("2.06.0.00.0.00.01.0000", "Dinas Pengendalian Penduduk", "Dinas PP", K.DINAS),
+    ("5.05.0.00.0.00.01.0000", "Badan Riset dan Inovasi Daerah", "Brida", K.BADAN),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: str
+    unit_short: str | None = None
+    village: bool = False
+    district_name: str | None = None
+
+
+DEMO_VILLAGE = "35.10.02.2001"  # the first desa of Kecamatan Pesanggaran
+DEMO_USERS: list[DemoUser] = [
+    DemoUser("admin", "Admin Pemda Banyuwangi", Role.PEMDA_ADMIN),
+    DemoUser("bappeda", "Perencana Bappeda", Role.BAPPEDA_PLANNER),
+    DemoUser("tapd", "Anggota TAPD (BPKAD)", Role.TAPD),
+    DemoUser("operator.pu", "Operator PU Bina Marga", Role.AGENCY_OPERATOR, unit_short="PU Bina Marga"),
+    DemoUser("kepala.pu", "Kepala Dinas PU Bina Marga", Role.AGENCY_HEAD, unit_short="PU Bina Marga"),
+    DemoUser("camat", "Camat Pesanggaran", Role.CAMAT, district_name="Pesanggaran"),
+    DemoUser("dprd", "Anggota DPRD", Role.DPRD_MEMBER),
+    DemoUser("dpmd", "Pengawas Desa DPMD", Role.DPMD),
+    DemoUser("operator.desa", "Operator Desa", Role.VILLAGE_OPERATOR, village=True),
+    DemoUser("kades", "Kepala Desa", Role.KEPALA_DESA, village=True),
+    DemoUser("bendahara.desa", "Kaur Keuangan Desa", Role.VILLAGE_TREASURER, village=True),
+    DemoUser("auditor", "Auditor Inspektorat", Role.AUDITOR),
+]
+
+
+def seed_banyuwangi() -> list[DemoUser]:
+    """Create (or complete) the demo tenant; safe to run again."""
+    setup = pemda_create(actor=None, region_code=DEMO_PEMDA)
+    pemda: Pemda = setup.pemda
+    with transaction.atomic():
+        existing = set(PerangkatDaerah.objects.filter(pemda=pemda).values_list("code", flat=True))
+        for code, name, short, kind in BANYUWANGI_UNITS:
+            if code not in existing:
+                unit_create(actor=None, pemda=pemda, code=code, name=name, short_name=short, kind=kind)
+        units = {u.short_name: u for u in PerangkatDaerah.objects.filter(pemda=pemda)}
+        village = VillageGovernment.objects.get(region_id=DEMO_VILLAGE)
+        for demo in DEMO_USERS:
+            user = User.objects.filter(username=demo.username).first() or user_create(
+                actor=None,
+                username=demo.username,
+                password=DEMO_PASSWORD,
+                full_name=demo.full_name,
+                pemda=pemda,
+            )
+            unit = None
+            if demo.unit_short:
+                unit = units[demo.unit_short]
+            elif demo.district_name:
+                district = Region.objects.get(parent_id=pemda.code, name=demo.district_name)
+                unit = PerangkatDaerah.objects.get(pemda=pemda, district=district)
+            elif demo.role == Role.BAPPEDA_PLANNER:
+                unit = units["Bappeda"]
+            elif demo.role == Role.TAPD:
+                unit = units["BPKAD"]
+            elif demo.role == Role.DPMD:
+                unit = units["DPMD"]
+            elif demo.role == Role.AUDITOR:
+                unit = units["Inspektorat"]
+            if not Membership.objects.filter(user=user, pemda=pemda, role=demo.role).exists():
+                membership_grant(
+                    actor=None,
+                    user=user,
+                    pemda=pemda,
+                    role=demo.role,
+                    unit=unit,
+                    village=village if demo.village else None,
+                )
+    return DEMO_USERS

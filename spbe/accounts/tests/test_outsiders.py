@@ -1,0 +1,87 @@
+"""Every scoped URL answers 404 to an outsider, and shows nothing of another tenant or desa."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+
+def scoped_urls(world) -> dict[str, str]:
+    """A concrete URL of pemda A for every route under /app/<pemda_code>/ (kept in step with urls.py)."""
+    a = world.pemda_a.code
+    return {
+        "accounts:pemda-dashboard": f"/app/{a}/",
+        "accounts:unit-list": f"/app/{a}/perangkat-daerah/",
+        "accounts:unit-detail": f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/",
+        "accounts:village-list": f"/app/{a}/desa/",
+        "accounts:village-detail": f"/app/{a}/desa/{world.desa_x.code}/",
+        "accounts:audit-log": f"/app/{a}/audit/",
+        "accounts:user-list": f"/app/{a}/pengguna/",
+    }
+
+
+def _all_patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            found += _all_patterns(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            found.append((prefix + str(p.pattern), f"{namespace}{p.name}"))
+    return found
+
+
+def test_it_covers_every_scoped_route(world):
+    routes = {
+        name for route, name in _all_patterns(get_resolver()) if route.startswith("app/<str:pemda_code>")
+    }
+    assert routes, "no scoped routes found"
+    assert routes == set(scoped_urls(world)), (
+        "add the new scoped URL to scoped_urls() so outsiders are tested"
+    )
+
+
+def test_it_answers_404_to_an_officer_of_another_pemda(world):
+    client = world.client_for(world.officer_b)
+    for name, url in scoped_urls(world).items():
+        response = client.get(url)
+        assert response.status_code == 404, f"{name} {url} gave {response.status_code}"
+        assert world.pemda_a.name.encode() not in response.content
+
+
+def test_it_sends_anonymous_citizens_to_sign_in(world):
+    client = world.client_for(None)
+    for url in scoped_urls(world).values():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/masuk/")
+
+
+def test_it_lets_the_officer_of_the_pemda_in(world):
+    client = world.client_for(world.officer_a)
+    for name, url in scoped_urls(world).items():
+        assert client.get(url).status_code == 200, name
+
+
+def test_it_keeps_a_village_operator_out_of_another_desa(world):
+    client = world.client_for(world.operator_x)
+    a = world.pemda_a.code
+    assert client.get(f"/app/{a}/desa/{world.desa_x.code}/").status_code == 200
+    assert client.get(f"/app/{a}/desa/{world.desa_y.code}/").status_code == 404
+    listing = client.get(f"/app/{a}/desa/").content.decode()
+    assert world.desa_x.region.name in listing
+    assert world.desa_y.region.name not in listing
+    # A village operator sees no perangkat daerah and may not read the audit log or the staff list.
+    assert client.get(f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/").status_code == 404
+    assert client.get(f"/app/{a}/audit/").status_code == 403
+    assert client.get(f"/app/{a}/pengguna/").status_code == 403
+
+
+def test_it_does_not_reach_a_unit_of_another_pemda_through_its_own(world):
+    client = world.client_for(world.officer_a)
+    url = f"/app/{world.pemda_a.code}/perangkat-daerah/{world.unit_b.pk}/"
+    assert client.get(url).status_code == 404
+    url = f"/app/{world.pemda_a.code}/desa/19.06.01.2001/"
+    assert client.get(url).status_code == 404

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+# Every URL below /app/<pemda_code>/ is scoped: the outsider test checks each one answers 404 to an outsider.
+urlpatterns = [
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("app/", views.dashboard, name="dashboard"),
+    path("app/<str:pemda_code>/", views.pemda_dashboard, name="pemda-dashboard"),
+    path("app/<str:pemda_code>/perangkat-daerah/", views.unit_list, name="unit-list"),
+    path("app/<str:pemda_code>/perangkat-daerah/<int:unit_id>/", views.unit_detail, name="unit-detail"),
+    path("app/<str:pemda_code>/desa/", views.village_list, name="village-list"),
+    path("app/<str:pemda_code>/desa/<str:village_code>/", views.village_detail, name="village-detail"),
+    path("app/<str:pemda_code>/audit/", views.audit_log, name="audit-log"),
+    path("app/<str:pemda_code>/pengguna/", views.user_list, name="user-list"),
+]

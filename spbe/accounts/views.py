@@ -1,0 +1,192 @@
+"""Staff pages: sign-in, dashboards per role, and the organisation of a pemda. All scoped via ``access``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
+
+from spbe.core.models import AuditEntry
+
+from . import access, services
+from .models import Membership, Pemda, Role, User
+
+View = Callable[..., HttpResponse]
+
+
+class LoginForm(AuthenticationForm):
+    """Sign-in that refuses a locked account and counts failures towards a lock."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": gettext_lazy(
+            "Akun ini dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi nanti "
+            "atau hubungi admin pemda."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if username and services.login_is_locked(username):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                services.login_failed(username=username)
+                if services.login_is_locked(username):
+                    raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
+        user = self.get_user()
+        if isinstance(user, User):
+            services.login_succeeded(user=user)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def pemda_view(view: View) -> View:
+    """Require sign-in and resolve the ``pemda_code`` URL part through the access helpers (404 outside)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, pemda_code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        pemda = access.get_pemda_for_user(request.user, pemda_code)
+        request.pemda = pemda  # type: ignore[attr-defined]
+        return view(request, pemda, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Send a user with one pemda straight to it; list the choices otherwise."""
+    pemdas = list(access.pemdas_for_user(request.user))
+    if len(pemdas) == 1 and not request.user.is_superuser:
+        return redirect("accounts:pemda-dashboard", pemda_code=pemdas[0].code)
+    return render(request, "accounts/choose_pemda.html", {"pemdas": pemdas})
+
+
+# Which dashboard panels each role sees, in the order they appear.
+ROLE_PANELS: dict[str, list[str]] = {
+    Role.PEMDA_ADMIN: ["organisation", "users", "audit"],
+    Role.BAPPEDA_PLANNER: ["planning", "reference"],
+    Role.TAPD: ["budgeting", "reference"],
+    Role.AGENCY_OPERATOR: ["my_unit", "budgeting"],
+    Role.AGENCY_HEAD: ["my_unit", "budgeting"],
+    Role.CAMAT: ["my_unit", "villages"],
+    Role.DPRD_MEMBER: ["pokir"],
+    Role.DPMD: ["villages", "village_finance"],
+    Role.VILLAGE_OPERATOR: ["my_village", "village_finance"],
+    Role.KEPALA_DESA: ["my_village", "village_finance"],
+    Role.VILLAGE_TREASURER: ["my_village", "village_finance"],
+    Role.AUDITOR: ["audit", "organisation"],
+}
+
+
+@pemda_view
+def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    user = request.user
+    roles = access.roles_in(user, pemda)
+    panels: list[str] = []
+    for role in Role:
+        if role in roles:
+            panels += [p for p in ROLE_PANELS[role] if p not in panels]
+    memberships = (
+        Membership.objects.filter(user_id=user.pk, pemda=pemda, is_active=True)
+        .select_related("unit", "village")
+        .order_by("role")
+    )
+    units = access.units_for_user(user, pemda)
+    villages = access.villages_for_user(user, pemda)
+    context = {
+        "pemda": pemda,
+        "roles": [Role(r) for r in Role if r in roles],
+        "memberships": memberships,
+        "panels": panels,
+        "unit_count": units.count(),
+        "village_count": villages.count(),
+        "my_units": units.filter(memberships__user_id=user.pk).distinct(),
+        "my_villages": villages.filter(memberships__user_id=user.pk).distinct(),
+        "camat_villages": villages.filter(
+            kecamatan__memberships__user_id=user.pk, kecamatan__memberships__role=Role.CAMAT
+        )[:50]
+        if Role.CAMAT in roles
+        else [],
+        "staff_count": User.objects.filter(memberships__pemda=pemda).distinct().count()
+        if "users" in panels
+        else None,
+        "recent_audit": AuditEntry.objects.filter(pemda_code=pemda.code).order_by("-seq")[:8]
+        if "audit" in panels
+        else [],
+    }
+    return render(request, "accounts/pemda_dashboard.html", context)
+
+
+@pemda_view
+def unit_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    units = access.units_for_user(request.user, pemda).select_related("district")
+    return render(request, "accounts/unit_list.html", {"pemda": pemda, "units": units})
+
+
+@pemda_view
+def unit_detail(request: HttpRequest, pemda: Pemda, unit_id: int) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, pemda, unit_id)
+    villages = access.villages_for_user(request.user, pemda).filter(kecamatan=unit).select_related("region")
+    members = unit.memberships.filter(is_active=True).select_related("user")
+    return render(
+        request,
+        "accounts/unit_detail.html",
+        {"pemda": pemda, "unit": unit, "villages": villages, "members": members},
+    )
+
+
+@pemda_view
+def village_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    villages = access.villages_for_user(request.user, pemda).select_related("region", "kecamatan")
+    query = request.GET.get("q", "").strip()
+    if query:
+        villages = villages.filter(name__icontains=query)
+    page = Paginator(villages, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/village_list.html", {"pemda": pemda, "page": page, "q": query})
+
+
+@pemda_view
+def village_detail(request: HttpRequest, pemda: Pemda, village_code: str) -> HttpResponse:
+    village = access.get_village_for_user(request.user, pemda, village_code)
+    members = village.memberships.filter(is_active=True).select_related("user")
+    return render(
+        request, "accounts/village_detail.html", {"pemda": pemda, "village": village, "members": members}
+    )
+
+
+@pemda_view
+def audit_log(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    access.require_role(request.user, pemda, {Role.PEMDA_ADMIN, Role.AUDITOR})
+    entries = AuditEntry.objects.filter(pemda_code=pemda.code).order_by("-seq")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"pemda": pemda, "page": page})
+
+
+@pemda_view
+def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    users = access.users_for_user(request.user, pemda).order_by("username")
+    memberships = (
+        Membership.objects.filter(pemda=pemda, user__in=users)
+        .select_related("user", "unit", "village")
+        .order_by("user__username")
+    )
+    return render(request, "accounts/user_list.html", {"pemda": pemda, "memberships": memberships})

@@ -1,0 +1,68 @@
+"""Platform operations pages (superusers only): start long jobs and watch their progress."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import user_passes_test
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spbe.regions.models import Region
+
+from .jobs import job_create
+from .models import Job
+
+
+def _is_operator(user: object) -> bool:
+    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
+operator_required = user_passes_test(_is_operator)
+
+
+@operator_required
+def operations(request: HttpRequest) -> HttpResponse:
+    context = {
+        "region_count": Region.objects.count(),
+        "jobs": Job.objects.all()[:20],
+    }
+    return render(request, "core/operations.html", context)
+
+
+@require_POST
+@operator_required
+def start_load_regions(request: HttpRequest) -> HttpResponse:
+    from spbe.regions.tasks import load_regions_task
+
+    job = job_create(actor=request.user, kind="regions.load", title=_("Memuat data wilayah Indonesia"))
+    load_regions_task.enqueue(str(job.pk))
+    return redirect("job", job_id=job.pk)
+
+
+def _job_for(request: HttpRequest, job_id: str) -> Job:
+    job = Job.objects.filter(pk=job_id, created_by_id=request.user.pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@operator_required
+def job_page(request: HttpRequest, job_id: str) -> HttpResponse:
+    return render(request, "core/job.html", {"job": _job_for(request, job_id)})
+
+
+@operator_required
+def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
+    job = _job_for(request, job_id)
+    return JsonResponse(
+        {
+            "id": str(job.pk),
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "message": job.message,
+        }
+    )

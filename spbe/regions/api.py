@@ -1,0 +1,87 @@
+"""Public region API: provinces, one region, and a region's children. Read-only, cacheable, open to all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from spbe.core.errors import NotFound
+
+from . import selectors
+
+router = Router(tags=["wilayah"])
+
+# Regions change only when a new official list is loaded, which bumps this version.
+CACHE_VERSION_KEY = "regions:version"
+CACHE_SECONDS = 3600
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_code: str | None
+    district_count: int
+    desa_count: int
+    kelurahan_count: int
+
+
+def bump_cache_version() -> None:
+    try:
+        cache.incr(CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(CACHE_VERSION_KEY, 1, None)
+
+
+def _cached_json(request: HttpRequest, key: str, build: Any) -> HttpResponse:
+    """Serve a JSON body built once per data version, with a strong ETag so clients revalidate cheaply."""
+    version = cache.get_or_set(CACHE_VERSION_KEY, 1, None)
+    cache_key = f"regions:{version}:{key}"
+    entry = cache.get(cache_key)
+    if entry is None:
+        body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        cache.set(cache_key, entry, CACHE_SECONDS)
+    body, etag = entry
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    return response
+
+
+def _region_or_404(code: str) -> Any:
+    region = selectors.get_region(code)
+    if region is None:
+        raise NotFound(_("Wilayah dengan kode %(code)s tidak ada.") % {"code": code})
+    return region
+
+
+@router.get("/regions", response=list[RegionOut], summary="Daftar provinsi")
+def list_provinces(request: HttpRequest) -> HttpResponse:
+    return _cached_json(
+        request, "provinces", lambda: [selectors.region_data(r) for r in selectors.provinces()]
+    )
+
+
+@router.get("/regions/{code}", response=RegionOut, summary="Satu wilayah")
+def get_region(request: HttpRequest, code: str) -> HttpResponse:
+    return _cached_json(request, f"one:{code}", lambda: selectors.region_data(_region_or_404(code)))
+
+
+@router.get("/regions/{code}/children", response=list[RegionOut], summary="Wilayah di bawahnya")
+def list_children(request: HttpRequest, code: str) -> HttpResponse:
+    def build() -> list[dict[str, Any]]:
+        region = _region_or_404(code)
+        return [selectors.region_data(r) for r in selectors.children(region)]
+
+    return _cached_json(request, f"children:{code}", build)
