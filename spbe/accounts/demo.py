@@ -83,14 +83,14 @@ class DemoUser:
     district_name: str | None = None
 
 
-DEMO_VILLAGE = "35.10.02.2001"  # the first desa of Kecamatan Pesanggaran
+DEMO_VILLAGE = "35.10.02.2001"  # Desa Sukorejo, Kecamatan Bangorejo
 DEMO_USERS: list[DemoUser] = [
     DemoUser("admin", "Admin Pemda Banyuwangi", Role.PEMDA_ADMIN),
     DemoUser("bappeda", "Perencana Bappeda", Role.BAPPEDA_PLANNER),
     DemoUser("tapd", "Anggota TAPD (BPKAD)", Role.TAPD),
     DemoUser("operator.pu", "Operator PU Bina Marga", Role.AGENCY_OPERATOR, unit_short="PU Bina Marga"),
     DemoUser("kepala.pu", "Kepala Dinas PU Bina Marga", Role.AGENCY_HEAD, unit_short="PU Bina Marga"),
-    DemoUser("camat", "Camat Pesanggaran", Role.CAMAT, district_name="Pesanggaran"),
+    DemoUser("camat", "Camat Bangorejo", Role.CAMAT, district_name="Bangorejo"),
     DemoUser("dprd", "Anggota DPRD", Role.DPRD_MEMBER),
     DemoUser("dpmd", "Pengawas Desa DPMD", Role.DPMD),
     DemoUser("operator.desa", "Operator Desa", Role.VILLAGE_OPERATOR, village=True),

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
+from spbe.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_the_tenant_with_kecamatan_offices_and_desa_governments(regions, capsys):
+    call_command("create_pemda", "35.79")
+    pemda = Pemda.objects.get(code="35.79")
+    assert pemda.name == "Pemerintah Kota Batu"
+    assert pemda.time_zone == "Asia/Jakarta"
+    office = PerangkatDaerah.objects.get(pemda=pemda, kind="kecamatan")
+    assert (office.code, office.district_id) == ("7.01.0.00.0.00.01.0000", "35.79.01")
+    villages = VillageGovernment.objects.filter(pemda=pemda)
+    # Desa only: the four kelurahan of Batu are offices of the kecamatan, with no budget of their own.
+    assert sorted(v.region_id for v in villages) == [f"35.79.01.200{n}" for n in range(5, 9)]
+    assert all(v.kecamatan == office for v in villages)
+    assert AuditEntry.objects.filter(pemda_code="35.79", action="village.create").count() == 4
+    assert "1 kantor kecamatan dan 4 pemerintah desa" in capsys.readouterr().out
+
+
+def test_running_it_again_adds_nothing(regions, capsys):
+    call_command("create_pemda", "35.10")
+    entries = AuditEntry.objects.count()
+    call_command("create_pemda", "35.10")
+    assert "sudah ada: 0 kantor kecamatan dan 0 pemerintah desa" in capsys.readouterr().out
+    assert AuditEntry.objects.count() == entries
+    assert VillageGovernment.objects.filter(pemda_id="35.10").count() == 20
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("35", "bukan kabupaten/kota"), ("35.10.01", "bukan kabupaten/kota"), ("77.77", "spbe load_regions")],
+)
+def test_it_refuses_what_is_not_a_regency(regions, code, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_pemda", code)
+
+
+def test_it_sets_the_time_zone_by_province(regions, db):
+    call_command("create_pemda", "19.06")
+    assert Pemda.objects.get(code="19.06").time_zone == "Asia/Jakarta"

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from spbe.accounts.models import User
+from spbe.core.models import Job
+from spbe.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(db):
+    return User.objects.create_superuser("operator", password="x-long-password")
+
+
+def test_loading_regions_runs_as_a_job_with_progress(operator, settings, monkeypatch):
+    from spbe.regions import loader
+
+    monkeypatch.setattr(loader, "BATCH", 20_000)
+    client = Client()
+    client.force_login(operator)
+    response = client.post("/operasi/wilayah/muat/")
+    job = Job.objects.get()
+    assert response["Location"] == f"/operasi/pekerjaan/{job.pk}/"
+    # The immediate backend ran the task inside the request; a real worker does the same, later.
+    status = client.get(f"/operasi/pekerjaan/{job.pk}/status/").json()
+    assert status["status"] == "done"
+    assert status["percent"] == 100
+    assert status["done"] == status["total"] == 91_599
+    assert "83762 desa/kelurahan" in status["message"]
+    assert Region.objects.count() == 91_599
+    page = client.get(f"/operasi/pekerjaan/{job.pk}/").content.decode()
+    assert 'data-job-status="/operasi/pekerjaan/' in page
+
+
+def test_jobs_are_for_operators_only(world):
+    client = world.client_for(world.officer_a)
+    assert client.post("/operasi/wilayah/muat/").status_code == 302
+    assert not Job.objects.exists()
