@@ -17,7 +17,7 @@ from spbe.accounts.services import membership_grant, pemda_create, unit_create, 
 from spbe.regions.loader import load_regions
 
 MINI_REGIONS = Path(__file__).resolve().parent / "spbe" / "regions" / "tests" / "data"
-PASSWORD = "rahasia-yang-panjang-1"
+PASSWORD = "rahasia-yang-panjang-1"  # noqa: S105 (test fixture)
 DESA_X = "35.10.02.2001"
 DESA_Y = "35.10.03.2001"
 

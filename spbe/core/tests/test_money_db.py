@@ -20,7 +20,7 @@ def ledger():
     """A throwaway table with a MoneyField, created inside the test's transaction (rolled back after)."""
     with isolate_apps("spbe.core"):
 
-        class Line(models.Model):
+        class Line(models.Model):  # noqa: DJ008
             id = models.IntegerField(primary_key=True)
             amount = MoneyField()
 

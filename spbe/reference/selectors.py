@@ -1,0 +1,73 @@
+"""Read access to the reference lists of a budget year, and the canonical form of account codes."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .codes import InvalidCode, canonical_account_code, parse_nomenclature_code
+from .loader import KEGIATAN_DESA, NOMENKLATUR, REKENING, REKENING_DESA, TREES
+from .models import Account, FundingSource, Nomenclature, ReferenceRow
+
+__all__ = [
+    "InvalidCode",
+    "accounts_for",
+    "canonical_account_code",
+    "children",
+    "funding_sources_for",
+    "nomenclature_for",
+]
+
+PENUNJANG_PROGRAM = "01"
+
+
+def nomenclature_for(year: int, code: str) -> Nomenclature | None:
+    """The nomenclature row of ``code`` in ``year``, or None.
+
+    A program-penunjang code under a real bidang (``1.02.01.2.01.0001``) resolves to the generic row the
+    regulation writes once as ``X.XX.01.2.01.0001`` when the year's list has no row of its own for it.
+    """
+    try:
+        code, _level = parse_nomenclature_code(code)
+    except InvalidCode:
+        return None
+    row = Nomenclature.objects.filter(year=year, code=code).first()
+    if row is not None:
+        return row
+    parts = code.split(".")
+    if len(parts) >= 3 and parts[0] != "X" and parts[2] == PENUNJANG_PROGRAM:
+        generic = ".".join(["X", "XX", *parts[2:]])
+        return Nomenclature.objects.filter(year=year, code=generic).first()
+    return None
+
+
+def children(year: int, code: str = "", *, kind: str = NOMENKLATUR) -> QuerySet[ReferenceRow]:
+    """The rows directly under ``code`` (the top level when ``code`` is empty) in the list of ``kind``.
+
+    ``kind`` is one of ``nomenklatur``, ``rekening``, ``rekening_desa``, ``kegiatan_desa``. Account codes
+    may be given in either printed width.
+    """
+    if kind not in (NOMENKLATUR, REKENING, REKENING_DESA, KEGIATAN_DESA):
+        raise ValueError(f"unknown reference kind {kind!r}")
+    if code and kind == REKENING:
+        code = canonical_account_code(code)
+    model = TREES[kind].model
+    return model._default_manager.filter(year=year, parent_code=code.strip())
+
+
+def accounts_for(year: int, prefix: str = "", *, level: str | None = None) -> QuerySet[Account]:
+    """The accounts of ``year`` at or below ``prefix`` (``"5.1.02"``; either printed width), optionally of
+    one level. The prefix matches whole segments: ``5.1`` does not match ``5.10``.
+    """
+    rows = Account.objects.filter(year=year)
+    if prefix:
+        canonical = canonical_account_code(prefix)
+        rows = rows.filter(Q(code=canonical) | Q(code__startswith=f"{canonical}."))
+    if level:
+        rows = rows.filter(level=level)
+    return rows
+
+
+def funding_sources_for(year: int, scope: str | None = None) -> QuerySet[FundingSource]:
+    """The funding sources of ``year``, for ``daerah`` or ``desa`` budgets or both."""
+    rows = FundingSource.objects.filter(year=year)
+    return rows.filter(scope=scope) if scope else rows

@@ -1,0 +1,97 @@
+"""Sign-in, dashboards, language switch and the public region pages, in Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from spbe.accounts.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page: Page, server: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(server + "/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_sign_in_lands_on_the_admin_dashboard(page: Page, server, shot, console_errors):
+    sign_in(page, server, "admin")
+    expect(page).to_have_url(server + "/app/35.10/")
+    expect(page.get_by_role("heading", name="Pemerintah Kabupaten Banyuwangi")).to_be_visible()
+    expect(page.locator("#panel-organisation .stat").first).to_have_text("65")  # 40 agencies + 25 kecamatan
+    expect(page.locator("#panel-users")).to_be_visible()
+    expect(page.locator("#panel-audit")).to_be_visible()
+    shot("dashboard")
+    page.get_by_role("link", name="Perangkat daerah").first.click()
+    expect(page.get_by_role("cell", name="Dinas Pekerjaan Umum Bina Marga")).to_be_visible()
+    assert console_errors == []
+
+
+def test_a_wrong_password_is_refused_with_a_message(page: Page, server, shot):
+    sign_in(page, server, "admin", "bukan-sandinya")
+    expect(page.get_by_role("alert")).to_contain_text("dan sandi yang benar")
+    expect(page).to_have_url(re.compile(r"/masuk/$"))
+    shot("refused")
+
+
+def test_a_village_operator_sees_their_desa_only(page: Page, server, shot):
+    sign_in(page, server, "operator.desa")
+    expect(page.locator("#panel-my-village")).to_contain_text("Sukorejo")
+    expect(page.locator("#panel-users")).to_have_count(0)
+    page.goto(server + "/app/35.10/desa/35.10.02.2002/")
+    expect(page.get_by_role("heading", name="Tidak ditemukan")).to_be_visible()
+    shot("outsider-404")
+
+
+def test_the_language_switch_turns_the_page_english_and_back(page: Page, server, shot, console_errors):
+    page.goto(server + "/wilayah/")
+    expect(page.get_by_role("heading", name="Wilayah Indonesia")).to_be_visible()
+    page.get_by_role("button", name="EN").click()
+    expect(page.get_by_role("heading", name="Regions of Indonesia")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    shot("english")
+    page.get_by_role("button", name="ID").click()
+    expect(page.get_by_role("heading", name="Wilayah Indonesia")).to_be_visible()
+    assert console_errors == []
+
+
+def test_a_citizen_walks_the_public_region_pages(page: Page, server, shot, console_errors):
+    page.goto(server + "/")
+    page.get_by_role("link", name=re.compile("Pemerintah Kabupaten Banyuwangi")).click()
+    expect(page.get_by_role("heading", name="Pemerintah Kabupaten Banyuwangi")).to_be_visible()
+    expect(page.locator("table tbody tr")).to_have_count(25)
+    shot("pemda")
+    page.get_by_role("link", name="Bangorejo").click()
+    expect(page.get_by_role("cell", name="Sukorejo")).to_be_visible()
+    page.goto(server + "/wilayah/")
+    page.get_by_role("link", name="Jawa Timur").click()
+    page.get_by_role("link", name="Kabupaten Banyuwangi").click()
+    expect(page.get_by_text("25 kecamatan · 189 desa · 28 kelurahan")).to_be_visible()
+    shot("region")
+    assert console_errors == []
+
+
+def test_pages_work_on_a_phone(page: Page, server, shot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/")
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    nav_link = page.locator("#mainnav").get_by_role("link", name="Wilayah", exact=True)
+    expect(nav_link).to_be_hidden()
+    menu.click()
+    expect(nav_link).to_be_visible()
+    shot("phone-menu")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page scrolls sideways on a phone"
+
+
+def test_the_api_docs_load_with_no_internet(page: Page, server, shot, console_errors):
+    page.goto(server + "/api/v1/docs")
+    expect(page.get_by_text("/api/v1/regions/{code}/children")).to_be_visible()
+    shot("api-docs")
+    assert [e for e in console_errors if "external request" in e] == []
