@@ -73,7 +73,7 @@ def scopes_for(user: AnyUser) -> dict[str, PemdaScope]:
                 scope.camat_unit_ids.add(unit_id)
         if village_id is not None:
             scope.village_ids.add(village_id)
-    user._spbe_scopes = scopes  # type: ignore[union-attr]
+    setattr(user, "_spbe_scopes", scopes)  # noqa: B010 (a per-request cache on the user object)
     return scopes
 
 

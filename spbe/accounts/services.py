@@ -78,6 +78,7 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
             _("%(code)s %(name)s bukan kabupaten/kota; pemda dibuat untuk kode seperti 35.10.")
             % {"code": region.code, "name": region.name}
         )
+    # Names are official Indonesian names stored in the database, never translated.
     with transaction.atomic():
         pemda = Pemda.objects.select_for_update().filter(code=region.code).first()
         created = pemda is None
@@ -85,7 +86,7 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
             pemda = Pemda.objects.create(
                 code=region.code,
                 region=region,
-                name=_("Pemerintah %(name)s") % {"name": region.name},
+                name=f"Pemerintah {region.name}",
                 time_zone=time_zone_for(region.code),
             )
             audit.record(
@@ -103,8 +104,8 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
             office = PerangkatDaerah.objects.create(
                 pemda=pemda,
                 code=kecamatan_office_code(district.code),
-                name=_("Kecamatan %(name)s") % {"name": district.name},
-                short_name=_("Kec. %(name)s") % {"name": district.name},
+                name=f"Kecamatan {district.name}",
+                short_name=f"Kec. {district.name}",
                 kind=PerangkatDaerah.Kind.KECAMATAN,
                 district=district,
             )
@@ -128,8 +129,8 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
             government = VillageGovernment.objects.create(
                 pemda=pemda,
                 region=village,
-                kecamatan=offices[village.parent_id],  # type: ignore[index]
-                name=_("Pemerintah Desa %(name)s") % {"name": village.name},
+                kecamatan=offices[village.parent_id],
+                name=f"Pemerintah Desa {village.name}",
             )
             audit.record(
                 actor=actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import views as auth_views
@@ -99,7 +99,7 @@ ROLE_PANELS: dict[str, list[str]] = {
 
 @pemda_view
 def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     roles = access.roles_in(user, pemda)
     panels: list[str] = []
     for role in Role:

@@ -13,8 +13,8 @@ from .models import Job
 
 
 def job_create(*, actor: AbstractBaseUser | AnonymousUser | None, kind: str, title: str) -> Job:
-    created_by = actor if actor is not None and actor.is_authenticated else None
-    return Job.objects.create(kind=kind, title=title, created_by=created_by)
+    created_by_id = actor.pk if actor is not None and actor.is_authenticated else None
+    return Job.objects.create(kind=kind, title=title, created_by_id=created_by_id)
 
 
 def job_progress(job_id: str, done: int, total: int, message: str = "") -> None:
