@@ -13,7 +13,7 @@ from django.db import transaction
 from spbe.regions.models import Region
 
 from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
-from .services import membership_grant, pemda_create, unit_create, user_create
+from .services import membership_grant, operator_create, pemda_create, unit_create, user_create
 
 DEMO_PEMDA = "35.10"
 DEMO_PASSWORD = "Banyuwangi-2027"  # noqa: S105 (printed for the demo on purpose)
@@ -84,6 +84,7 @@ class DemoUser:
 
 
 DEMO_VILLAGE = "35.10.02.2001"  # Desa Sukorejo, Kecamatan Bangorejo
+OPERATOR = DemoUser("operator", "Operator Platform", "operator")
 DEMO_USERS: list[DemoUser] = [
     DemoUser("admin", "Admin Pemda Banyuwangi", Role.PEMDA_ADMIN),
     DemoUser("bappeda", "Perencana Bappeda", Role.BAPPEDA_PLANNER),
@@ -142,4 +143,8 @@ def seed_banyuwangi() -> list[DemoUser]:
                     unit=unit,
                     village=village if demo.village else None,
                 )
-    return DEMO_USERS
+        if not User.objects.filter(username=OPERATOR.username).exists():
+            operator_create(
+                actor=None, username=OPERATOR.username, password=DEMO_PASSWORD, full_name=OPERATOR.full_name
+            )
+    return [*DEMO_USERS, OPERATOR]

@@ -154,6 +154,22 @@ class Membership(TimeStampedModel):
                 ),
                 name="membership_scope_matches_role",
             ),
+            # One membership per user, role and place; partial indexes because NULLs never collide.
+            models.UniqueConstraint(
+                fields=["user", "pemda", "role"],
+                condition=Q(unit__isnull=True, village__isnull=True),
+                name="membership_unique_pemda_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                condition=Q(unit__isnull=False),
+                name="membership_unique_unit_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "village"],
+                condition=Q(village__isnull=False),
+                name="membership_unique_village_role",
+            ),
         ]
 
     def __str__(self) -> str:

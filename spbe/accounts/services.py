@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,15 +162,20 @@ def unit_create(
         )
     if not name:
         raise ValidationFailed(_("Nama perangkat daerah wajib diisi."), field="name")
-    with transaction.atomic():
-        if PerangkatDaerah.objects.filter(pemda=pemda, code=code).exists():
-            raise Conflict(_("Kode organisasi %(code)s sudah dipakai.") % {"code": code}, field="code")
-        unit = PerangkatDaerah.objects.create(
-            pemda=pemda, code=code, name=name, kind=kind, short_name=short_name
-        )
-        audit.record(
-            actor=actor, action="unit.create", obj=unit, pemda_code=pemda.code, after=audit.snapshot(unit)
-        )
+    taken = Conflict(_("Kode organisasi %(code)s sudah dipakai.") % {"code": code}, field="code")
+    if PerangkatDaerah.objects.filter(pemda=pemda, code=code).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            unit = PerangkatDaerah.objects.create(
+                pemda=pemda, code=code, name=name, kind=kind, short_name=short_name
+            )
+            audit.record(
+                actor=actor, action="unit.create", obj=unit, pemda_code=pemda.code, after=audit.snapshot(unit)
+            )
+    except IntegrityError:
+        # Two admins adding the same code at once: the unique constraint decides, the loser is told.
+        raise taken from None
     return unit
 
 
@@ -192,17 +197,42 @@ def user_create(
     username = username.strip()
     if not username:
         raise ValidationFailed(_("Nama pengguna wajib diisi."), field="username")
+    taken = Conflict(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username}, field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise taken
+    if len(password) < 10:
+        raise ValidationFailed(_("Kata sandi minimal 10 karakter."), field="password")
+    user = User(username=username, full_name=full_name.strip(), email=email.strip())
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            audit.record(
+                actor=actor,
+                action="user.create",
+                obj=user,
+                pemda_code=pemda.code if pemda else "",
+                after=audit.snapshot(user, _USER_FIELDS),
+            )
+    except IntegrityError:
+        # Two admins creating the same account at once: the unique index decides.
+        raise taken from None
+    return user
+
+
+def operator_create(*, actor: Actor, username: str, password: str, full_name: str = "") -> User:
+    """Create a platform operator: runs the deployment (loads regions, creates tenants), sees every pemda."""
+    user = user_create(actor=actor, username=username, password=password, full_name=full_name)
     with transaction.atomic():
-        if User.objects.filter(username__iexact=username).exists():
-            raise Conflict(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username}, field="username")
-        user = User(username=username, full_name=full_name, email=email)
-        user.set_password(password)
-        user.save()
+        before = audit.snapshot(user, _USER_FIELDS)
+        user.is_superuser = True
+        user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
         audit.record(
             actor=actor,
-            action="user.create",
+            action="user.make_operator",
             obj=user,
-            pemda_code=pemda.code if pemda else "",
+            before=before,
             after=audit.snapshot(user, _USER_FIELDS),
         )
     return user

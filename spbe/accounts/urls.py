@@ -17,4 +17,9 @@ urlpatterns = [
     path("app/<str:pemda_code>/desa/<str:village_code>/", views.village_detail, name="village-detail"),
     path("app/<str:pemda_code>/audit/", views.audit_log, name="audit-log"),
     path("app/<str:pemda_code>/pengguna/", views.user_list, name="user-list"),
+    path(
+        "app/<str:pemda_code>/pengguna/keanggotaan/<int:membership_id>/cabut/",
+        views.membership_revoke,
+        name="membership-revoke",
+    ),
 ]

@@ -7,18 +7,23 @@ from functools import wraps
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from spbe.core.errors import NotFound, SpbeError
 from spbe.core.models import AuditEntry
 
 from . import access, services
-from .models import Membership, Pemda, Role, User
+from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
 
 View = Callable[..., HttpResponse]
 
@@ -181,12 +186,86 @@ def audit_log(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     return render(request, "accounts/audit_log.html", {"pemda": pemda, "page": page})
 
 
+class MemberForm(forms.Form):
+    """Add a staff member (a new account, or a new role for someone already in the pemda)."""
+
+    username = forms.CharField(label=gettext_lazy("Nama pengguna"), max_length=150)
+    full_name = forms.CharField(label=gettext_lazy("Nama lengkap"), max_length=150, required=False)
+    password = forms.CharField(
+        label=gettext_lazy("Kata sandi awal (akun baru)"), required=False, widget=forms.PasswordInput
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Peran"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Perangkat daerah"), queryset=PerangkatDaerah.objects.none(), required=False
+    )
+    village = forms.ModelChoiceField(
+        label=gettext_lazy("Desa"), queryset=VillageGovernment.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = PerangkatDaerah.objects.filter(pemda=pemda)  # type: ignore[attr-defined]
+        self.fields["village"].queryset = VillageGovernment.objects.filter(pemda=pemda)  # type: ignore[attr-defined]
+
+
 @pemda_view
 def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     users = access.users_for_user(request.user, pemda).order_by("username")
+    form = MemberForm(pemda=pemda)
+    if request.method == "POST":
+        access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
+        form = MemberForm(request.POST, pemda=pemda)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                # The account and its first role are one change: a refused role leaves no bare account.
+                with transaction.atomic():
+                    user = users.filter(username__iexact=data["username"].strip()).first()
+                    if user is None:
+                        user = services.user_create(
+                            actor=request.user,
+                            username=data["username"],
+                            password=data["password"],
+                            full_name=data["full_name"],
+                            pemda=pemda,
+                        )
+                    services.membership_grant(
+                        actor=request.user,
+                        user=user,
+                        pemda=pemda,
+                        role=data["role"],
+                        unit=data["unit"],
+                        village=data["village"],
+                    )
+            except SpbeError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Peran %(role)s diberikan kepada %(user)s.") % {
+                    "role": Role(data["role"]).label, "user": user.username,
+                })  # fmt: skip
+                return redirect("accounts:user-list", pemda_code=pemda.code)
     memberships = (
         Membership.objects.filter(pemda=pemda, user__in=users)
         .select_related("user", "unit", "village")
-        .order_by("user__username")
+        .order_by("user__username", "role")
     )
-    return render(request, "accounts/user_list.html", {"pemda": pemda, "memberships": memberships})
+    is_admin = Role.PEMDA_ADMIN in access.roles_in(request.user, pemda)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"pemda": pemda, "memberships": memberships, "form": form, "is_admin": is_admin},
+    )
+
+
+@require_POST
+@pemda_view
+def membership_revoke(request: HttpRequest, pemda: Pemda, membership_id: int) -> HttpResponse:
+    access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
+    membership = Membership.objects.filter(pk=membership_id, pemda=pemda).select_related("user").first()
+    if membership is None:
+        raise NotFound(_("Keanggotaan tidak ditemukan."))
+    services.membership_revoke(actor=request.user, membership=membership)
+    messages.success(request, _("Peran %(role)s dicabut dari %(user)s.") % {
+        "role": membership.get_role_display(), "user": membership.user.username,
+    })  # fmt: skip
+    return redirect("accounts:user-list", pemda_code=pemda.code)

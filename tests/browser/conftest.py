@@ -39,7 +39,6 @@ def server(tmp_path_factory) -> Iterator[str]:
         "SPBE_DEBUG": "0",
         "SPBE_SECRET_KEY": "browser-test-key",
         "SPBE_ALLOWED_HOSTS": "127.0.0.1",
-        "SPBE_TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
     }
     env.pop("DATABASE_URL", None)
     spbe = str(BIN / "spbe")
@@ -52,6 +51,14 @@ def server(tmp_path_factory) -> Iterator[str]:
          "--static-path-mount", str(var / "static"), "config.wsgi:application"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    # The real background worker, as `make demo` runs it, so long jobs show their progress for real.
+    worker = subprocess.Popen(
+        [spbe, "db_worker", "--interval", "0.2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -65,8 +72,9 @@ def server(tmp_path_factory) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        process.wait(10)
+        for proc in (process, worker):
+            proc.terminate()
+            proc.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -95,3 +95,19 @@ def test_the_api_docs_load_with_no_internet(page: Page, server, shot, console_er
     expect(page.get_by_text("/api/v1/regions/{code}/children")).to_be_visible()
     shot("api-docs")
     assert [e for e in console_errors if "external request" in e] == []
+
+
+def test_a_long_job_shows_its_progress_until_done(page: Page, server, shot, console_errors):
+    sign_in(page, server, "operator")
+    page.goto(server + "/operasi/")
+    page.get_by_role("button", name="Muat ulang data wilayah resmi").click()
+    expect(page).to_have_url(re.compile(r"/operasi/pekerjaan/[0-9a-f-]+/$"))
+    box = page.locator("[data-job-status]")
+    # The worker picks the job up and the bar moves while the page polls; it ends at 100%.
+    expect(box).to_have_attribute("data-state", "running", timeout=30_000)
+    shot("running")
+    expect(box).to_have_attribute("data-state", "done", timeout=90_000)
+    expect(page.locator("progress")).to_have_attribute("value", "100")
+    expect(box).to_contain_text("83762 desa/kelurahan")
+    shot("done")
+    assert console_errors == []

@@ -23,6 +23,7 @@ def test_the_demo_has_one_user_for_every_role_and_is_safe_to_seed_twice(regions)
             Membership.objects.filter(user__username=demo.username, role=demo.role, is_active=True).count()
             == 1
         )
+    assert User.objects.get(username="operator").is_superuser
     camat = Membership.objects.get(user__username="camat")
     assert camat.unit is not None and camat.unit.district_id == "35.10.02"
 

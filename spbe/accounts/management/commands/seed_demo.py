@@ -23,4 +23,5 @@ class Command(BaseCommand):
             f"\nDemo pemda {DEMO_PEMDA} (Kabupaten Banyuwangi) siap. Akun demo (kata sandi: {DEMO_PASSWORD}):"
         )
         for demo in users:
-            self.stdout.write(f"  {demo.username:<16} {Role(demo.role).label}")
+            label = Role(demo.role).label if demo.role in Role.values else "Operator platform (superuser)"
+            self.stdout.write(f"  {demo.username:<16} {label}")

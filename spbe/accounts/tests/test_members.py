@@ -1,0 +1,96 @@
+"""A pemda admin adds staff and roles and revokes them; every change is on the record."""
+
+from __future__ import annotations
+
+import pytest
+
+from spbe.accounts.models import Membership, User
+from spbe.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def url(world):
+    return f"/app/{world.pemda_a.code}/pengguna/"
+
+
+def test_the_admin_creates_an_agency_operator(world):
+    client = world.client_for(world.officer_a)
+    response = client.post(
+        url(world),
+        {
+            "username": "op.pu",
+            "full_name": "Operator PU",
+            "password": "sandi-awal-123",
+            "role": "agency_operator",
+            "unit": world.unit_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="op.pu")
+    assert (membership.pemda, membership.unit, membership.role) == (
+        world.pemda_a,
+        world.unit_a,
+        "agency_operator",
+    )
+    actions = set(AuditEntry.objects.filter(actor=world.officer_a).values_list("action", flat=True))
+    assert {"user.create", "membership.grant"} <= actions
+    assert "Operator PU" in client.get(url(world)).content.decode()
+
+
+def test_a_role_that_needs_a_desa_is_refused_without_one(world):
+    client = world.client_for(world.officer_a)
+    response = client.post(
+        url(world), {"username": "kades.x", "password": "sandi-awal-123", "role": "kepala_desa"}
+    )
+    assert response.status_code == 200
+    assert "Peran desa memerlukan desa" in response.content.decode()
+    # Nothing half-written: no account without its role.
+    assert (
+        not User.objects.filter(username="kades.x").exists()
+        or not Membership.objects.filter(user__username="kades.x").exists()
+    )
+
+
+def test_a_desa_of_another_pemda_cannot_be_chosen(world):
+    client = world.client_for(world.officer_a)
+    other = world.pemda_b.villages.first()
+    response = client.post(
+        url(world),
+        {"username": "kades.z", "password": "sandi-awal-123", "role": "kepala_desa", "village": other.pk},
+    )
+    assert response.status_code == 200
+    assert not Membership.objects.filter(village=other).exists()
+
+
+def test_a_taken_username_of_another_pemda_is_refused(world):
+    client = world.client_for(world.officer_a)
+    response = client.post(
+        url(world), {"username": "officer.b", "password": "sandi-awal-123", "role": "auditor"}
+    )
+    assert response.status_code == 200
+    assert "sudah dipakai" in response.content.decode()
+    assert not Membership.objects.filter(user=world.officer_b, pemda=world.pemda_a).exists()
+
+
+def test_the_admin_revokes_a_role(world):
+    client = world.client_for(world.officer_a)
+    membership = world.operator_y.memberships.get()
+    response = client.post(f"/app/{world.pemda_a.code}/pengguna/keanggotaan/{membership.pk}/cabut/")
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert not membership.is_active
+    entry = AuditEntry.objects.filter(action="membership.revoke").get()
+    assert (entry.before["is_active"], entry.after["is_active"]) == (True, False)
+    # The revoked operator no longer reaches the pemda.
+    assert world.client_for(world.operator_y).get(f"/app/{world.pemda_a.code}/").status_code == 404
+
+
+def test_an_auditor_reads_the_list_but_cannot_change_it(world):
+    client = world.client_for(world.auditor)
+    page = client.get(url(world)).content.decode()
+    assert "officer.a" in page
+    assert 'id="member-form"' not in page
+    response = client.post(url(world), {"username": "x1", "password": "sandi-awal-123", "role": "auditor"})
+    assert response.status_code == 403
+    assert not User.objects.filter(username="x1").exists()
