@@ -135,7 +135,7 @@ def _count_children(regions: list[Region]) -> None:
 
 
 def load_regions(
-    data_dir: Path = DATA_DIR, *, actor: object = None, progress: Progress | None = None
+    data_dir: Path | None = None, *, actor: object = None, progress: Progress | None = None
 ) -> LoadResult:
     """Insert or update every region; running it again changes nothing.
 
@@ -143,6 +143,7 @@ def load_regions(
     background job can show its progress to other connections; an interrupted load is finished by running
     it again, since each batch is an upsert of the same official rows.
     """
+    data_dir = data_dir or DATA_DIR
     regions = read_regions(data_dir)
     total = len(regions)
     fields = ["name", "level", "kind", "parent", "district_count", "desa_count", "kelurahan_count"]

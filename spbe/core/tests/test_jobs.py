@@ -39,3 +39,23 @@ def test_jobs_are_for_operators_only(world):
     client = world.client_for(world.officer_a)
     assert client.post("/operasi/wilayah/muat/").status_code == 302
     assert not Job.objects.exists()
+
+
+def test_the_database_backend_queues_the_job_for_the_worker(operator, settings, monkeypatch):
+    """With the production backend the request only queues; `spbe db_worker` runs it and records progress."""
+    from django.core.management import call_command
+
+    from spbe.regions import loader
+
+    monkeypatch.setattr(loader, "DATA_DIR", loader.DATA_DIR.parent / "tests" / "data")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = Client()
+    client.force_login(operator)
+    client.post("/operasi/wilayah/muat/")
+    job = Job.objects.get()
+    assert job.status == Job.Status.QUEUED
+    assert client.get(f"/operasi/pekerjaan/{job.pk}/status/").json()["percent"] == 0
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.percent) == (Job.Status.DONE, 55, 55, 100)
+    assert Region.objects.count() == 55  # 2 + 4 + 6 + 43 in the test list
