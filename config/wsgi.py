@@ -5,4 +5,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from spbe.core.published import PublishedResponses  # noqa: E402  (needs Django set up)
+from spbe.regions.api import PUBLISHED_ROUTES  # noqa: E402
+
+application = PublishedResponses(django_application, routes=PUBLISHED_ROUTES)

@@ -99,3 +99,16 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, self.done * 100 // self.total)
+
+
+class DataVersion(models.Model):
+    """A counter per published data set, bumped in the transaction that changes the data.
+
+    Caches of published responses (in every worker process) compare against it to drop what went stale.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -12,14 +12,17 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from spbe.core.errors import NotFound
+from spbe.core.published import current_version
 
 from . import selectors
 
 router = Router(tags=["wilayah"])
 
-# Regions change only when a new official list is loaded, which bumps this version.
-CACHE_VERSION_KEY = "regions:version"
+# Regions change only when a new official list is loaded, which bumps this data set's version.
+DATA_SET = "regions"
 CACHE_SECONDS = 3600
+# URLs whose 200 responses are the same for everyone until the next load (see spbe.core.published).
+PUBLISHED_ROUTES = [(r"/api/v1/regions(?:/[0-9.]+(?:/children)?)?", DATA_SET)]
 
 
 class RegionOut(Schema):
@@ -33,17 +36,9 @@ class RegionOut(Schema):
     kelurahan_count: int
 
 
-def bump_cache_version() -> None:
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, 1, None)
-
-
 def _cached_json(request: HttpRequest, key: str, build: Any) -> HttpResponse:
     """Serve a JSON body built once per data version, with a strong ETag so clients revalidate cheaply."""
-    version = cache.get_or_set(CACHE_VERSION_KEY, 1, None)
-    cache_key = f"regions:{version}:{key}"
+    cache_key = f"regions:{current_version(DATA_SET)}:{key}"
     entry = cache.get(cache_key)
     if entry is None:
         body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()

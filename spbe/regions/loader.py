@@ -12,8 +12,8 @@ from django.db import transaction
 
 from spbe.core import audit
 from spbe.core.errors import ImportFailed, RowError
+from spbe.core.published import bump_version
 
-from .api import bump_cache_version
 from .models import Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -172,5 +172,5 @@ def load_regions(
             object_type="regions.region",
             after={"source": data_dir.name, **result.__dict__},
         )
-    transaction.on_commit(bump_cache_version)
+        bump_version("regions")
     return result
