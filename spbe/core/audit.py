@@ -126,36 +126,22 @@ def record(
     # The head row lock serialises appends on PostgreSQL; on SQLite the IMMEDIATE transaction mode
     # already holds the database write lock from the start of the transaction.
     head = AuditHead.objects.select_for_update().get(pk=1)
-    seq = head.seq + 1
-    at = timezone.now()
-    digest = entry_hash(
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        pemda_code=pemda_code,
-        action=action,
-        object_type=object_type,
-        object_id="" if object_id is None else str(object_id),
-        before=before,
-        after=after,
-        prev_hash=head.hash,
-    )
-    entry = AuditEntry.objects.create(
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        pemda_code=pemda_code,
-        action=action,
-        object_type=object_type,
-        object_id="" if object_id is None else str(object_id),
-        before=before,
-        after=after,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    AuditHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    fields: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "at": timezone.now(),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "pemda_code": pemda_code,
+        "action": action,
+        "object_type": object_type,
+        "object_id": "" if object_id is None else str(object_id),
+        "before": before,
+        "after": after,
+        "prev_hash": head.hash,
+    }
+    digest = entry_hash(**fields)
+    entry = AuditEntry.objects.create(**fields, hash=digest)
+    AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=digest)
     return entry
 
 
@@ -208,27 +194,13 @@ def verify(chunk_size: int = 20_000) -> VerifyResult:
         expected_seq = 1
         count = 0
         for row in _rows(chunk_size):
-            seq, at, actor_id, actor_label, pemda_code, action, object_type, object_id, before, after = row[
-                :10
-            ]
-            prev_hash, stored = row[10], row[11]
+            fields = dict(zip(_COLUMNS[:11], row[:11], strict=True))
+            seq, prev_hash, stored = fields["seq"], fields["prev_hash"], row[11]
             if seq != expected_seq:
                 return VerifyResult(count, head.hash, expected_seq, f"entry #{expected_seq} is missing")
             if prev_hash != expected_prev:
                 return VerifyResult(count, head.hash, seq, "link to the previous entry is broken")
-            digest = entry_hash(
-                seq=seq,
-                at=at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                pemda_code=pemda_code,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                before=before,
-                after=after,
-                prev_hash=prev_hash,
-            )
+            digest = entry_hash(**fields)
             if digest != stored:
                 return VerifyResult(count, head.hash, seq, "content does not match its hash")
             expected_prev = stored
