@@ -97,11 +97,8 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
                 after=audit.snapshot(pemda),
             )
         offices = {u.district_id: u for u in PerangkatDaerah.objects.filter(pemda=pemda, kind="kecamatan")}
-        kecamatan_added = 0
-        for district in Region.objects.filter(parent=region, level=Region.Level.DISTRICT):
-            if district.code in offices:
-                continue
-            office = PerangkatDaerah.objects.create(
+        new_offices = PerangkatDaerah.objects.bulk_create(
+            PerangkatDaerah(
                 pemda=pemda,
                 code=kecamatan_office_code(district.code),
                 name=f"Kecamatan {district.name}",
@@ -109,38 +106,35 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
                 kind=PerangkatDaerah.Kind.KECAMATAN,
                 district=district,
             )
-            audit.record(
-                actor=actor,
-                action="unit.create",
-                obj=office,
-                pemda_code=pemda.code,
-                after=audit.snapshot(office),
-            )
-            offices[district.code] = office
-            kecamatan_added += 1
+            for district in Region.objects.filter(parent=region, level=Region.Level.DISTRICT).order_by("code")
+            if district.code not in offices
+        )
+        offices.update({office.district_id: office for office in new_offices})
         existing = set(VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True))
-        villages_added = 0
-        desa = Region.objects.filter(
-            level=Region.Level.VILLAGE, kind=Region.Kind.DESA, parent__parent=region
-        ).order_by("code")
-        for village in desa:
-            if village.code in existing:
-                continue
-            government = VillageGovernment.objects.create(
+        new_villages = VillageGovernment.objects.bulk_create(
+            VillageGovernment(
                 pemda=pemda,
                 region=village,
                 kecamatan=offices[village.parent_id],
                 name=f"Pemerintah Desa {village.name}",
             )
-            audit.record(
-                actor=actor,
-                action="village.create",
-                obj=government,
-                pemda_code=pemda.code,
-                after=audit.snapshot(government),
-            )
-            villages_added += 1
-    return PemdaSetup(pemda, created, kecamatan_added, villages_added)
+            for village in Region.objects.filter(
+                level=Region.Level.VILLAGE, kind=Region.Kind.DESA, parent__parent=region
+            ).order_by("code")
+            if village.code not in existing
+        )
+        audit.record_many(
+            actor=actor,
+            changes=[
+                audit.Change("unit.create", obj, pemda_code=pemda.code, after=audit.snapshot(obj))
+                for obj in new_offices
+            ]
+            + [
+                audit.Change("village.create", obj, pemda_code=pemda.code, after=audit.snapshot(obj))
+                for obj in new_villages
+            ],
+        )
+    return PemdaSetup(pemda, created, len(new_offices), len(new_villages))
 
 
 def unit_create(

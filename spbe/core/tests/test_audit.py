@@ -97,3 +97,21 @@ def test_verify_audit_names_the_first_altered_entry(sql, broken):
         cursor.execute(sql, ['{"n": 99}' if "after" in sql else "mallory"])
     with pytest.raises(CommandError, match=f"entry #{broken}"):
         call_command("verify_audit")
+
+
+def test_record_many_builds_the_same_chain_as_one_by_one(capsys):
+    _entry(n=0)
+    with transaction.atomic():
+        entries = audit.record_many(
+            actor=None,
+            changes=[
+                audit.Change("test.bulk", object_type="test.thing", object_id=n, after={"n": n})
+                for n in range(5)
+            ],
+        )
+    _entry(n=6)
+    assert [e.seq for e in entries] == [2, 3, 4, 5, 6]
+    assert entries[0].prev_hash == AuditEntry.objects.get(seq=1).hash
+    assert AuditEntry.objects.get(seq=7).prev_hash == entries[-1].hash
+    call_command("verify_audit")
+    assert "intact: 7 entries" in capsys.readouterr().out

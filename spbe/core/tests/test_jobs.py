@@ -55,6 +55,8 @@ def test_the_database_backend_queues_the_job_for_the_worker(operator, settings, 
     job = Job.objects.get()
     assert job.status == Job.Status.QUEUED
     assert client.get(f"/operasi/pekerjaan/{job.pk}/status/").json()["percent"] == 0
+    # The worker recycles connections between tasks; here it must keep the test's transaction open.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.percent) == (Job.Status.DONE, 55, 55, 100)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 
 from spbe.core import published
 from spbe.core.published import PublishedResponses, bump_version
@@ -52,7 +54,12 @@ def app(regions, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     published.versions.forget()
     recorder = Recorder()
-    return recorder, PublishedResponses(recorder, routes=PUBLISHED_ROUTES)
+    # As Django's test client does: keep the test's connection (and its transaction) open across requests.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield recorder, PublishedResponses(recorder, routes=PUBLISHED_ROUTES)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_it_replays_the_response_django_built_once(app):
