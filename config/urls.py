@@ -10,6 +10,7 @@ from spbe.core import views as core_views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.portal.urls")),
     path("", include("spbe.accounts.urls")),
+    path("", include("spbe.reference.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operasi/", core_views.operations, name="operations"),

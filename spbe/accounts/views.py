@@ -141,10 +141,39 @@ def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     return render(request, "accounts/pemda_dashboard.html", context)
 
 
+class UnitForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Kode organisasi"), max_length=40, help_text="1.03.0.00.0.00.01.0000"
+    )
+    name = forms.CharField(label=gettext_lazy("Nama"), max_length=200)
+    short_name = forms.CharField(label=gettext_lazy("Singkatan"), max_length=40, required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Jenis"),
+        choices=[c for c in PerangkatDaerah.Kind.choices if c[0] != PerangkatDaerah.Kind.KECAMATAN],
+    )
+
+
 @pemda_view
 def unit_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    form = UnitForm()
+    if request.method == "POST":
+        access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
+        form = UnitForm(request.POST)
+        if form.is_valid():
+            try:
+                unit = services.unit_create(actor=request.user, pemda=pemda, **form.cleaned_data)
+            except SpbeError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("%(name)s ditambahkan.") % {"name": unit.name})
+                return redirect("accounts:unit-list", pemda_code=pemda.code)
     units = access.units_for_user(request.user, pemda).select_related("district")
-    return render(request, "accounts/unit_list.html", {"pemda": pemda, "units": units})
+    is_admin = Role.PEMDA_ADMIN in access.roles_in(request.user, pemda)
+    return render(
+        request,
+        "accounts/unit_list.html",
+        {"pemda": pemda, "units": units, "form": form, "is_admin": is_admin},
+    )
 
 
 @pemda_view

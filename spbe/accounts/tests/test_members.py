@@ -94,3 +94,29 @@ def test_an_auditor_reads_the_list_but_cannot_change_it(world):
     response = client.post(url(world), {"username": "x1", "password": "sandi-awal-123", "role": "auditor"})
     assert response.status_code == 403
     assert not User.objects.filter(username="x1").exists()
+
+
+def test_the_admin_adds_a_perangkat_daerah_and_a_duplicate_code_is_refused(world):
+    client = world.client_for(world.officer_a)
+    url = f"/app/{world.pemda_a.code}/perangkat-daerah/"
+    data = {
+        "code": "2.16.2.20.2.21.01.0000",
+        "name": "Dinas Kominfo",
+        "short_name": "Diskominfo",
+        "kind": "dinas",
+    }
+    assert client.post(url, data).status_code == 302
+    assert AuditEntry.objects.filter(action="unit.create", after__name="Dinas Kominfo").exists()
+    response = client.post(url, {**data, "name": "Dinas Lain"})
+    assert response.status_code == 200
+    assert "sudah dipakai" in response.content.decode()
+    response = client.post(url, {**data, "code": "2.16"})
+    assert "harus berbentuk" in response.content.decode()
+
+
+def test_only_the_admin_adds_perangkat_daerah(world):
+    client = world.client_for(world.auditor)
+    url = f"/app/{world.pemda_a.code}/perangkat-daerah/"
+    assert 'id="unit-form"' not in client.get(url).content.decode()
+    response = client.post(url, {"code": "2.16.0.00.0.00.09.0000", "name": "X", "kind": "dinas"})
+    assert response.status_code == 403
