@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from . import selectors
 from .codes import InvalidCode
 from .loader import KEGIATAN_DESA, NOMENKLATUR, REKENING, REKENING_DESA, SUMBER_DANA, TREES
-from .models import FundingSource, Nomenclature
+from .models import FundingSource, Nomenclature, ReferenceRow
 
 KIND_LABELS = {
     NOMENKLATUR: _("Nomenklatur perencanaan"),
@@ -76,7 +76,7 @@ def browse(request: HttpRequest, year: int, kind: str) -> HttpResponse:
         row = rows.filter(code=lookup).first()
         if row is None:
             raise Http404
-        trail = []
+        trail: list[ReferenceRow] = []
         parent = row.parent_code
         while parent:
             found = rows.filter(code=parent).first()
