@@ -19,3 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("operasi/pekerjaan/<uuid:job_id>/status/", core_views.job_status, name="job-status"),
 ]
 urlpatterns += staticfiles_urlpatterns()
+
+handler404 = "spbe.core.views.not_found"
+handler500 = "spbe.core.views.server_error"

@@ -66,3 +66,40 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
             "message": job.message,
         }
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for the whole site: problem+json under /api/, the product's page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "about:blank",
+            "title": "not-found",
+            "status": 404,
+            "detail": _("Alamat API ini tidak ada. Daftar alamat ada di /api/v1/docs."),
+            "instance": request.path,
+        }
+        return JsonResponse(body, status=404, content_type="application/problem+json")
+    return render(
+        request,
+        "spbe/error.html",
+        {"error": {"status": 404, "message": _("Halaman tidak ditemukan.")}},
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 without templates or the database, which may be what failed."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "about:blank",
+            "title": "server-error",
+            "status": 500,
+            "detail": "Internal server error.",
+        }
+        return JsonResponse(body, status=500, content_type="application/problem+json")
+    page = (
+        "<!DOCTYPE html><html lang=id><meta charset=utf-8><title>Kesalahan server</title>"
+        "<h1>Kesalahan server</h1><p>Terjadi kesalahan di server. Coba lagi; bila berulang, hubungi admin."
+        "<p lang=en>Server error. Try again; if it happens again, contact the administrator.</html>"
+    )
+    return HttpResponse(page, status=500)

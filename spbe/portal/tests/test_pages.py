@@ -55,3 +55,14 @@ def test_english_is_one_click_away(regions):
     page = client.get("/wilayah/").content.decode()
     assert '<html lang="en">' in page
     assert "Regions of Indonesia" in page
+
+
+def test_unknown_addresses_answer_in_the_right_format(regions, settings):
+    settings.DEBUG = False
+    client = Client()
+    api = client.get("/api/v1/tidak-ada")
+    assert (api.status_code, api["Content-Type"]) == (404, "application/problem+json")
+    assert api.json()["status"] == 404
+    page = client.get("/tidak-ada/")
+    assert page.status_code == 404
+    assert "Halaman tidak ditemukan." in page.content.decode()
