@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +31,7 @@ from .models import (
     VillageGovernment,
 )
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = audit.Actor
 
 # Province code -> time zone (UU/Keppres on Indonesian time zones): Java, Sumatra and West/Central
 # Kalimantan are WIB; Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi WITA; Maluku, Papua WIT.

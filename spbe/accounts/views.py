@@ -70,7 +70,6 @@ def pemda_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, pemda_code: str, *args: Any, **kwargs: Any) -> HttpResponse:
         pemda = access.get_pemda_for_user(request.user, pemda_code)
-        request.pemda = pemda  # type: ignore[attr-defined]
         return view(request, pemda, *args, **kwargs)
 
     return wrapper

@@ -23,6 +23,7 @@ from django.utils import timezone
 from .models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
+Actor = AbstractBaseUser | AnonymousUser | None
 SYSTEM_ACTOR = "sistem"
 
 
@@ -112,7 +113,7 @@ class Change:
 
 def record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,

@@ -6,13 +6,13 @@ in its own short transaction so the page sees it at once.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from .audit import Actor
 from .models import Job
 
 
-def job_create(*, actor: AbstractBaseUser | AnonymousUser | None, kind: str, title: str) -> Job:
+def job_create(*, actor: Actor, kind: str, title: str) -> Job:
     created_by_id = actor.pk if actor is not None and actor.is_authenticated else None
     return Job.objects.create(kind=kind, title=title, created_by_id=created_by_id)
 

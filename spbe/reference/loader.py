@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
@@ -44,7 +43,7 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH = 1000
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = audit.Actor
 
 NOMENKLATUR = "nomenklatur"
 REKENING = "rekening"

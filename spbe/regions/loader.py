@@ -135,7 +135,7 @@ def _count_children(regions: list[Region]) -> None:
 
 
 def load_regions(
-    data_dir: Path | None = None, *, actor: object = None, progress: Progress | None = None
+    data_dir: Path | None = None, *, actor: audit.Actor = None, progress: Progress | None = None
 ) -> LoadResult:
     """Insert or update every region; running it again changes nothing.
 
@@ -167,7 +167,7 @@ def load_regions(
     )
     with transaction.atomic():
         audit.record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action="regions.load",
             object_type="regions.region",
             after={"source": data_dir.name, **result.__dict__},
