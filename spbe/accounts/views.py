@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -70,7 +71,9 @@ def pemda_view(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, pemda_code: str, *args: Any, **kwargs: Any) -> HttpResponse:
         pemda = access.get_pemda_for_user(request.user, pemda_code)
-        return view(request, pemda, *args, **kwargs)
+        # Times on a pemda's pages are its own local time (WIB, WITA or WIT).
+        with timezone.override(pemda.time_zone):
+            return view(request, pemda, *args, **kwargs)
 
     return wrapper
 

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from conftest import PASSWORD
 from spbe.accounts.models import User
@@ -61,3 +66,15 @@ def test_it_shows_each_role_its_own_dashboard(world):
     page = world.client_for(world.auditor).get(f"/app/{world.pemda_a.code}/").content.decode()
     assert 'id="panel-audit"' in page
     assert 'id="panel-my-village"' not in page
+
+
+def test_a_pemdas_pages_show_its_own_local_time(world):
+    world.pemda_a.time_zone = "Asia/Jayapura"  # as if it were in Papua (WIT, UTC+9)
+    world.pemda_a.save(update_fields=["time_zone"])
+    page = world.client_for(world.officer_a).get(f"/app/{world.pemda_a.code}/audit/").content.decode()
+    entry = AuditEntry.objects.filter(pemda_code=world.pemda_a.code).latest("seq")
+    with translation.override("id"):
+        wit = date_format(localtime(entry.at, ZoneInfo("Asia/Jayapura")), "SHORT_DATETIME_FORMAT")
+        wib = date_format(localtime(entry.at, ZoneInfo("Asia/Jakarta")), "SHORT_DATETIME_FORMAT")
+    assert wit in page
+    assert wib not in page
