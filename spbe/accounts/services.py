@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spbe.core import audit
-from spbe.core.errors import Conflict, ValidationFailed
+from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
 from spbe.regions.models import Region
 
 from .access import require_role
@@ -281,6 +281,9 @@ def membership_grant(
 def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     if actor is not None and actor.is_authenticated:
         require_role(actor, membership.pemda, {Role.PEMDA_ADMIN})
+        if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:
+            # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
+            raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
     with transaction.atomic():
         before = audit.snapshot(membership)
         changed = Membership.objects.filter(pk=membership.pk, is_active=True).update(

@@ -225,12 +225,20 @@ class MemberForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Kata sandi awal (akun baru)"), required=False, widget=forms.PasswordInput
     )
-    role = forms.ChoiceField(label=gettext_lazy("Peran"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Peran"), choices=[("", gettext_lazy("— pilih peran —")), *Role.choices]
+    )
     unit = forms.ModelChoiceField(
-        label=gettext_lazy("Perangkat daerah"), queryset=PerangkatDaerah.objects.none(), required=False
+        label=gettext_lazy("Perangkat daerah"),
+        queryset=PerangkatDaerah.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— tidak ada —"),
     )
     village = forms.ModelChoiceField(
-        label=gettext_lazy("Desa"), queryset=VillageGovernment.objects.none(), required=False
+        label=gettext_lazy("Desa"),
+        queryset=VillageGovernment.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— tidak ada —"),
     )
 
     def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:

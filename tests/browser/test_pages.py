@@ -111,3 +111,34 @@ def test_a_long_job_shows_its_progress_until_done(page: Page, server, shot, cons
     expect(box).to_contain_text("83762 desa/kelurahan")
     shot("done")
     assert console_errors == []
+
+
+def test_the_admin_gives_a_new_officer_a_role(page: Page, server, shot, console_errors):
+    sign_in(page, server, "admin")
+    page.goto(server + "/app/35.10/pengguna/")
+    form = page.locator("#member-form")
+    form.get_by_label("Nama pengguna").fill("operator.dinkes")
+    form.get_by_label("Nama lengkap").fill("Operator Dinas Kesehatan")
+    form.get_by_label("Kata sandi awal (akun baru)").fill("sandi-awal-dinkes")
+    form.get_by_label("Peran", exact=True).select_option("agency_operator")
+    form.get_by_label("Perangkat daerah").select_option(label="Dinas Kesehatan")
+    form.get_by_role("button", name="Simpan").click()
+    expect(page.locator(".msg")).to_contain_text("operator.dinkes")
+    expect(page.get_by_role("cell", name=re.compile("Operator Dinas Kesehatan"))).to_be_visible()
+    shot("granted")
+    # The new officer signs in and lands on a dashboard with their own agency.
+    page.context.clear_cookies()
+    sign_in(page, server, "operator.dinkes", "sandi-awal-dinkes")
+    expect(page.locator("#panel-my-unit")).to_contain_text("Dinas Kesehatan")
+    assert console_errors == []
+
+
+def test_a_planner_looks_up_a_sub_kegiatan(page: Page, server, shot):
+    page.goto(server + "/referensi/")
+    page.get_by_label("Cari kode atau nama").fill("Imunisasi")
+    page.get_by_role("button", name="Cari").click()
+    first = page.locator("table tbody tr td a").first
+    expect(first).to_be_visible()
+    first.click()
+    expect(page.get_by_text("Indikator")).to_be_visible()
+    shot("sub-kegiatan")

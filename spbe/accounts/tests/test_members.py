@@ -120,3 +120,13 @@ def test_only_the_admin_adds_perangkat_daerah(world):
     assert 'id="unit-form"' not in client.get(url).content.decode()
     response = client.post(url, {"code": "2.16.0.00.0.00.09.0000", "name": "X", "kind": "dinas"})
     assert response.status_code == 403
+
+
+def test_an_admin_cannot_revoke_their_own_admin_role(world):
+    client = world.client_for(world.officer_a)
+    own = world.officer_a.memberships.get()
+    response = client.post(f"/app/{world.pemda_a.code}/pengguna/keanggotaan/{own.pk}/cabut/")
+    assert response.status_code == 403
+    assert "admin Anda sendiri" in response.content.decode()
+    own.refresh_from_db()
+    assert own.is_active
