@@ -847,7 +847,8 @@ def bench_api(section: Section, work: Workspace) -> None:
         "latencies, all read from wrk's output. Any non-2xx response fails the benchmark. wrk runs on the "
         f"same {os.cpu_count()} cores as the server, so every figure is lower than with a separate load "
         "generator, but all of them share that handicap. The ratio is the API's requests/s over the static "
-        "ceiling's."
+        "ceiling's. Near 100% both servers are at the limit of granian and wrk on these cores, and rounds of "
+        "the same URL differ by up to about 15%, so a ratio a little above 100% is noise, not a faster API."
     )
     log("API: in-process breakdown of one request (scripts.bench_profile)")
     findings = (
