@@ -166,6 +166,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
+# A working day on a shared office PC or kiosk, not Django's two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SPBE_SESSION_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True

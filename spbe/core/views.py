@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import user_passes_test
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,11 +18,17 @@ from .jobs import job_create
 from .models import Job
 
 
-def _is_operator(user: object) -> bool:
-    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Platform operators only: others are sent to sign in, or told the page does not exist."""
 
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (request.user.is_superuser and request.user.is_active):
+            raise Http404
+        return view(request, *args, **kwargs)
 
-operator_required = user_passes_test(_is_operator)
+    return wrapper
 
 
 @operator_required

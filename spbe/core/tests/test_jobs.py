@@ -37,8 +37,10 @@ def test_loading_regions_runs_as_a_job_with_progress(operator, settings, monkeyp
 
 def test_jobs_are_for_operators_only(world):
     client = world.client_for(world.officer_a)
-    assert client.post("/operasi/wilayah/muat/").status_code == 302
+    assert client.post("/operasi/wilayah/muat/").status_code == 404
+    assert client.get("/operasi/").status_code == 404
     assert not Job.objects.exists()
+    assert Client().get("/operasi/")["Location"].startswith("/masuk/")
 
 
 def test_the_database_backend_queues_the_job_for_the_worker(operator, settings, monkeypatch):
