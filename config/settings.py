@@ -125,7 +125,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "spbe.accounts.context_processors.navigation",
             ],
         },
     },

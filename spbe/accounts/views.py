@@ -126,10 +126,12 @@ def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         "panels": panels,
         "unit_count": units.count(),
         "village_count": villages.count(),
-        "my_units": units.filter(memberships__user_id=user.pk).distinct(),
-        "my_villages": villages.filter(memberships__user_id=user.pk).distinct(),
+        "my_units": units.filter(memberships__user_id=user.pk, memberships__is_active=True).distinct(),
+        "my_villages": villages.filter(memberships__user_id=user.pk, memberships__is_active=True).distinct(),
         "camat_villages": villages.filter(
-            kecamatan__memberships__user_id=user.pk, kecamatan__memberships__role=Role.CAMAT
+            kecamatan__memberships__user_id=user.pk,
+            kecamatan__memberships__role=Role.CAMAT,
+            kecamatan__memberships__is_active=True,
         )[:50]
         if Role.CAMAT in roles
         else [],

@@ -130,3 +130,21 @@ def test_an_admin_cannot_revoke_their_own_admin_role(world):
     assert "admin Anda sendiri" in response.content.decode()
     own.refresh_from_db()
     assert own.is_active
+
+
+def test_a_revoked_role_no_longer_shows_on_the_dashboard(world):
+    """A DPMD officer who was camat of one kecamatan and is now camat of another sees only the new one."""
+    from spbe.accounts.models import PerangkatDaerah
+    from spbe.accounts.services import membership_grant, membership_revoke
+
+    user, pemda = world.auditor, world.pemda_a
+    office_x = PerangkatDaerah.objects.get(pemda=pemda, district_id="35.10.02")
+    office_y = PerangkatDaerah.objects.get(pemda=pemda, district_id="35.10.03")
+    membership_grant(actor=None, user=user, pemda=pemda, role="dpmd")
+    membership_grant(actor=None, user=user, pemda=pemda, role="camat", unit=office_x)
+    old = membership_grant(actor=None, user=user, pemda=pemda, role="camat", unit=office_y)
+    membership_revoke(actor=None, membership=old)
+    panel = world.client_for(user).get(f"/app/{pemda.code}/").content.decode().split('id="panel-villages"')[1]
+    panel = panel.split("</section>")[0]
+    assert world.desa_x.name in panel
+    assert world.desa_y.name not in panel
