@@ -258,7 +258,7 @@ _amounts = st.decimals(min_value=0, max_value=10**13, places=2, allow_nan=False,
     )
 )
 def test_the_hash_is_the_same_for_the_same_content_in_any_order(lines):
-    spec = versions.LineSpec(lines=lambda v: None, key=["code"], values=["amount"], amount="amount")  # type: ignore[arg-type,return-value]
+    spec = versions.LineSpec(lines=lambda v: None, key=["code"], values=["amount"], amount="amount")
     rows = [{"code": k, "amount": v} for k, v in lines.items()]
     assert versions.content_hash(rows, spec) == versions.content_hash(list(reversed(rows)), spec)
     changed = [dict(r) for r in rows]
