@@ -54,8 +54,12 @@ class MoneyField(models.Field):  # type: ignore[type-arg]
     _pyi_private_get_type: Decimal
 
     def get_internal_type(self) -> str:
-        # The column type, and every backend's handling of it, is that of a plain bigint.
-        return "BigIntegerField"
+        # Not "BigIntegerField": Django converts the result of any expression with an integer internal type
+        # through int() before from_db_value sees it, which would silently truncate an average.
+        return "MoneyField"
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
+        return str(connection.data_types["BigIntegerField"])
 
     def from_db_value(
         self, value: Any, expression: Expression, connection: BaseDatabaseWrapper
