@@ -18,7 +18,6 @@ as rupiah.
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 from types import NoneType
 from typing import Any
@@ -153,7 +152,9 @@ def require_money(expression: Any, context: str) -> None:
         )
 
 
-@functools.cache
+_money_lookups: dict[type[Any], type[Any]] = {}
+
+
 def money_lookup(lookup: type[Any]) -> type[Any]:
     """``lookup`` for a MoneyField: an expression on the right-hand side must be money too.
 
@@ -162,13 +163,18 @@ def money_lookup(lookup: type[Any]) -> type[Any]:
     """
     if not (isinstance(lookup, type) and issubclass(lookup, Lookup)):
         return lookup
+    if lookup in _money_lookups:
+        return _money_lookups[lookup]
 
     def get_prep_lookup(self: Lookup[Any]) -> Any:
         if isinstance(self.rhs, BaseExpression):
             require_money(self.rhs, f"compared with a MoneyField ({self.lookup_name})")
         return lookup.get_prep_lookup(self)
 
-    return type(f"Money{lookup.__name__}", (lookup,), {"get_prep_lookup": get_prep_lookup})
+    money_class = type(f"Money{lookup.__name__}", (lookup,), {"get_prep_lookup": get_prep_lookup})
+    # One class per lookup, so that Django's per-class caches (and equality of lookups) keep working.
+    _money_lookups[lookup] = money_class
+    return money_class
 
 
 @deconstructible(path=f"{_HELPERS}.Money")
@@ -194,14 +200,17 @@ class MoneySum(Sum):
     def __init__(
         self, expression: Any, *, filter: Any = None, default: Decimal | int | None = ZERO, **extra: Any
     ) -> None:
-        if isinstance(default, int | Decimal):
-            default = Money(default)
-        super().__init__(expression, filter=filter, default=default, **extra)
+        # Money(), not the bare number: Django would type a bare default from the summed field anyway, but
+        # this keeps the literal's conversion to sen explicit and refuses a float default at once.
+        default_value = Money(default) if isinstance(default, int | Decimal) else default
+        super().__init__(expression, filter=filter, default=default_value, **extra)
 
     def _resolve_output_field(self) -> models.Field:  # type: ignore[type-arg]
-        field = super()._resolve_output_field()
+        field = super()._resolve_output_field()  # type: ignore[misc]  # private in django-stubs
         if not isinstance(field, MoneyField):
-            raise TypeError(f"MoneySum sums money; this is a {type(field).__name__}. Use Sum for other numbers.")
+            raise TypeError(
+                f"MoneySum sums money; this is a {type(field).__name__}. Use Sum for other numbers."
+            )
         return field
 
 
@@ -244,13 +253,15 @@ class ScaledMoney(Expression):
         x = f"CAST({sql} AS bigint)"
         p, q = abs(self.numerator), self.denominator
         if q == 1:
-            template = "({x} * %d)" % p
+            template = f"({{x}} * {p})"
         else:
-            # %% is a literal % once Django substitutes the parameters.
+            # "%%" is a literal % once Django substitutes the parameters; {x} is the amount, used four times.
+            remainder = f"((({{x}} %% {q}) * {p}) %% {q})"
+            away_from_zero = "CASE WHEN {x} < 0 THEN -1 ELSE 1 END"
             template = (
-                "(({x} / {q}) * {p} + ((({x} %% {q}) * {p}) / {q}) + CASE WHEN 2 * ABS((({x} %% {q}) * {p}) "
-                "%% {q}) >= {q} THEN CASE WHEN {x} < 0 THEN -1 ELSE 1 END ELSE 0 END)"
-            ).replace("{p}", str(p)).replace("{q}", str(q))
+                f"(({{x}} / {q}) * {p} + ((({{x}} %% {q}) * {p}) / {q})"
+                f" + CASE WHEN 2 * ABS({remainder}) >= {q} THEN {away_from_zero} ELSE 0 END)"
+            )
         uses = template.count("{x}")
         result = template.replace("{x}", x)
         if self.numerator < 0:

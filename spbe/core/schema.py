@@ -39,7 +39,7 @@ Rupiah = Annotated[
             "pattern": RUPIAH_PATTERN,
             "examples": ["1234567.89"],
             "description": "Jumlah rupiah sebagai teks desimal dengan dua angka di belakang titik. "
-            "Masukan juga menerima format Indonesia, misalnya \"Rp 1.234.567,89\".",
+            'Masukan juga menerima format Indonesia, misalnya "Rp 1.234.567,89".',
         }
     ),
 ]

@@ -38,8 +38,8 @@ def ledger():
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE test_money_line (id integer PRIMARY KEY, amount bigint NOT NULL, budget bigint NULL, "
-            "quantity integer NOT NULL)"
+            "CREATE TABLE test_money_line "
+            "(id integer PRIMARY KEY, amount bigint NOT NULL, budget bigint NULL, quantity integer NOT NULL)"
         )
     return Line
 
