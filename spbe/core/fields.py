@@ -42,8 +42,9 @@ class MoneyField(models.Field):  # type: ignore[type-arg]
     Refused, because the database would work in sen and be off by a factor of 100 or truncate:
     ``F("amount") + 100`` or ``+ Decimal("1")`` (write ``Money(...)``), ``F("amount") * Decimal("1.1")``
     and ``F("amount") / 3`` (write ``scale``/``divide``), money times or over money, and
-    ``Coalesce(Sum("amount"), 0)`` (write ``MoneySum``). The one gap Django leaves no hook for: a bare
-    ``Value(5)`` inside ``Coalesce(..., output_field=MoneyField())`` or ``create(amount=Value(5))`` is sen.
+    ``Coalesce(Sum("amount"), 0)`` (write ``MoneySum``), and saving or comparing a non-money expression
+    (``create(amount=Value(5))``). The gap Django leaves no hook for: a bare ``Value(5)`` inside
+    ``Coalesce(..., output_field=MoneyField())`` is five sen; never pass ``output_field`` over money.
 
     This deliberately is not a subclass of ``BigIntegerField``: Django would otherwise treat the column as a
     plain integer in arithmetic (``F("a") + F("b")`` came back as raw sen) and round floats in lookups.

@@ -147,6 +147,13 @@ def test_wrong_money_arithmetic_is_refused_everywhere(ledger, build, helper):
     assert _values(ledger, "amount") == [Decimal("1000.00")]
 
 
+def test_saving_a_non_money_expression_is_refused(ledger):
+    with pytest.raises(TypeError, match="IntegerField expression"), transaction.atomic():
+        ledger.objects.create(id=1, amount=Value(5))
+    ledger.objects.create(id=2, amount=Money(5))
+    assert _values(ledger, "amount") == [Decimal("5.00")]
+
+
 def test_comparisons_are_in_rupiah(ledger):
     _lines(
         ledger,
