@@ -188,7 +188,10 @@ VARIANTS = [
 ]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/regions", "/api/v1/regions/35.10", "/api/v1/regions/35.10/children"])
+PATHS = ["/api/v1/regions", "/api/v1/regions/35.10", "/api/v1/regions/35.10/children"]
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize(("name", "method", "headers", "replayable"), VARIANTS, ids=[v[0] for v in VARIANTS])
 def test_a_replay_equals_what_django_alone_answers(django_app, path, name, method, headers, replayable):
     etag = dict(answer(django_app, path)[1])["ETag"]
@@ -259,7 +262,7 @@ class VaryingApp:
         body = environ.get("HTTP_ACCEPT_ENCODING", "none").encode()
         start_response(
             "200 OK",
-            [("Cache-Control", "public"), ("ETag", '"e"'), ("Vary", self.vary), ("Content-Length", str(len(body)))],
+            [("Cache-Control", "public"), ("ETag", '"e"'), ("Vary", self.vary)],
         )
         return [body]
 
