@@ -286,9 +286,9 @@ def test_vary_star_is_never_kept(db):
 
 
 class SizedApp:
-    """Published resources /x/<n> whose bodies are <n> bytes long... or 1000 bytes for small n."""
+    """Published resources /x/<n> whose bodies are n bytes long, or 1000 bytes for n up to 1000."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.calls: list[str] = []
 
     def __call__(self, environ, start_response):
