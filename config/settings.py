@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: HEAD runs as GET inside, and only the finished response loses its body.
+    "spbe.core.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +111,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spbe.core.middleware.SpbeErrorMiddleware",
+    # After the session, language and user are set up (lazily, so a bad cookie is never looked up) and
+    # before any view: a NUL character never reaches a query.
+    "spbe.core.middleware.RejectNulMiddleware",
+    # Innermost: sees the bare 404/405 responses Django and ninja build, before other middleware add headers.
+    "spbe.core.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
