@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from spbe.core import tabular
+from spbe.core.actors import system
 from spbe.core.errors import ImportFailed
 from spbe.core.models import AuditEntry
 from spbe.reference.loader import import_reference
@@ -60,7 +61,7 @@ def test_a_nul_byte_is_refused_as_a_row_and_column_error(tmp_path):
     audit_before = AuditEntry.objects.count()
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, 2027)
+        import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
 
     [error] = caught.value.errors
     assert str(error).startswith("kegiatan.csv, baris 3, kolom 'nama': berisi karakter kendali (U+0000)")
@@ -134,7 +135,7 @@ def test_a_file_of_100_000_bad_rows_gives_a_capped_report(tmp_path):
     audit_before = AuditEntry.objects.count()
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, 2027)
+        import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
     code, _out, err = run_import("kegiatan_desa", str(path), "--year", "2027")
 
     assert caught.value.total == 100_000
@@ -161,7 +162,7 @@ def test_names_with_invisible_characters_are_refused(tmp_path, name):
     path = write_csv(tmp_path / "sumber.csv", [["kode", "nama", "lingkup"], ["DD", name, "desa"]])
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("sumber_dana", path, 2027)
+        import_reference("sumber_dana", path, 2027, actor=system("tests"))
 
     [error] = caught.value.errors
     assert (error.row, error.column) == (2, "nama")
@@ -173,6 +174,6 @@ def test_names_are_stored_in_nfc(tmp_path):
     decomposed = "Dana Desa Cafe\u0301"
     path = write_csv(tmp_path / "sumber.csv", [["kode", "nama", "lingkup"], ["DD", decomposed, "desa"]])
 
-    import_reference("sumber_dana", path, 2027)
+    import_reference("sumber_dana", path, 2027, actor=system("tests"))
 
     assert FundingSource.objects.get().name == "Dana Desa Caf\u00e9"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_data_version"),
+        ("core", "0004_audit_chain_per_pemda"),
     ]
 
     operations = [
