@@ -89,8 +89,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "django_tasks_db",
+    # Before django_tasks_db: the first app listed wins a command name, and spbe.core's `db_worker`
+    # (reconnecting after a database outage) must replace the package's own.
     "spbe.core",
+    "django_tasks_db",
     "spbe.regions",
     "spbe.accounts",
     "spbe.reference",
@@ -159,6 +161,8 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # Failed sign-ins before an account is locked, and for how long (seconds).
 SPBE_LOGIN_MAX_FAILURES = int(os.environ.get("SPBE_LOGIN_MAX_FAILURES", "5"))
 SPBE_LOGIN_LOCK_SECONDS = int(os.environ.get("SPBE_LOGIN_LOCK_SECONDS", "900"))
+# A running job that has reported no progress for this long is shown as stopped (its worker is gone).
+SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

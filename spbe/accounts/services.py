@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, is_system, require_actor, require_platform, system
 from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
+from spbe.core.text import clean_name
 from spbe.regions.models import Region
 
 from .access import PEMDA, Place, forget_scopes, is_operator
+from .codes import clean_org_code
 from .models import (
     PEMDA_ROLES,
     UNIT_ROLES,
@@ -141,19 +143,17 @@ def unit_create(
 ) -> PerangkatDaerah:
     """Add a perangkat daerah (not a kecamatan office: those follow the region list)."""
     PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_units")
-    code, name = code.strip(), name.strip()
-    parts = code.split(".")
-    if len(parts) != 8 or not all(p.isdigit() for p in parts):
-        raise ValidationFailed(
-            _("Kode organisasi '%(code)s' harus berbentuk 1.03.0.00.0.00.01.0000.") % {"code": code},
-            field="code",
-        )
+    code = clean_org_code(code)
     if kind not in PerangkatDaerah.Kind.values or kind == PerangkatDaerah.Kind.KECAMATAN:
         raise ValidationFailed(
             _("Jenis perangkat daerah '%(kind)s' tidak dikenal.") % {"kind": kind}, field="kind"
         )
-    if not name:
-        raise ValidationFailed(_("Nama perangkat daerah wajib diisi."), field="name")
+    name = clean_name(
+        name,
+        label=_("Nama perangkat daerah"),
+        max_length=PerangkatDaerah._meta.get_field("name").max_length,
+        field="name",
+    )
     taken = Conflict(_("Kode organisasi %(code)s sudah dipakai.") % {"code": code}, field="code")
     if PerangkatDaerah.objects.filter(pemda=pemda, code=code).exists():
         raise taken

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from spbe.regions.models import Region
 
 from . import problems
-from .jobs import job_create
+from .jobs import job_create, jobs_mark_stale
 from .models import Job
 
 
@@ -34,6 +34,7 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 @operator_required
 def operations(request: HttpRequest) -> HttpResponse:
+    jobs_mark_stale()
     context = {
         "region_count": Region.objects.count(),
         "jobs": Job.objects.all()[:20],
@@ -52,6 +53,8 @@ def start_load_regions(request: HttpRequest) -> HttpResponse:
 
 
 def _job_for(request: HttpRequest, job_id: str) -> Job:
+    # Reading a job is when a dead worker's job must stop showing as running.
+    jobs_mark_stale()
     job = Job.objects.filter(pk=job_id, created_by_id=request.user.pk).first()
     if job is None:
         raise Http404
