@@ -290,7 +290,8 @@ class MemberForm(forms.Form):
     def note_password_not_kept(self) -> None:
         # A password is never sent back to the browser; say so rather than silently emptying the field.
         if self.is_bound and self.errors and self.data.get("password"):
-            self.fields["password"].help_text = _("Kata sandi tidak ditampilkan ulang: ketik lagi.")
+            # The bound field copied the help text when cleaning created it.
+            self["password"].help_text = _("Kata sandi tidak ditampilkan ulang: ketik lagi.")
 
 
 def _staff_member(request: HttpRequest, pemda: Pemda, user_id: int) -> User:
