@@ -41,7 +41,7 @@ def test_https_production_sends_hsts_and_redirects(tmp_path):
 
 
 def test_plain_http_with_debug_off_is_what_the_check_warns_about(tmp_path):
-    """SPBE_HTTPS=0 (the local demo) switches HSTS, the redirect and secure cookies off, and the check says so."""
+    """SPBE_HTTPS=0 (the local demo) turns off HSTS, the redirect and secure cookies; the check says so."""
     output = deploy_check(tmp_path, SPBE_HTTPS="0")
     assert "security.W004" in output
     assert "security.W008" in output

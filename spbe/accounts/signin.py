@@ -69,6 +69,8 @@ def signin_throttled(*, client: str, username: str) -> bool:
     Answers from the failure table only, before any user lookup, so a throttled answer reveals nothing
     about whether the account exists.
     """
+    # Parallel attempts may all pass the count before any failure is written, overshooting the limit by
+    # the attacker's concurrency once; accepted, since each attempt still costs a full password hash.
     since = timezone.now() - timedelta(seconds=settings.SPBE_SIGNIN_WINDOW_SECONDS)
     recent = SignInFailure.objects.filter(client=client, at__gt=since)
     if recent.filter(username=_normal(username)).count() >= settings.SPBE_SIGNIN_MAX_PER_USERNAME:
@@ -102,6 +104,9 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session, nobody signed in: public pages skip the user lookup.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if isinstance(user, User) and user.must_change_password and not self._allowed(request):
             target = reverse("accounts:password-change")

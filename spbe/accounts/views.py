@@ -61,7 +61,9 @@ class LoginForm(AuthenticationForm):
         except forms.ValidationError:
             signin.signin_failure_record(client=client, username=username)
             raise
-        signin.signin_success_record(client=client, username=username)
+        # No password typed means no attempt: it must neither count nor clear the failures.
+        if self.get_user() is not None:
+            signin.signin_success_record(client=client, username=username)
         return cleaned
 
 

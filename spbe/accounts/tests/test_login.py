@@ -37,9 +37,7 @@ def test_it_signs_in_and_lands_on_the_pemda_dashboard(world):
 
 
 def _sign_in(username, password, ip="203.0.113.7", client=None):
-    return (client or Client()).post(
-        "/masuk/", {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return (client or Client()).post("/masuk/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_a_wrong_password_gets_one_plain_message(world):
@@ -61,6 +59,15 @@ def test_it_throttles_the_attacking_client_and_not_the_victim(world, settings):
     assert user.locked_at is None
     assert not AuditEntry.objects.filter(action="user.lock").exists()
     assert SignInFailure.objects.filter(client="198.51.100.9", username="officer.a").count() == 3
+
+
+def test_an_empty_password_neither_counts_nor_clears_failures(world, settings):
+    settings.SPBE_SIGNIN_MAX_PER_USERNAME = 2
+    _sign_in("officer.a", "salah")
+    assert Client().post("/masuk/", {"username": "officer.a"}, REMOTE_ADDR="203.0.113.7").status_code == 200
+    assert SignInFailure.objects.count() == 1
+    _sign_in("officer.a", "salah")
+    assert "Terlalu banyak" in _sign_in("officer.a", PASSWORD).content.decode()
 
 
 def test_it_throttles_a_client_trying_many_usernames(world, settings):
@@ -132,9 +139,11 @@ def test_a_throttled_answer_runs_no_lookup_and_no_hasher(world, settings):
     settings.SPBE_SIGNIN_MAX_PER_USERNAME = 1
     _sign_in("officer.a", "salah")
     patch_encode, patch_verify = _counting_hasher()
-    with patch_encode as encode, patch_verify as verify, mock.patch.object(
-        User.objects, "get_by_natural_key", autospec=True
-    ) as lookup:
+    with (
+        patch_encode as encode,
+        patch_verify as verify,
+        mock.patch.object(User.objects, "get_by_natural_key", autospec=True) as lookup,
+    ):
         assert "Terlalu banyak" in _sign_in("officer.a", PASSWORD).content.decode()
     assert (encode.call_count, verify.call_count, lookup.call_count) == (0, 0, 0)
 

@@ -1,4 +1,4 @@
-"""A pemda admin edits, locks, deactivates staff accounts and resets their passwords; users change their own."""
+"""A pemda admin edits, locks and deactivates staff accounts and resets passwords; users change their own."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_the_admin_sees_no_revoke_on_their_own_admin_role(world):
     assert f"keanggotaan/{own.pk}/cabut/" not in page
     assert f"keanggotaan/{other.pk}/cabut/" in page
     # A plain link to a confirmation page: no form posting straight from the table.
-    assert "<form method=\"post\" action=\"/app/" not in page
+    assert '<form method="post" action="/app/' not in page
 
 
 # --- edit -------------------------------------------------------------------------------------------------
