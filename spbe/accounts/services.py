@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spbe.core import audit
+from spbe.core.actors import MaybeActor, is_system, require_actor, require_person, require_platform
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.regions.models import Region
 
-from .access import require_role
+from .access import PEMDA, Place, forget_scopes, is_operator
 from .models import (
     PEMDA_ROLES,
     UNIT_ROLES,
@@ -33,8 +34,6 @@ from .models import (
     User,
     VillageGovernment,
 )
-
-Actor = audit.Actor
 
 # Province code -> time zone (UU/Keppres on Indonesian time zones): Java, Sumatra and West/Central
 # Kalimantan are WIB; Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi WITA; Maluku, Papua WIT.
@@ -64,11 +63,12 @@ class PemdaSetup:
     villages_added: int
 
 
-def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
+def pemda_create(*, actor: MaybeActor, region_code: str) -> PemdaSetup:
     """Create the regency/city as a tenant with its kecamatan offices and a government for each desa.
 
     Running it again for an existing pemda adds only what is missing (e.g. after a new region list).
     """
+    require_platform(actor)
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise ValidationFailed(
@@ -140,11 +140,10 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
 
 
 def unit_create(
-    *, actor: Actor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
+    *, actor: MaybeActor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
 ) -> PerangkatDaerah:
     """Add a perangkat daerah (not a kecamatan office: those follow the region list)."""
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_units")
     code, name = code.strip(), name.strip()
     parts = code.split(".")
     if len(parts) != 8 or not all(p.isdigit() for p in parts):
@@ -180,16 +179,19 @@ _USER_FIELDS = ["username", "full_name", "email", "is_active", "is_superuser"]
 
 def user_create(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     username: str,
     password: str,
     full_name: str = "",
     email: str = "",
     pemda: Pemda | None = None,
 ) -> User:
-    """Create a staff account. A pemda admin creates accounts for their own pemda."""
-    if pemda is not None and actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    """Create a staff account. A pemda admin creates accounts for their own pemda; an operator any."""
+    require_actor(actor)
+    if pemda is None:
+        require_platform(actor)
+    elif not is_operator(actor):
+        PEMDA.require(actor, Place.of_pemda(pemda), "manage_staff")
     username = validate_username(username.strip())
     taken = Conflict(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username}, field="username")
     if User.objects.filter(username__iexact=username).exists():
@@ -214,8 +216,9 @@ def user_create(
     return user
 
 
-def operator_create(*, actor: Actor, username: str, password: str, full_name: str = "") -> User:
+def operator_create(*, actor: MaybeActor, username: str, password: str, full_name: str = "") -> User:
     """Create a platform operator: runs the deployment (loads regions, creates tenants), sees every pemda."""
+    require_platform(actor)
     user = user_create(actor=actor, username=username, password=password, full_name=full_name)
     with transaction.atomic():
         before = audit.snapshot(user, _USER_FIELDS)
@@ -234,18 +237,24 @@ def operator_create(*, actor: Actor, username: str, password: str, full_name: st
 
 def membership_grant(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     user: User,
     pemda: Pemda,
     role: str,
     unit: PerangkatDaerah | None = None,
     village: VillageGovernment | None = None,
 ) -> Membership:
-    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda."""
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda.
+
+    The pemda admin manages staff; a platform operator may only appoint a pemda's admin (to start a new
+    tenant), never give anyone a role in its workflows.
+    """
+    can = PEMDA.can(require_actor(actor), Place.of_pemda(pemda))
+    can.require("grant_admin" if role == Role.PEMDA_ADMIN else "manage_staff")
     if role not in Role.values:
         raise ValidationFailed(_("Peran '%(role)s' tidak dikenal.") % {"role": role}, field="role")
+    if user.kind != User.Kind.STAFF or not user.is_active:
+        raise ValidationFailed(_("Peran hanya dapat diberikan kepada akun staf yang aktif."), field="user")
     if role in VILLAGE_ROLES and (village is None or unit is not None):
         raise ValidationFailed(_("Peran desa memerlukan desa (dan bukan perangkat daerah)."), field="village")
     if role in UNIT_ROLES and (unit is None or village is not None):
@@ -276,15 +285,16 @@ def membership_grant(
             before=before,
             after=audit.snapshot(membership),
         )
+    forget_scopes(user)
     return membership
 
 
-def membership_revoke(*, actor: Actor, membership: Membership) -> None:
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, membership.pemda, {Role.PEMDA_ADMIN})
-        if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:
-            # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
-            raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
+def membership_revoke(*, actor: MaybeActor, membership: Membership) -> None:
+    can = PEMDA.can(require_actor(actor), Place.of_pemda(membership.pemda_id))
+    can.require("grant_admin" if membership.role == Role.PEMDA_ADMIN else "manage_staff")
+    if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:  # type: ignore[union-attr]
+        # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
+        raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
     with transaction.atomic():
         before = audit.snapshot(membership)
         changed = Membership.objects.filter(pk=membership.pk, is_active=True).update(
@@ -344,15 +354,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
+def _require_own_or_platform(actor: MaybeActor, user_id: int) -> None:
+    require_actor(actor)
+    if not (is_system(actor) or is_operator(actor) or actor.pk == user_id):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Token hanya dapat dikelola untuk akun sendiri."))
+
+
+def api_token_create(*, actor: MaybeActor, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it with the secret, which is never stored and shown only once."""
-    if (
-        actor is not None
-        and actor.is_authenticated
-        and actor.pk != user.pk
-        and not getattr(actor, "is_superuser", False)
-    ):
-        raise ValidationFailed(_("Token hanya dapat dibuat untuk akun sendiri."))
+    _require_own_or_platform(actor, user.pk)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -367,7 +377,8 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
     return token, secret
 
 
-def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+def api_token_revoke(*, actor: MaybeActor, token: ApiToken) -> None:
+    _require_own_or_platform(actor, token.user_id)
     with transaction.atomic():
         if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
             audit.record(actor=actor, action="token.revoke", obj=token, after={"prefix": token.prefix})
@@ -402,21 +413,18 @@ _ACCOUNT_FIELDS = [*_USER_FIELDS, "locked_at", "must_change_password"]
 _GENERATED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def _require_admin_of(actor: Actor, pemda: Pemda, user: User) -> User:
-    """Check that ``actor`` administers ``pemda`` and ``user`` is staff of it; return the actor."""
-    if actor is None or not isinstance(actor, User) or not actor.is_authenticated:
-        raise PermissionDenied(_("Tindakan ini memerlukan admin pemda yang masuk."))
-    require_role(actor, pemda, {Role.PEMDA_ADMIN})
+def _require_admin_of(actor: MaybeActor, pemda: Pemda, user: User) -> None:
+    """Check that ``actor`` manages the staff of ``pemda`` and ``user`` is staff of it."""
+    PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_staff")
     if not Membership.objects.filter(user=user, pemda=pemda).exists():
         raise NotFound(_("Pengguna tidak ditemukan."))
     if user.is_superuser:
         raise PermissionDenied(_("Akun operator platform dikelola oleh operator, bukan oleh admin pemda."))
-    return actor
 
 
-def _refuse_self(actor: User, user: User, message: str) -> None:
+def _refuse_self(actor: MaybeActor, user: User, message: str) -> None:
     # An admin who locks or deactivates themselves cannot undo it; another admin must do it.
-    if actor.pk == user.pk:
+    if not is_system(actor) and getattr(actor, "pk", None) == user.pk:
         raise PermissionDenied(message)
 
 
@@ -428,7 +436,7 @@ def _pemda_codes(user: User, pemda: Pemda | None) -> list[str]:
 
 
 def _record_account_change(
-    *, actor: Actor, action: str, user: User, pemda: Pemda | None, before: Any, after: Any
+    *, actor: MaybeActor, action: str, user: User, pemda: Pemda | None, before: Any, after: Any
 ) -> None:
     audit.record_many(
         actor=actor,
@@ -439,7 +447,7 @@ def _record_account_change(
     )
 
 
-def user_update(*, actor: Actor, pemda: Pemda, user: User, full_name: str, email: str) -> User:
+def user_update(*, actor: MaybeActor, pemda: Pemda, user: User, full_name: str, email: str) -> User:
     """Change a staff member's full name and e-mail address."""
     _require_admin_of(actor, pemda, user)
     full_name, email = full_name.strip(), email.strip()
@@ -468,7 +476,13 @@ def user_update(*, actor: Actor, pemda: Pemda, user: User, full_name: str, email
 
 
 def _set_flag(
-    *, actor: Actor, pemda: Pemda, user: User, action: str, only_if: dict[str, Any], values: dict[str, Any]
+    *,
+    actor: MaybeActor,
+    pemda: Pemda,
+    user: User,
+    action: str,
+    only_if: dict[str, Any],
+    values: dict[str, Any],
 ) -> bool:
     """Move the account from ``only_if`` to ``values`` with one conditional UPDATE; False if already there."""
     with transaction.atomic():
@@ -488,10 +502,10 @@ def _set_flag(
     return True
 
 
-def user_lock(*, actor: Actor, pemda: Pemda, user: User) -> bool:
+def user_lock(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
     """Lock the account: no sign-in, sessions end at their next request, API tokens refused."""
-    admin = _require_admin_of(actor, pemda, user)
-    _refuse_self(admin, user, _("Anda tidak dapat mengunci akun Anda sendiri."))
+    _require_admin_of(actor, pemda, user)
+    _refuse_self(actor, user, _("Anda tidak dapat mengunci akun Anda sendiri."))
     return _set_flag(
         actor=actor,
         pemda=pemda,
@@ -502,7 +516,7 @@ def user_lock(*, actor: Actor, pemda: Pemda, user: User) -> bool:
     )
 
 
-def user_unlock(*, actor: Actor, pemda: Pemda, user: User) -> bool:
+def user_unlock(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
     _require_admin_of(actor, pemda, user)
     return _set_flag(
         actor=actor,
@@ -514,10 +528,10 @@ def user_unlock(*, actor: Actor, pemda: Pemda, user: User) -> bool:
     )
 
 
-def user_deactivate(*, actor: Actor, pemda: Pemda, user: User) -> bool:
+def user_deactivate(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
     """Deactivate the account of someone who left: like a lock, but the list shows them as inactive."""
-    admin = _require_admin_of(actor, pemda, user)
-    _refuse_self(admin, user, _("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    _require_admin_of(actor, pemda, user)
+    _refuse_self(actor, user, _("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     return _set_flag(
         actor=actor,
         pemda=pemda,
@@ -528,7 +542,7 @@ def user_deactivate(*, actor: Actor, pemda: Pemda, user: User) -> bool:
     )
 
 
-def user_reactivate(*, actor: Actor, pemda: Pemda, user: User) -> bool:
+def user_reactivate(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
     _require_admin_of(actor, pemda, user)
     return _set_flag(
         actor=actor,
@@ -552,14 +566,14 @@ def generate_password(user: User) -> str:
         return password
 
 
-def user_password_reset(*, actor: Actor, pemda: Pemda, user: User, password: str = "") -> str:
+def user_password_reset(*, actor: MaybeActor, pemda: Pemda, user: User, password: str = "") -> str:
     """Set a new password for a staff member (the one given, or a generated one) and return it.
 
     The user must change it at their next sign-in, so only they know the password they work with.
     Their current sessions end, because the session is bound to the password hash.
     """
-    admin = _require_admin_of(actor, pemda, user)
-    _refuse_self(admin, user, _("Ganti kata sandi Anda sendiri di halaman 'Ganti kata sandi'."))
+    _require_admin_of(actor, pemda, user)
+    _refuse_self(actor, user, _("Ganti kata sandi Anda sendiri di halaman 'Ganti kata sandi'."))
     generated = not password
     if generated:
         password = generate_password(user)
@@ -581,10 +595,12 @@ def user_password_reset(*, actor: Actor, pemda: Pemda, user: User, password: str
     return password
 
 
-def password_change(*, actor: Actor, old_password: str, new_password: str) -> User:
+def password_change(*, actor: MaybeActor, old_password: str, new_password: str) -> User:
     """Change the signed-in user's own password; the old one proves it is really them."""
-    if actor is None or not isinstance(actor, User) or not actor.is_authenticated:
+    person = require_person(actor)
+    if not isinstance(person, User):
         raise PermissionDenied(_("Masuk dulu untuk mengganti kata sandi."))
+    actor = person
     if not actor.check_password(old_password):
         raise ValidationFailed(_("Kata sandi lama salah."), field="old_password")
     if new_password == old_password:

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
+from conftest import PASSWORD, TESTS
 from spbe.accounts.models import Membership, Role, User
 from spbe.accounts.services import (
     api_token_create,
@@ -65,18 +65,19 @@ def test_user_create_runs_the_password_validators_in_indonesian(world, password,
     ],
 )
 def test_user_create_refuses_usernames_outside_lowercase_ascii(world, username):
+    before = User.objects.count()
     with pytest.raises(ValidationFailed) as caught:
         user_create(actor=world.officer_a, username=username, password=PASSWORD, pemda=world.pemda_a)
     assert caught.value.field == "username"
     assert "huruf kecil a-z" in caught.value.message
     # The message shows invisible characters escaped, so the admin sees what was wrong.
     assert "\u202e" not in caught.value.message
-    assert User.objects.count() == 5
+    assert User.objects.count() == before
 
 
 @pytest.mark.parametrize("username", ["budi.santoso", "op_desa-01", "123", "a" * 150])
 def test_user_create_accepts_plain_usernames(world, username):
-    assert user_create(actor=None, username=username, password=PASSWORD).username == username
+    assert user_create(actor=TESTS, username=username, password=PASSWORD).username == username
 
 
 def test_the_staff_form_shows_errors_at_the_top_and_keeps_what_was_typed(world):
@@ -201,7 +202,7 @@ def test_the_admin_locks_and_unlocks_an_account(world):
 
 
 def test_a_lock_is_recorded_for_every_pemda_of_the_user(world):
-    membership_grant(actor=None, user=world.auditor, pemda=world.pemda_b, role=Role.AUDITOR)
+    membership_grant(actor=TESTS, user=world.auditor, pemda=world.pemda_b, role=Role.AUDITOR)
     user_lock(actor=world.officer_a, pemda=world.pemda_a, user=world.auditor)
     codes = set(AuditEntry.objects.filter(action="user.lock").values_list("pemda_code", flat=True))
     assert codes == {world.pemda_a.code, world.pemda_b.code}
@@ -226,7 +227,7 @@ def test_an_admin_cannot_lock_themselves_or_another_pemdas_staff(world):
 
 
 def test_a_pemda_admin_cannot_manage_a_platform_operator(world):
-    operator = User.objects.create_superuser("platform", password=PASSWORD)
+    operator = world.platform
     Membership.objects.create(user=operator, pemda=world.pemda_a, role=Role.AUDITOR)
     with pytest.raises(PermissionDenied):
         user_lock(actor=world.officer_a, pemda=world.pemda_a, user=operator)

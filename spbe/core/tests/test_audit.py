@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from spbe.accounts.services import unit_create
 from spbe.core import audit, audit_guard
+from spbe.core.actors import system
 from spbe.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _entry(**after) -> AuditEntry:
     with transaction.atomic():
         return audit.record(
-            actor=None, action="test.write", object_type="test.thing", object_id=1, after=after
+            actor=system("tests"), action="test.write", object_type="test.thing", object_id=1, after=after
         )
 
 
@@ -44,19 +45,21 @@ def test_it_writes_the_entry_with_the_change(world):
 def test_it_rolls_back_the_entry_with_a_failed_change(world):
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        audit.record(actor=None, action="test.write", object_type="test.thing")
+        audit.record(actor=system("tests"), action="test.write", object_type="test.thing")
         raise RuntimeError("the change failed")
     assert AuditEntry.objects.count() == before
 
 
 def test_it_refuses_to_record_outside_a_transaction():
     with pytest.raises(RuntimeError, match="transaction"):
-        audit.record(actor=None, action="test.write", object_type="test.thing")
+        audit.record(actor=system("tests"), action="test.write", object_type="test.thing")
 
 
 def test_it_refuses_floats_so_amounts_stay_exact():
     with pytest.raises(TypeError), transaction.atomic():
-        audit.record(actor=None, action="test.write", object_type="test.thing", after={"amount": 0.1})
+        audit.record(
+            actor=system("tests"), action="test.write", object_type="test.thing", after={"amount": 0.1}
+        )
 
 
 @pytest.mark.parametrize(
@@ -103,7 +106,7 @@ def test_record_many_builds_the_same_chain_as_one_by_one(capsys):
     _entry(n=0)
     with transaction.atomic():
         entries = audit.record_many(
-            actor=None,
+            actor=system("tests"),
             changes=[
                 audit.Change("test.bulk", object_type="test.thing", object_id=n, after={"n": n})
                 for n in range(5)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_membership_unique"),
+        ("accounts", "0003_user_kind"),
     ]
 
     operations = [
