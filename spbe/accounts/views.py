@@ -259,7 +259,7 @@ class MemberForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("Minimal 10 karakter, bukan hanya angka. Pengguna wajib menggantinya."),
+        help_text=gettext_lazy("Minimal 10 karakter, bukan hanya angka, tidak mirip nama pengguna."),
     )
     role = forms.ChoiceField(
         label=gettext_lazy("Peran"), choices=[("", gettext_lazy("— pilih peran —")), *Role.choices]
