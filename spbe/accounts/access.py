@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from spbe.core.actors import MaybeActor, SystemActor, is_person, is_system
@@ -322,3 +322,34 @@ def users_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[User]:
     """Staff of the pemda, visible to its admin and auditors."""
     require_role(user, pemda, {Role.PEMDA_ADMIN, Role.AUDITOR})
     return User.objects.filter(memberships__pemda=pemda).distinct()
+
+
+# --- objects of the modules ---------------------------------------------------------------------------
+
+
+class Placed:
+    """Anything with ``place()``: the tenant-owned bases in :mod:`spbe.accounts.tenancy`."""
+
+    def place(self) -> Place:  # pragma: no cover - a protocol
+        raise NotImplementedError
+
+
+def object_for_user[T: Model](
+    user: MaybeActor, queryset: QuerySet[T], policy: Policy, *, pemda_code: str, **lookup: object
+) -> tuple[T, Can]:
+    """Fetch one tenant-owned object for ``user`` and say what the user may do to it.
+
+    NotFound (404) when it does not exist, belongs to another pemda, or the user may not ``view`` it
+    where it lives (when the policy has a ``view`` capability): the three are never told apart.
+
+        rka, can = object_for_user(request.user, Rka.objects.all(), RKA, pemda_code=code, pk=pk)
+        if can.submit: ...
+    """
+    pemda = get_pemda_for_user(user, pemda_code)
+    obj = queryset.filter(pemda=pemda, **lookup).first()
+    if obj is None:
+        raise NotFound(_("Data tidak ditemukan."))
+    can = policy.can(user, obj.place())  # type: ignore[attr-defined]
+    if "view" in policy.known and not can.view:
+        raise NotFound(_("Data tidak ditemukan."))
+    return obj, can
