@@ -110,13 +110,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the session, language and user are set up (lazily, so a bad cookie is never looked up) and
+    # before anything reads the user or reaches a view: a NUL character never reaches a query.
+    "spbe.core.middleware.RejectNulMiddleware",
     "spbe.accounts.signin.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spbe.core.middleware.SpbeErrorMiddleware",
-    # After the session, language and user are set up (lazily, so a bad cookie is never looked up) and
-    # before any view: a NUL character never reaches a query.
-    "spbe.core.middleware.RejectNulMiddleware",
     # Innermost: sees the bare 404/405 responses Django and ninja build, before other middleware add headers.
     "spbe.core.middleware.ApiProblemMiddleware",
 ]
