@@ -167,8 +167,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 # A working day on a shared office PC or kiosk, not Django's two weeks.
 SESSION_COOKIE_AGE = int(os.environ.get("SPBE_SESSION_SECONDS", str(12 * 3600)))
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Served over HTTPS (the default in production): cookies only travel encrypted. The demo runs in
+# production mode on plain http://127.0.0.1 and sets SPBE_HTTPS=0, or no session would ever stick.
+SPBE_HTTPS = env_bool("SPBE_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = SPBE_HTTPS
+CSRF_COOKIE_SECURE = SPBE_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
