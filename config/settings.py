@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",
     "django_tasks_db",
     "spbe.core",
     "spbe.regions",
@@ -96,6 +95,8 @@ INSTALLED_APPS = [
     "spbe.reference",
     "spbe.portal",
     "spbe.api",
+    # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import localize
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,6 +108,15 @@ class EntryView:
     def changed(self) -> list[FieldChange]:
         return [c for c in self.changes if c.changed]
 
+    @property
+    def kind(self) -> str:
+        """``created`` (nothing before), ``removed`` (nothing after) or ``changed``."""
+        if self.entry.before is None:
+            return "created"
+        if self.entry.after is None:
+            return "removed"
+        return "changed"
+
 
 _MISSING = object()
 
@@ -127,6 +137,17 @@ def _refs(entries: Iterable[AuditEntry]) -> dict[str, set[str]]:
     return wanted
 
 
+def _datetime(text: str) -> dt.datetime | None:
+    """A timestamp as the trail stores it (ISO 8601 with its offset), or None for any other text."""
+    if len(text) < 19 or text[4] != "-" or "T" not in text:
+        return None
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
+
+
 def _show(value: Any, rule: Any, described: Mapping[str, Mapping[str, str]]) -> str:
     if value is _MISSING or value is None or value == "":
         return "—"
@@ -141,6 +162,8 @@ def _show(value: Any, rule: Any, described: Mapping[str, Mapping[str, str]]) -> 
         return _("ya") if value else _("tidak")
     if isinstance(value, int):
         return str(localize(value))
+    if isinstance(value, str) and (moment := _datetime(value)) is not None:
+        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -148,22 +171,24 @@ def _show(value: Any, rule: Any, described: Mapping[str, Mapping[str, str]]) -> 
     return str(value)
 
 
+# Bookkeeping columns every snapshot carries: the entry's own time and object already say this.
+_HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
 def _changes(e: AuditEntry, described: Mapping[str, Mapping[str, str]]) -> list[FieldChange]:
+    """One row per field that has a value on either side; ``changed`` where the two sides differ."""
     before = e.before if isinstance(e.before, dict) else {}
     after = e.after if isinstance(e.after, dict) else {}
-    names = list(dict.fromkeys([*before, *after]))
     rows = []
-    for name in names:
-        old, new = before.get(name, _MISSING), after.get(name, _MISSING)
+    for name in dict.fromkeys([*before, *after]):
+        if name in _HIDDEN_FIELDS:
+            continue
         rule = audit_labels.value_rule(e.object_type, name)
-        rows.append(
-            FieldChange(
-                audit_labels.field_label(e.object_type, name),
-                _show(old, rule, described),
-                _show(new, rule, described),
-                changed=old != new,
-            )
-        )
+        old = _show(before.get(name, _MISSING), rule, described)
+        new = _show(after.get(name, _MISSING), rule, described)
+        if old == new == "—":
+            continue
+        rows.append(FieldChange(audit_labels.field_label(e.object_type, name), old, new, changed=old != new))
     return rows
 
 

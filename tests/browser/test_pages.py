@@ -108,7 +108,7 @@ def test_a_long_job_shows_its_progress_until_done(page: Page, server, shot, cons
     shot("running")
     expect(box).to_have_attribute("data-state", "done", timeout=90_000)
     expect(page.locator("progress")).to_have_attribute("value", "100")
-    expect(box).to_contain_text("83762 desa/kelurahan")
+    expect(box).to_contain_text("83.762 desa/kelurahan")
     shot("done")
     assert console_errors == []
 
