@@ -86,13 +86,14 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> RegionSearch:
     if len(query) < 2 and not query.isdigit():
         return RegionSearch(query, [], more=False, too_short=True)
     if _CODE.fullmatch(query):
-        condition = Q(code__startswith=query.rstrip("."))
+        condition, within_level = Q(code__startswith=query.rstrip(".")), "code"
     else:
-        condition = Q(name__icontains=query)
+        condition, within_level = Q(name__icontains=query), "name"
         if "'" in query:
             condition |= Q(name__icontains=query.replace("'", "\u2019"))
-    # A province before its regencies before their districts and villages; the code's length is the level.
-    found = list(Region.objects.filter(condition).order_by(Length("code"), "name", "code")[: limit + 1])
+    # A province before its regencies before their districts and villages (the code's length is the
+    # level); within a level in code order for a code search, by name for a name search.
+    found = list(Region.objects.filter(condition).order_by(Length("code"), within_level, "code")[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     chains = {r.code: _ancestor_codes(r.code) for r in found}

@@ -38,6 +38,7 @@ def server(tmp_path_factory) -> Iterator[str]:
         "SPBE_VAR_DIR": str(var),
         "SPBE_DEBUG": "0",
         "SPBE_SECRET_KEY": "browser-test-key",
+        "SPBE_HTTPS": "0",  # plain http on the loopback, as `make demo` serves
         "SPBE_ALLOWED_HOSTS": "127.0.0.1",
     }
     env.pop("DATABASE_URL", None)
