@@ -7,10 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from conftest import make_user
 from spbe.accounts.models import Role
 from spbe.accounts.services import membership_grant
-
-from conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
