@@ -13,7 +13,8 @@ import pytest
 from django.test import Client
 
 from spbe.accounts.models import Pemda, PerangkatDaerah, Role, User, VillageGovernment
-from spbe.accounts.services import membership_grant, pemda_create, unit_create, user_create
+from spbe.accounts.services import membership_grant, operator_create, pemda_create, unit_create, user_create
+from spbe.core.actors import system
 from spbe.regions.loader import load_regions
 
 MINI_REGIONS = Path(__file__).resolve().parent / "spbe" / "regions" / "tests" / "data"
@@ -46,22 +47,40 @@ def _fresh_cache():
 @pytest.fixture
 def regions(db):
     """Two provinces, four regencies and their first districts and villages (a few of each kind)."""
-    return load_regions(MINI_REGIONS)
+    return load_regions(MINI_REGIONS, actor=TESTS)
+
+
+TESTS = system("tests")
 
 
 @dataclass
 class World:
+    """Pemda A (Banyuwangi) with officers at every kind of place, and pemda B (Belitung Timur) as outsider.
+
+    Agency roles sit in unit A (Dinas PU) or unit A2 (Dinas Pendidikan); camat X heads the kecamatan of
+    desa X and camat Y that of desa Y; village roles sit in desa X or desa Y.
+    """
+
     pemda_a: Pemda
     pemda_b: Pemda
-    officer_a: User
-    officer_b: User
-    operator_x: User
-    operator_y: User
+    officer_a: User  # pemda admin of A
+    officer_b: User  # pemda admin of B: the outsider
+    operator_x: User  # village operator of desa X
+    operator_y: User  # village operator of desa Y
     auditor: User
     desa_x: VillageGovernment
     desa_y: VillageGovernment
     unit_a: PerangkatDaerah
     unit_b: PerangkatDaerah
+    unit_a2: PerangkatDaerah
+    agency_operator_a: User  # operator of unit A
+    agency_head_a: User  # head of unit A
+    agency_operator_a2: User  # operator of unit A2
+    camat_x: User
+    camat_y: User
+    kades_x: User
+    tapd_a: User
+    platform: User  # the platform operator: runs the deployment, no role in any pemda
 
     def client_for(self, user: User | None) -> Client:
         client = Client()
@@ -72,40 +91,50 @@ class World:
 
 def make_user(username: str, pemda: Pemda | None = None) -> User:
     return user_create(
-        actor=None, username=username, password=PASSWORD, full_name=username.title(), pemda=pemda
+        actor=TESTS, username=username, password=PASSWORD, full_name=username.title(), pemda=pemda
     )
+
+
+def grant(user: User, pemda: Pemda, role: str, **place) -> User:
+    membership_grant(actor=TESTS, user=user, pemda=pemda, role=role, **place)
+    return user
 
 
 @pytest.fixture
 def world(regions) -> World:
-    pemda_a = pemda_create(actor=None, region_code="35.10").pemda
-    pemda_b = pemda_create(actor=None, region_code="19.06").pemda
+    pemda_a = pemda_create(actor=TESTS, region_code="35.10").pemda
+    pemda_b = pemda_create(actor=TESTS, region_code="19.06").pemda
     unit_a = unit_create(
-        actor=None, pemda=pemda_a, code="1.03.0.00.0.00.02.0000", name="Dinas PU Bina Marga", kind="dinas"
+        actor=TESTS, pemda=pemda_a, code="1.03.0.00.0.00.02.0000", name="Dinas PU Bina Marga", kind="dinas"
+    )
+    unit_a2 = unit_create(
+        actor=TESTS, pemda=pemda_a, code="1.01.0.00.0.00.01.0000", name="Dinas Pendidikan", kind="dinas"
     )
     unit_b = unit_create(
-        actor=None, pemda=pemda_b, code="1.03.0.00.0.00.01.0000", name="Dinas PUPR", kind="dinas"
+        actor=TESTS, pemda=pemda_b, code="1.03.0.00.0.00.01.0000", name="Dinas PUPR", kind="dinas"
     )
-    officer_a, officer_b = make_user("officer.a", pemda_a), make_user("officer.b", pemda_b)
-    operator_x, operator_y = make_user("operator.x", pemda_a), make_user("operator.y", pemda_a)
-    auditor = make_user("auditor.a", pemda_a)
     desa_x = VillageGovernment.objects.get(region_id=DESA_X)
     desa_y = VillageGovernment.objects.get(region_id=DESA_Y)
-    membership_grant(actor=None, user=officer_a, pemda=pemda_a, role=Role.PEMDA_ADMIN)
-    membership_grant(actor=None, user=officer_b, pemda=pemda_b, role=Role.PEMDA_ADMIN)
-    membership_grant(actor=None, user=operator_x, pemda=pemda_a, role=Role.VILLAGE_OPERATOR, village=desa_x)
-    membership_grant(actor=None, user=operator_y, pemda=pemda_a, role=Role.VILLAGE_OPERATOR, village=desa_y)
-    membership_grant(actor=None, user=auditor, pemda=pemda_a, role=Role.AUDITOR)
+    a = pemda_a
     return World(
-        pemda_a,
-        pemda_b,
-        officer_a,
-        officer_b,
-        operator_x,
-        operator_y,
-        auditor,
-        desa_x,
-        desa_y,
-        unit_a,
-        unit_b,
+        pemda_a=pemda_a,
+        pemda_b=pemda_b,
+        officer_a=grant(make_user("officer.a", a), a, Role.PEMDA_ADMIN),
+        officer_b=grant(make_user("officer.b", pemda_b), pemda_b, Role.PEMDA_ADMIN),
+        operator_x=grant(make_user("operator.x", a), a, Role.VILLAGE_OPERATOR, village=desa_x),
+        operator_y=grant(make_user("operator.y", a), a, Role.VILLAGE_OPERATOR, village=desa_y),
+        auditor=grant(make_user("auditor.a", a), a, Role.AUDITOR),
+        desa_x=desa_x,
+        desa_y=desa_y,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_a2=unit_a2,
+        agency_operator_a=grant(make_user("agency.operator.a", a), a, Role.AGENCY_OPERATOR, unit=unit_a),
+        agency_head_a=grant(make_user("agency.head.a", a), a, Role.AGENCY_HEAD, unit=unit_a),
+        agency_operator_a2=grant(make_user("agency.operator.a2", a), a, Role.AGENCY_OPERATOR, unit=unit_a2),
+        camat_x=grant(make_user("camat.x", a), a, Role.CAMAT, unit=desa_x.kecamatan),
+        camat_y=grant(make_user("camat.y", a), a, Role.CAMAT, unit=desa_y.kecamatan),
+        kades_x=grant(make_user("kades.x", a), a, Role.KEPALA_DESA, village=desa_x),
+        tapd_a=grant(make_user("tapd.a", a), a, Role.TAPD),
+        platform=operator_create(actor=TESTS, username="platform.operator", password=PASSWORD),
     )

@@ -12,6 +12,17 @@ from spbe.regions.models import Region
 
 
 class User(AbstractUser):
+    """A person with an account: staff of a pemda (roles through memberships), an operator, or a citizen.
+
+    A citizen signs up to submit proposals, surveys or complaints and is recorded as themselves in the
+    audit trail; a citizen never holds a membership (the services refuse it).
+    """
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("staf")
+        CITIZEN = "citizen", _("warga")
+
+    kind = models.CharField(_("jenis akun"), max_length=8, choices=Kind.choices, default=Kind.STAFF)
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)

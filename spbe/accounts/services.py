@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spbe.core import audit
+from spbe.core.actors import MaybeActor, is_system, require_actor, require_platform, system
 from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
 from spbe.regions.models import Region
 
-from .access import require_role
+from .access import PEMDA, Place, forget_scopes, is_operator
 from .models import (
     PEMDA_ROLES,
     UNIT_ROLES,
@@ -30,8 +31,6 @@ from .models import (
     User,
     VillageGovernment,
 )
-
-Actor = audit.Actor
 
 # Province code -> time zone (UU/Keppres on Indonesian time zones): Java, Sumatra and West/Central
 # Kalimantan are WIB; Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi WITA; Maluku, Papua WIT.
@@ -61,11 +60,12 @@ class PemdaSetup:
     villages_added: int
 
 
-def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
+def pemda_create(*, actor: MaybeActor, region_code: str) -> PemdaSetup:
     """Create the regency/city as a tenant with its kecamatan offices and a government for each desa.
 
     Running it again for an existing pemda adds only what is missing (e.g. after a new region list).
     """
+    require_platform(actor)
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise ValidationFailed(
@@ -137,11 +137,10 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
 
 
 def unit_create(
-    *, actor: Actor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
+    *, actor: MaybeActor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
 ) -> PerangkatDaerah:
     """Add a perangkat daerah (not a kecamatan office: those follow the region list)."""
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_units")
     code, name = code.strip(), name.strip()
     parts = code.split(".")
     if len(parts) != 8 or not all(p.isdigit() for p in parts):
@@ -177,16 +176,19 @@ _USER_FIELDS = ["username", "full_name", "email", "is_active", "is_superuser"]
 
 def user_create(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     username: str,
     password: str,
     full_name: str = "",
     email: str = "",
     pemda: Pemda | None = None,
 ) -> User:
-    """Create a staff account. A pemda admin creates accounts for their own pemda."""
-    if pemda is not None and actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    """Create a staff account. A pemda admin creates accounts for their own pemda; an operator any."""
+    require_actor(actor)
+    if pemda is None:
+        require_platform(actor)
+    elif not is_operator(actor):
+        PEMDA.require(actor, Place.of_pemda(pemda), "manage_staff")
     username = username.strip()
     if not username:
         raise ValidationFailed(_("Nama pengguna wajib diisi."), field="username")
@@ -213,8 +215,9 @@ def user_create(
     return user
 
 
-def operator_create(*, actor: Actor, username: str, password: str, full_name: str = "") -> User:
+def operator_create(*, actor: MaybeActor, username: str, password: str, full_name: str = "") -> User:
     """Create a platform operator: runs the deployment (loads regions, creates tenants), sees every pemda."""
+    require_platform(actor)
     user = user_create(actor=actor, username=username, password=password, full_name=full_name)
     with transaction.atomic():
         before = audit.snapshot(user, _USER_FIELDS)
@@ -233,18 +236,24 @@ def operator_create(*, actor: Actor, username: str, password: str, full_name: st
 
 def membership_grant(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     user: User,
     pemda: Pemda,
     role: str,
     unit: PerangkatDaerah | None = None,
     village: VillageGovernment | None = None,
 ) -> Membership:
-    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda."""
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda.
+
+    The pemda admin manages staff; a platform operator may only appoint a pemda's admin (to start a new
+    tenant), never give anyone a role in its workflows.
+    """
+    can = PEMDA.can(require_actor(actor), Place.of_pemda(pemda))
+    can.require("grant_admin" if role == Role.PEMDA_ADMIN else "manage_staff")
     if role not in Role.values:
         raise ValidationFailed(_("Peran '%(role)s' tidak dikenal.") % {"role": role}, field="role")
+    if user.kind != User.Kind.STAFF or not user.is_active:
+        raise ValidationFailed(_("Peran hanya dapat diberikan kepada akun staf yang aktif."), field="user")
     if role in VILLAGE_ROLES and (village is None or unit is not None):
         raise ValidationFailed(_("Peran desa memerlukan desa (dan bukan perangkat daerah)."), field="village")
     if role in UNIT_ROLES and (unit is None or village is not None):
@@ -275,15 +284,16 @@ def membership_grant(
             before=before,
             after=audit.snapshot(membership),
         )
+    forget_scopes(user)
     return membership
 
 
-def membership_revoke(*, actor: Actor, membership: Membership) -> None:
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, membership.pemda, {Role.PEMDA_ADMIN})
-        if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:
-            # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
-            raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
+def membership_revoke(*, actor: MaybeActor, membership: Membership) -> None:
+    can = PEMDA.can(require_actor(actor), Place.of_pemda(membership.pemda_id))
+    can.require("grant_admin" if membership.role == Role.PEMDA_ADMIN else "manage_staff")
+    if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:  # type: ignore[union-attr]
+        # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
+        raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
     with transaction.atomic():
         before = audit.snapshot(membership)
         changed = Membership.objects.filter(pk=membership.pk, is_active=True).update(
@@ -321,7 +331,7 @@ def login_failed(*, username: str) -> None:
             until = timezone.now() + timedelta(seconds=settings.SPBE_LOGIN_LOCK_SECONDS)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
             audit.record(
-                actor=None,
+                actor=system("signin"),
                 action="user.lock",
                 obj=user,
                 after={"locked_until": audit.jsonable(until), "reason": "failed sign-ins"},
@@ -342,15 +352,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
+def _require_own_or_platform(actor: MaybeActor, user_id: int) -> None:
+    require_actor(actor)
+    if not (is_system(actor) or is_operator(actor) or actor.pk == user_id):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Token hanya dapat dikelola untuk akun sendiri."))
+
+
+def api_token_create(*, actor: MaybeActor, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it with the secret, which is never stored and shown only once."""
-    if (
-        actor is not None
-        and actor.is_authenticated
-        and actor.pk != user.pk
-        and not getattr(actor, "is_superuser", False)
-    ):
-        raise ValidationFailed(_("Token hanya dapat dibuat untuk akun sendiri."))
+    _require_own_or_platform(actor, user.pk)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -365,7 +375,8 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
     return token, secret
 
 
-def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+def api_token_revoke(*, actor: MaybeActor, token: ApiToken) -> None:
+    _require_own_or_platform(actor, token.user_id)
     with transaction.atomic():
         if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
             audit.record(actor=actor, action="token.revoke", obj=token, after={"prefix": token.prefix})

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .audit import Actor
+from .actors import MaybeActor, is_person
 from .models import Job
 
 
-def job_create(*, actor: Actor, kind: str, title: str) -> Job:
-    created_by_id = actor.pk if actor is not None and actor.is_authenticated else None
+def job_create(*, actor: MaybeActor, kind: str, title: str) -> Job:
+    created_by_id = actor.pk if is_person(actor) else None
     return Job.objects.create(kind=kind, title=title, created_by_id=created_by_id)
 
 

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from spbe.core import audit
+from spbe.core.actors import MaybeActor, require_platform
 from spbe.core.errors import Conflict, ImportFailed, RowError, ValidationFailed
 
 from . import codes
@@ -43,7 +44,7 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH = 1000
 
-Actor = audit.Actor
+Actor = MaybeActor
 
 NOMENKLATUR = "nomenklatur"
 REKENING = "rekening"
@@ -604,11 +605,12 @@ def bundled_files(year: int) -> dict[str, tuple[str, ...]]:
     return files
 
 
-def load_bundled_reference(year: int, *, actor: Actor = None, data_dir: Path = DATA_DIR) -> LoadSummary:
+def load_bundled_reference(year: int, *, actor: Actor, data_dir: Path = DATA_DIR) -> LoadSummary:
     """Insert or update every bundled list for ``year`` in one transaction; a second run changes nothing.
 
     Rows added by an earlier import are left alone: the bundle only adds and corrects.
     """
+    require_platform(actor)
     _check_year(year)
     checked: dict[str, tuple[tuple[str, ...], list[models.Model]]] = {}
     errors: list[RowError] = []
@@ -640,7 +642,7 @@ def load_bundled_reference(year: int, *, actor: Actor = None, data_dir: Path = D
 
 
 def import_reference(
-    kind: str, path: Path | str, year: int, *, actor: Actor = None, replace: bool = False
+    kind: str, path: Path | str, year: int, *, actor: Actor, replace: bool = False
 ) -> ImportSummary:
     """Import an official list from a CSV or XLSX file, all rows or none.
 
@@ -649,6 +651,7 @@ def import_reference(
     (``daerah``/``desa``). With ``replace`` the year's rows of this kind that are not in the file are
     deleted, so every parent must then be in the file itself.
     """
+    require_platform(actor)
     if kind not in KINDS:
         raise ValidationFailed(
             _("Jenis data '%(kind)s' tidak dikenal; pilih salah satu dari: %(kinds)s")

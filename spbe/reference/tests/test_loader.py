@@ -5,6 +5,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from spbe.core.actors import system
 from spbe.core.errors import ImportFailed, ValidationFailed
 from spbe.core.models import AuditEntry
 from spbe.reference.loader import import_reference, load_bundled_reference, nomenclature_file_for
@@ -48,7 +49,7 @@ def table_counts():
 
 @pytest.mark.django_db
 def test_it_loads_the_bundled_lists_for_2027():
-    summary = load_bundled_reference(2027)
+    summary = load_bundled_reference(2027, actor=system("tests"))
 
     assert levels(Nomenclature, 2027) == {
         "urusan": 10,
@@ -87,11 +88,11 @@ def test_it_loads_the_bundled_lists_for_2027():
 
 @pytest.mark.django_db
 def test_it_loads_twice_without_changing_anything():
-    load_bundled_reference(2027)
+    load_bundled_reference(2027, actor=system("tests"))
     before = table_counts()
     first_stamp = Account.objects.get(year=2027, code="5").updated_at
 
-    again = load_bundled_reference(2027)
+    again = load_bundled_reference(2027, actor=system("tests"))
 
     assert table_counts() == before
     assert all(s.created == 0 and s.updated == 0 for s in again.lists.values())
@@ -105,7 +106,7 @@ def test_it_uses_the_1317_list_for_2026_and_keeps_years_apart():
     assert nomenclature_file_for(2027) == nomenclature_file_for(2030) == "nomenklatur_kabkota.csv"
     assert nomenclature_file_for(2023) is None
 
-    summary = load_bundled_reference(2026)
+    summary = load_bundled_reference(2026, actor=system("tests"))
 
     assert summary.lists["nomenklatur"].files == ("nomenklatur_kabkota_kepmendagri_1317_2023.csv",)
     assert levels(Nomenclature, 2026)["sub_kegiatan"] == 3395
@@ -116,7 +117,7 @@ def test_it_uses_the_1317_list_for_2026_and_keeps_years_apart():
 
 @pytest.mark.django_db
 def test_it_skips_the_nomenclature_before_2024():
-    summary = load_bundled_reference(2023)
+    summary = load_bundled_reference(2023, actor=system("tests"))
 
     assert "nomenklatur" in summary.skipped
     assert not Nomenclature.objects.exists()
@@ -125,7 +126,7 @@ def test_it_skips_the_nomenclature_before_2024():
 
 def test_it_refuses_a_year_out_of_range():
     with pytest.raises(ValidationFailed):
-        load_bundled_reference(1999)
+        load_bundled_reference(1999, actor=system("tests"))
 
 
 @pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_it_imports_a_csv_in_both_account_widths(tmp_path):
         ],
     )
 
-    summary = import_reference("rekening", path, 2027)
+    summary = import_reference("rekening", path, 2027, actor=system("tests"))
 
     assert summary.created == 7
     assert summary.by_level["sub_rincian_objek"] == 2
@@ -167,6 +168,7 @@ def test_it_imports_a_semicolon_csv_with_parents_already_loaded(tmp_path):
         "kegiatan_desa",
         write_csv(tmp_path / "a.csv", [["kode", "level", "nama"], ["01", "bidang", "Pemerintahan"]]),
         2027,
+        actor=system("tests"),
     )
     path = write_csv(
         tmp_path / "b.csv",
@@ -178,7 +180,7 @@ def test_it_imports_a_semicolon_csv_with_parents_already_loaded(tmp_path):
         delimiter=";",
     )
 
-    summary = import_reference("kegiatan_desa", path, 2027)
+    summary = import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
 
     assert summary.created == 2
     assert VillageActivity.objects.get(year=2027, code="01.01.01").parent_code == "01.01"
@@ -198,7 +200,7 @@ def test_it_imports_an_xlsx_with_numeric_cells(tmp_path):
         ],
     )
 
-    summary = import_reference("rekening_desa", path, 2027)
+    summary = import_reference("rekening_desa", path, 2027, actor=system("tests"))
 
     assert summary.rows == 4
     rows = dict(VillageAccount.objects.filter(year=2027).values_list("code", "name"))
@@ -223,7 +225,7 @@ def test_it_reports_xlsx_rows_as_numbered_in_the_sheet(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, 2027)
+        import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
 
     [error] = caught.value.errors
     assert (error.file, error.row, error.column) == ("kegiatan.xlsx", 4, "kode")
@@ -236,6 +238,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(tmp_path):
         "nomenklatur",
         write_csv(tmp_path / "ok.csv", [["kode", "level", "nama"], ["1", "urusan", "WAJIB PELAYANAN DASAR"]]),
         2027,
+        actor=system("tests"),
     )
     before = table_counts()
     audit_before = AuditEntry.objects.count()
@@ -256,7 +259,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("nomenklatur", path, 2027)
+        import_reference("nomenklatur", path, 2027, actor=system("tests"))
 
     found = {(e.row, e.column) for e in caught.value.errors}
     assert found == {
@@ -276,7 +279,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(tmp_path):
 
 @pytest.mark.django_db
 def test_it_reports_a_sub_kegiatan_whose_parent_is_missing(tmp_path):
-    load_bundled_reference(2027)
+    load_bundled_reference(2027, actor=system("tests"))
     path = write_csv(
         tmp_path / "tambahan.csv",
         [
@@ -287,7 +290,7 @@ def test_it_reports_a_sub_kegiatan_whose_parent_is_missing(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("nomenklatur", path, 2027)
+        import_reference("nomenklatur", path, 2027, actor=system("tests"))
 
     [error] = caught.value.errors
     assert (error.row, error.column, error.file) == (3, "kode", "tambahan.csv")
@@ -297,21 +300,21 @@ def test_it_reports_a_sub_kegiatan_whose_parent_is_missing(tmp_path):
 
 @pytest.mark.django_db
 def test_it_requires_parents_in_the_file_when_replacing(tmp_path):
-    load_bundled_reference(2027)
+    load_bundled_reference(2027, actor=system("tests"))
     path = write_csv(
         tmp_path / "sub.csv",
         [["kode", "level", "nama"], ["1.02.02.2.01.0999", "sub_kegiatan", "Sub kegiatan baru"]],
     )
 
     with pytest.raises(ImportFailed, match="1 kesalahan"):
-        import_reference("nomenklatur", path, 2027, replace=True)
+        import_reference("nomenklatur", path, 2027, actor=system("tests"), replace=True)
 
     assert Nomenclature.objects.filter(year=2027).count() == 4507
 
 
 @pytest.mark.django_db
 def test_it_replaces_the_rows_missing_from_the_file(tmp_path):
-    load_bundled_reference(2027)
+    load_bundled_reference(2027, actor=system("tests"))
     path = write_csv(
         tmp_path / "apbdes.csv",
         [
@@ -322,7 +325,7 @@ def test_it_replaces_the_rows_missing_from_the_file(tmp_path):
         ],
     )
 
-    summary = import_reference("rekening_desa", path, 2027, replace=True)
+    summary = import_reference("rekening_desa", path, 2027, actor=system("tests"), replace=True)
 
     assert (summary.created, summary.updated, summary.unchanged, summary.deleted) == (0, 1, 2, 53)
     assert VillageAccount.objects.filter(year=2027).count() == 3
@@ -344,11 +347,11 @@ def test_it_imports_funding_sources_per_scope(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("sumber_dana", path, 2027)
+        import_reference("sumber_dana", path, 2027, actor=system("tests"))
     assert {(e.row, e.column) for e in caught.value.errors} == {(4, "kode"), (5, "lingkup")}
 
     write_csv(path, [["kode", "nama", "lingkup"], ["pad", "PAD", "daerah"], ["PAD", "PADes", "desa"]])
-    import_reference("sumber_dana", path, 2027)
+    import_reference("sumber_dana", path, 2027, actor=system("tests"))
     assert set(FundingSource.objects.values_list("scope", "code")) == {("daerah", "PAD"), ("desa", "PAD")}
 
 
@@ -356,17 +359,17 @@ def test_it_imports_funding_sources_per_scope(tmp_path):
 def test_it_names_missing_columns_and_unknown_formats(tmp_path):
     path = write_csv(tmp_path / "tanpa_level.csv", [["kode", "nama"], ["4", "PENDAPATAN"]])
     with pytest.raises(ImportFailed) as caught:
-        import_reference("rekening", path, 2027)
+        import_reference("rekening", path, 2027, actor=system("tests"))
     assert [(e.row, e.column) for e in caught.value.errors] == [(1, "level")]
 
     other = tmp_path / "data.ods"
     other.write_bytes(b"not a spreadsheet")
     with pytest.raises(ValidationFailed):
-        import_reference("rekening", other, 2027)
+        import_reference("rekening", other, 2027, actor=system("tests"))
     with pytest.raises(ValidationFailed):
-        import_reference("rekening", tmp_path / "missing.csv", 2027)
+        import_reference("rekening", tmp_path / "missing.csv", 2027, actor=system("tests"))
     with pytest.raises(ValidationFailed):
-        import_reference("anggaran", path, 2027)
+        import_reference("anggaran", path, 2027, actor=system("tests"))
 
 
 @pytest.mark.django_db
@@ -383,6 +386,6 @@ def test_it_finds_the_header_below_a_title_row(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, 2027)
+        import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
 
     assert [(e.row, e.column) for e in caught.value.errors] == [(5, "nama")]

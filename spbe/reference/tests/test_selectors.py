@@ -1,12 +1,13 @@
 import pytest
 
+from spbe.core.actors import system
 from spbe.reference.loader import load_bundled_reference
 from spbe.reference.selectors import accounts_for, children, funding_sources_for, nomenclature_for
 
 
 @pytest.fixture
 def year_2027(db):
-    load_bundled_reference(2027)
+    load_bundled_reference(2027, actor=system("tests"))
     return 2027
 
 

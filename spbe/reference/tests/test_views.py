@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from spbe.core.actors import system
 from spbe.reference.loader import load_bundled_reference
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def year_2027(db):
-    load_bundled_reference(2027)
+    load_bundled_reference(2027, actor=system("tests"))
     return 2027
 
 
