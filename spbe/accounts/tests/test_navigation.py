@@ -7,10 +7,6 @@ import re
 import pytest
 from django.test import Client
 
-from conftest import make_user
-from spbe.accounts.models import Role
-from spbe.accounts.services import membership_grant
-
 pytestmark = pytest.mark.django_db
 
 SUBNAV = re.compile(r'<nav class="subnav".*?</nav>', re.S)
@@ -25,11 +21,7 @@ def subnav_links(page: str) -> dict[str, str]:
 
 
 def agency_operator(world):
-    user = make_user("operator.pu", world.pemda_a)
-    membership_grant(
-        actor=world.officer_a, user=user, pemda=world.pemda_a, role=Role.AGENCY_OPERATOR, unit=world.unit_a
-    )
-    return user
+    return world.agency_operator_a
 
 
 def test_the_admin_sees_every_section_and_the_current_page_is_marked(world):
@@ -61,7 +53,9 @@ def test_an_agency_operator_sees_their_unit_but_no_desa_list(world):
     assert "/app/35.10/audit/" not in links
 
 
-@pytest.mark.parametrize("persona", ["officer_a", "operator_x", "auditor", "agency"])
+@pytest.mark.parametrize(
+    "persona", ["officer_a", "operator_x", "auditor", "agency", "camat_x", "tapd_a", "kades_x", "platform"]
+)
 def test_every_module_bar_link_opens_a_page_with_content(world, persona):
     user = agency_operator(world) if persona == "agency" else getattr(world, persona)
     client = world.client_for(user)
