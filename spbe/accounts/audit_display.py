@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from spbe.core import audit_labels
+from spbe.core.actors import SYSTEM_LABEL
 from spbe.core.audit_labels import Ref
 from spbe.core.models import AuditEntry
 
@@ -107,6 +108,20 @@ class EntryView:
     @property
     def changed(self) -> list[FieldChange]:
         return [c for c in self.changes if c.changed]
+
+    @property
+    def actor(self) -> tuple[str, str]:
+        """Who acted, for people: a person's username, or "Sistem" with the command or job that acted."""
+        label = self.entry.actor_label
+        prefix = f"{SYSTEM_LABEL}:"
+        if label.startswith(prefix):
+            name = label.removeprefix(prefix)
+            if name.startswith("job:"):
+                return _("Sistem"), _("pekerjaan latar belakang")
+            if name == "signin":
+                return _("Sistem"), _("pengamanan masuk")
+            return _("Sistem"), _("perintah server %(name)s") % {"name": name}
+        return label, ""
 
     @property
     def kind(self) -> str:
