@@ -93,6 +93,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Refreshed by every progress report: a running job whose heartbeat is older than
+    # SPBE_JOB_STALE_SECONDS lost its worker (killed, or cut off from the database) and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

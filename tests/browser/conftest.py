@@ -37,8 +37,9 @@ def server(tmp_path_factory) -> Iterator[str]:
         **os.environ,
         "SPBE_VAR_DIR": str(var),
         "SPBE_DEBUG": "0",
+        # Plain http on the loopback, as the local demo: no HTTPS redirect, HSTS or Secure cookies.
+        "SPBE_HTTPS": "0",
         "SPBE_SECRET_KEY": "browser-test-key",
-        "SPBE_HTTPS": "0",  # plain http on the loopback, as `make demo` serves
         "SPBE_ALLOWED_HOSTS": "127.0.0.1",
     }
     env.pop("DATABASE_URL", None)

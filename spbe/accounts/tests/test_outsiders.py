@@ -21,11 +21,14 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:audit-log": f"/app/{a}/audit/",
         "accounts:user-list": f"/app/{a}/pengguna/",
         "accounts:membership-revoke": f"/app/{a}/pengguna/keanggotaan/{auditor_role.pk}/cabut/",
+        "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
+        "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
+        "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
     }
 
 
-# Routes that only take POST; the rest are read with GET.
-POST_ONLY = {"accounts:membership-revoke"}
+# Routes that only take POST (or change something on POST); the rest are read with GET.
+POST_ONLY = {"accounts:membership-revoke", "accounts:user-account-action", "accounts:user-password-reset"}
 
 
 def fetch(client, name, url):

@@ -35,8 +35,10 @@ class Command(BaseCommand):
                 kind, options["file"], year, actor=system("import_reference"), replace=options["replace"]
             )
         except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
+            # At most the first errors and a count of the rest: a file of 200,000 bad rows must not
+            # bury the summary under 200,000 lines.
+            for line in exc.report():
+                self.stderr.write(line)
             raise CommandError(exc.message) from exc
         except SpbeError as exc:
             raise CommandError(exc.message) from exc

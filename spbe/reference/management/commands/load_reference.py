@@ -27,8 +27,10 @@ class Command(BaseCommand):
         try:
             summary = load_bundled_reference(year, actor=system("load_reference"))
         except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
+            # At most the first errors and a count of the rest: a file of 200,000 bad rows must not
+            # bury the summary under 200,000 lines.
+            for line in exc.report():
+                self.stderr.write(line)
             raise CommandError(exc.message) from exc
         except ValidationFailed as exc:
             raise CommandError(exc.message) from exc
