@@ -34,7 +34,7 @@ def test_sign_in_lands_on_the_admin_dashboard(page: Page, server, shot, console_
 
 def test_a_wrong_password_is_refused_with_a_message(page: Page, server, shot):
     sign_in(page, server, "admin", "bukan-sandinya")
-    expect(page.get_by_role("alert")).to_contain_text("dan sandi yang benar")
+    expect(page.get_by_role("alert")).to_contain_text("Nama pengguna atau kata sandi salah.")
     expect(page).to_have_url(re.compile(r"/masuk/$"))
     shot("refused")
 
