@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",
     # Before django_tasks_db: the first app listed wins a command name, and spbe.core's `db_worker`
     # (reconnecting after a database outage) must replace the package's own.
     "spbe.core",
@@ -98,6 +97,8 @@ INSTALLED_APPS = [
     "spbe.reference",
     "spbe.portal",
     "spbe.api",
+    # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
+    "ninja",
 ]
 
 MIDDLEWARE = [

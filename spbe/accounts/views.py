@@ -222,10 +222,21 @@ def village_detail(request: HttpRequest, pemda: Pemda, village_code: str) -> Htt
 
 @pemda_view
 def audit_log(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    from . import audit_display
+
     access.require_role(request.user, pemda, {Role.PEMDA_ADMIN, Role.AUDITOR})
-    entries = AuditEntry.objects.filter(pemda_code=pemda.code).order_by("-seq")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"pemda": pemda, "page": page})
+    form = audit_display.AuditFilterForm(request.GET or None, actors=audit_display.actor_names(pemda))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = audit_display.filtered_entries(pemda, filters)
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    context = {
+        "pemda": pemda,
+        "page": page,
+        "rows": audit_display.entry_views(page),
+        "form": form,
+        "filtered": bool(filters and any(filters.values())),
+    }
+    return render(request, "accounts/audit_log.html", context)
 
 
 def village_choices(pemda: Pemda) -> list[tuple[str, list[tuple[int, str]]]]:

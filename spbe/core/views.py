@@ -9,6 +9,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -98,9 +101,32 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500 without templates or the database, which may be what failed."""
     if problems.is_api(request):
         return problems.server_error(request)
+    # Hand-written: the template engine, the session or the database may be what failed. The stylesheet
+    # and the search are plain links, so the page still looks like the product and offers a way on.
+    css, home, app, regions, search = (
+        escape(url)
+        for url in (
+            static("spbe/app.css"),
+            reverse("portal:home"),
+            reverse("accounts:dashboard"),
+            reverse("portal:regions"),
+            reverse("portal:region-search"),
+        )
+    )
     page = (
-        "<!DOCTYPE html><html lang=id><meta charset=utf-8><title>Kesalahan server</title>"
-        "<h1>Kesalahan server</h1><p>Terjadi kesalahan di server. Coba lagi; bila berulang, hubungi admin."
-        "<p lang=en>Server error. Try again; if it happens again, contact the administrator.</html>"
+        "<!DOCTYPE html><html lang=id><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width, initial-scale=1'>"
+        f"<title>Kesalahan server · OpenSPBE</title><link rel=stylesheet href='{css}'></head><body>"
+        f"<header class=topbar><a class=brand href='{home}'>Open<strong>SPBE</strong></a></header>"
+        "<main class=page><h1>Kesalahan server</h1>"
+        "<p>Maaf, terjadi kesalahan di server dan permintaan Anda tidak selesai. Bila Anda sedang menyimpan, "
+        "tidak ada yang tersimpan setengah jalan: periksa datanya lalu simpan ulang.</p>"
+        "<p>Coba lagi sebentar lagi. Bila berulang, beri tahu admin pemda Anda waktu kejadiannya.</p>"
+        f"<ul class='plain links'><li><a href='{home}'>Beranda OpenSPBE</a></li>"
+        f"<li><a href='{app}'>Dasbor Anda</a></li><li><a href='{regions}'>Wilayah Indonesia</a></li></ul>"
+        f"<form method=get action='{search}' class=search role=search><label for=q>Cari wilayah</label>"
+        "<input type=search id=q name=q maxlength=80><button type=submit class=primary>Cari</button></form>"
+        "<p lang=en class=muted>Server error. Try again in a moment; if it happens again, tell your "
+        "administrator when it happened.</p></main></body></html>"
     )
     return HttpResponse(page, status=500)

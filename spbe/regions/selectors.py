@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 
 from .models import Region
+
+# Enough to find a place by name without turning the search into a listing of the country.
+SEARCH_LIMIT = 25
+_CODE = re.compile(r"\d{1,2}(\.\d{1,4}){0,3}\.?")
+# Typographic quotes as they appear in the official list (Regapu\u2019u) and as people type them (Regapu'u).
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 
 
 def provinces() -> QuerySet[Region]:
@@ -23,8 +33,7 @@ def children(region: Region) -> QuerySet[Region]:
 
 def ancestors(region: Region) -> list[Region]:
     """The chain from the province down to the region's parent (codes are prefixes of each other)."""
-    parts = region.code.split(".")
-    codes = [".".join(parts[:n]) for n in range(1, len(parts))]
+    codes = _ancestor_codes(region.code)
     found = {r.code: r for r in Region.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
 
@@ -41,3 +50,58 @@ def region_data(region: Region) -> dict[str, Any]:
         "desa_count": region.desa_count,
         "kelurahan_count": region.kelurahan_count,
     }
+
+
+def normalize_search(text: str) -> str:
+    """Fold a search text to what the region names are written in: no diacritics, straight quotes.
+
+    The official Kemendagri list is plain ASCII apart from a few typographic apostrophes, so folding the
+    query (``Bakóngan`` -> ``Bakongan``) makes the search diacritic-insensitive on SQLite and PostgreSQL
+    alike, with no extension and no extra column; the database's ``icontains`` handles the case.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_QUOTES)
+    return " ".join(plain.split())[:80]
+
+
+@dataclass
+class RegionHit:
+    """A search result with the chain above it (province first), so two Sukorejo can be told apart."""
+
+    region: Region
+    ancestors: list[Region] = field(default_factory=list)
+
+
+@dataclass
+class RegionSearch:
+    query: str
+    hits: list[RegionHit]
+    more: bool  # more regions matched than are shown
+    too_short: bool = False  # a single letter would match most of the country
+
+
+def search(text: str, limit: int = SEARCH_LIMIT) -> RegionSearch:
+    """Find regions by code prefix (``35.10``) or by a part of the name, higher levels first."""
+    query = normalize_search(text)
+    if len(query) < 2 and not query.isdigit():
+        return RegionSearch(query, [], more=False, too_short=True)
+    if _CODE.fullmatch(query):
+        condition, within_level = Q(code__startswith=query.rstrip(".")), "code"
+    else:
+        condition, within_level = Q(name__icontains=query), "name"
+        if "'" in query:
+            condition |= Q(name__icontains=query.replace("'", "\u2019"))
+    # A province before its regencies before their districts and villages (the code's length is the
+    # level); within a level in code order for a code search, by name for a name search.
+    found = list(Region.objects.filter(condition).order_by(Length("code"), within_level, "code")[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    chains = {r.code: _ancestor_codes(r.code) for r in found}
+    above = {r.code: r for r in Region.objects.filter(code__in={c for cs in chains.values() for c in cs})}
+    hits = [RegionHit(r, [above[c] for c in chains[r.code] if c in above]) for r in found]
+    return RegionSearch(query, hits, more)
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]

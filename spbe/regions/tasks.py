@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from spbe.core.actors import system
@@ -10,6 +11,11 @@ from spbe.core.jobs import job_finish, job_progress
 from spbe.core.models import Job
 
 from .loader import load_regions
+
+
+def _count(n: int) -> str:
+    """A count as people read it in the active language: 83.762 in Indonesian, 83,762 in English."""
+    return number_format(n, use_l10n=True, force_grouping=True)
 
 
 @task()
@@ -23,8 +29,8 @@ def load_regions_task(job_id: str) -> str:
             total,
             _("%(done)s dari %(total)s wilayah (%(code)s)")
             % {
-                "done": done,
-                "total": total,
+                "done": _count(done),
+                "total": _count(total),
                 "code": last_code,
             },
         )
@@ -37,10 +43,10 @@ def load_regions_task(job_id: str) -> str:
         job_finish(job_id, ok=False, message=str(exc))
         raise
     message = _("%(p)s provinsi, %(r)s kabupaten/kota, %(d)s kecamatan, %(v)s desa/kelurahan dimuat.") % {
-        "p": result.provinces,
-        "r": result.regencies,
-        "d": result.districts,
-        "v": result.villages,
+        "p": _count(result.provinces),
+        "r": _count(result.regencies),
+        "d": _count(result.districts),
+        "v": _count(result.villages),
     }
     job_finish(job_id, ok=True, message=message)
     return message

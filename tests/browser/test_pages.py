@@ -34,7 +34,7 @@ def test_sign_in_lands_on_the_admin_dashboard(page: Page, server, shot, console_
 
 def test_a_wrong_password_is_refused_with_a_message(page: Page, server, shot):
     sign_in(page, server, "admin", "bukan-sandinya")
-    expect(page.get_by_role("alert")).to_contain_text("dan sandi yang benar")
+    expect(page.get_by_role("alert")).to_contain_text("Nama pengguna atau kata sandi salah.")
     expect(page).to_have_url(re.compile(r"/masuk/$"))
     shot("refused")
 
@@ -108,7 +108,7 @@ def test_a_long_job_shows_its_progress_until_done(page: Page, server, shot, cons
     shot("running")
     expect(box).to_have_attribute("data-state", "done", timeout=90_000)
     expect(page.locator("progress")).to_have_attribute("value", "100")
-    expect(box).to_contain_text("83762 desa/kelurahan")
+    expect(box).to_contain_text("83.762 desa/kelurahan")
     shot("done")
     assert console_errors == []
 

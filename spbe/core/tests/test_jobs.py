@@ -34,7 +34,7 @@ def test_loading_regions_runs_as_a_job_with_progress(operator, settings, monkeyp
     assert status["status"] == "done"
     assert status["percent"] == 100
     assert status["done"] == status["total"] == 91_599
-    assert "83762 desa/kelurahan" in status["message"]
+    assert "7.285 kecamatan, 83.762 desa/kelurahan" in status["message"]
     assert Region.objects.count() == 91_599
     page = client.get(f"/operasi/pekerjaan/{job.pk}/").content.decode()
     assert 'data-job-status="/operasi/pekerjaan/' in page

@@ -11,6 +11,12 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // On a phone the module bar scrolls sideways: bring the current page's item into view.
+  const current = document.querySelector(".subnav [aria-current]");
+  if (current && current.parentElement.scrollWidth > current.parentElement.clientWidth) {
+    current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
+
   // A background job's progress: poll its JSON status and move the bar until it is finished.
   document.querySelectorAll("[data-job-status]").forEach((box) => {
     const url = box.getAttribute("data-job-status");

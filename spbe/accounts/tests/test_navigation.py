@@ -1,0 +1,114 @@
+"""Navigation offers each role only pages that show it something, and marks the page being shown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+SUBNAV = re.compile(r'<nav class="subnav".*?</nav>', re.S)
+LINK = re.compile(r'<a [^>]*?href="([^"]+)"([^>]*)>')
+
+
+def subnav_links(page: str) -> dict[str, str]:
+    """href -> the rest of the tag, for every link in the module bar."""
+    found = SUBNAV.search(page)
+    assert found, "the page has no module bar"
+    return dict(LINK.findall(found.group(0)))
+
+
+def agency_operator(world):
+    return world.agency_operator_a
+
+
+def test_the_admin_sees_every_section_and_the_current_page_is_marked(world):
+    page = world.client_for(world.officer_a).get("/app/35.10/").content.decode()
+    links = subnav_links(page)
+    for url in (
+        "/app/35.10/perangkat-daerah/",
+        "/app/35.10/desa/",
+        "/app/35.10/pengguna/",
+        "/app/35.10/audit/",
+    ):
+        assert url in links
+    assert 'aria-current="page"' in links["/app/35.10/"]
+    assert "aria-current" not in links["/app/35.10/desa/"]
+
+
+def test_a_village_operator_is_not_offered_empty_or_forbidden_sections(world):
+    links = subnav_links(world.client_for(world.operator_x).get("/app/35.10/").content.decode())
+    assert "/app/35.10/desa/" in links
+    for url in ("/app/35.10/perangkat-daerah/", "/app/35.10/pengguna/", "/app/35.10/audit/"):
+        assert url not in links
+
+
+def test_an_agency_operator_sees_their_unit_but_no_desa_list(world):
+    client = world.client_for(agency_operator(world))
+    links = subnav_links(client.get("/app/35.10/").content.decode())
+    assert "/app/35.10/perangkat-daerah/" in links
+    assert "/app/35.10/desa/" not in links
+    assert "/app/35.10/audit/" not in links
+
+
+@pytest.mark.parametrize(
+    "persona", ["officer_a", "operator_x", "auditor", "agency", "camat_x", "tapd_a", "kades_x", "platform"]
+)
+def test_every_module_bar_link_opens_a_page_with_content(world, persona):
+    user = agency_operator(world) if persona == "agency" else getattr(world, persona)
+    client = world.client_for(user)
+    links = subnav_links(client.get("/app/35.10/").content.decode())
+    for url in links:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "Tidak ada desa dalam cakupan Anda" not in page, url
+        assert "Tidak ada perangkat daerah dalam cakupan Anda" not in page, url
+
+
+def test_a_page_below_a_section_marks_the_section(world):
+    page = world.client_for(world.officer_a).get("/app/35.10/desa/35.10.02.2001/").content.decode()
+    assert 'aria-current="true"' in subnav_links(page)["/app/35.10/desa/"]
+    listing = world.client_for(world.officer_a).get("/app/35.10/desa/").content.decode()
+    assert 'aria-current="page"' in subnav_links(listing)["/app/35.10/desa/"]
+
+
+def test_modules_to_come_say_so_visibly_and_explain_themselves(world):
+    page = world.client_for(world.officer_a).get("/app/35.10/").content.decode()
+    bar = SUBNAV.search(page).group(0)
+    assert 'title="Segera hadir"' not in bar
+    assert re.search(
+        r'<a href="/modul/perencanaan/" class="soon">Perencanaan <small[^>]*>segera hadir</small>', bar
+    )
+    module = Client().get("/modul/perencanaan/")
+    assert module.status_code == 200
+    text = module.content.decode()
+    assert "Modul ini segera hadir" in text
+    assert "Musrenbang" in text
+    assert Client().get("/modul/tidak-ada/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "link", "state"),
+    [
+        ("/wilayah/", "/wilayah/", "page"),
+        ("/wilayah/35.10/", "/wilayah/", "true"),
+        ("/masuk/", "/masuk/", "page"),
+        ("/", "/", "page"),
+    ],
+)
+def test_the_main_navigation_marks_where_the_reader_is(regions, url, link, state):
+    page = Client().get(url).content.decode()
+    header = page.split("</header>")[0]
+    tags = dict(LINK.findall(header))
+    assert f'aria-current="{state}"' in tags[link]
+    others = [href for href, rest in tags.items() if "aria-current" in rest]
+    assert others == [link]
+
+
+def test_operators_get_an_operations_link_and_staff_do_not(world, django_user_model):
+    operator = django_user_model.objects.create_superuser("root", password="a-long-password-1")
+    assert 'href="/operasi/"' in world.client_for(operator).get("/wilayah/").content.decode()
+    assert 'href="/operasi/"' not in world.client_for(world.officer_a).get("/wilayah/").content.decode()
