@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from spbe.api.urls import api
 from spbe.core import views as core_views
+from spbe.regions import views as regions_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.portal.urls")),
@@ -13,8 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.reference.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("operasi/", core_views.operations, name="operations"),
-    path("operasi/wilayah/muat/", core_views.start_load_regions, name="operations-load-regions"),
+    path("operasi/", regions_views.operations, name="operations"),
+    path("operasi/wilayah/muat/", regions_views.start_load_regions, name="operations-load-regions"),
     path("operasi/pekerjaan/<uuid:job_id>/", core_views.job_page, name="job"),
     path("operasi/pekerjaan/<uuid:job_id>/status/", core_views.job_status, name="job-status"),
 ]

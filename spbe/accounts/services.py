@@ -289,6 +289,44 @@ def membership_grant(
     return membership
 
 
+def staff_member_add(
+    *,
+    actor: MaybeActor,
+    pemda: Pemda,
+    username: str,
+    role: str,
+    password: str = "",
+    full_name: str = "",
+    email: str = "",
+    unit: PerangkatDaerah | None = None,
+    village: VillageGovernment | None = None,
+) -> tuple[User, Membership]:
+    """Give a role to a staff member of ``pemda``, creating the account first if it is new.
+
+    The account and its first role are one change: a refused role leaves no bare account behind.
+    """
+    PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_staff")
+    with transaction.atomic():
+        user = (
+            User.objects.filter(username__iexact=username.strip(), memberships__pemda=pemda)
+            .distinct()
+            .first()
+        )
+        if user is None:
+            user = user_create(
+                actor=actor,
+                username=username,
+                password=password,
+                full_name=full_name,
+                email=email,
+                pemda=pemda,
+            )
+        membership = membership_grant(
+            actor=actor, user=user, pemda=pemda, role=role, unit=unit, village=village
+        )
+    return user, membership
+
+
 def membership_revoke(*, actor: MaybeActor, membership: Membership) -> None:
     can = PEMDA.can(require_actor(actor), Place.of_pemda(membership.pemda_id))
     can.require("grant_admin" if membership.role == Role.PEMDA_ADMIN else "manage_staff")

@@ -14,7 +14,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,10 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spbe.core.errors import NotFound, SpbeError
-from spbe.core.models import AuditEntry
 
-from . import access, services, signin
-from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
+from . import access, selectors, services, signin
+from .models import Pemda, PerangkatDaerah, Role, User, VillageGovernment
 
 View = Callable[..., HttpResponse]
 
@@ -121,11 +119,7 @@ def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     for role in Role:
         if role in roles:
             panels += [p for p in ROLE_PANELS[role] if p not in panels]
-    memberships = (
-        Membership.objects.filter(user_id=user.pk, pemda=pemda, is_active=True)
-        .select_related("unit", "village")
-        .order_by("role")
-    )
+    memberships = selectors.memberships_of(user, pemda)
     units = access.units_for_user(user, pemda)
     villages = access.villages_for_user(user, pemda)
     context = {
@@ -144,12 +138,8 @@ def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         )[:50]
         if Role.CAMAT in roles
         else [],
-        "staff_count": User.objects.filter(memberships__pemda=pemda).distinct().count()
-        if "users" in panels
-        else None,
-        "recent_audit": AuditEntry.objects.filter(pemda_code=pemda.code).order_by("-seq")[:8]
-        if "audit" in panels
-        else [],
+        "staff_count": selectors.staff_count(pemda) if "users" in panels else None,
+        "recent_audit": selectors.recent_audit(pemda) if "audit" in panels else [],
     }
     return render(request, "accounts/pemda_dashboard.html", context)
 
@@ -242,12 +232,7 @@ def audit_log(request: HttpRequest, pemda: Pemda) -> HttpResponse:
 def village_choices(pemda: Pemda) -> list[tuple[str, list[tuple[int, str]]]]:
     """Desa of the pemda grouped by kecamatan, each labelled "Kec. X — Desa Y": many desa share a name."""
     groups: dict[str, list[tuple[int, str]]] = {}
-    villages = (
-        VillageGovernment.objects.filter(pemda=pemda)
-        .select_related("region", "kecamatan")
-        .order_by("kecamatan__name", "region__name")
-    )
-    for village in villages:
+    for village in selectors.villages_by_kecamatan(pemda):
         kecamatan = village.kecamatan
         short = kecamatan.short_name or kecamatan.name
         groups.setdefault(kecamatan.name, []).append((village.pk, f"{short} — Desa {village.region.name}"))
@@ -286,7 +271,7 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pemda = pemda
-        self.fields["unit"].queryset = PerangkatDaerah.objects.filter(pemda=pemda)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = selectors.units_of(pemda)  # type: ignore[attr-defined]
         village_field = cast(forms.TypedChoiceField, self.fields["village"])
         village_field.choices = [("", gettext_lazy("— tidak ada —")), *village_choices(pemda)]
 
@@ -294,7 +279,7 @@ class MemberForm(forms.Form):
         village_id = self.cleaned_data.get("village")
         if village_id is None:
             return None
-        return VillageGovernment.objects.filter(pemda=self.pemda, pk=village_id).first()
+        return selectors.village_of(self.pemda, village_id)
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -319,31 +304,21 @@ def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     users = access.users_for_user(request.user, pemda).order_by("username")
     form = MemberForm(pemda=pemda)
     if request.method == "POST":
-        access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
         form = MemberForm(request.POST, pemda=pemda)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                # The account and its first role are one change: a refused role leaves no bare account.
-                with transaction.atomic():
-                    user = users.filter(username__iexact=data["username"].strip()).first()
-                    if user is None:
-                        user = services.user_create(
-                            actor=request.user,
-                            username=data["username"],
-                            password=data["password"],
-                            full_name=data["full_name"],
-                            email=data["email"],
-                            pemda=pemda,
-                        )
-                    services.membership_grant(
-                        actor=request.user,
-                        user=user,
-                        pemda=pemda,
-                        role=data["role"],
-                        unit=data["unit"],
-                        village=data["village"],
-                    )
+                user, _membership = services.staff_member_add(
+                    actor=request.user,
+                    pemda=pemda,
+                    username=data["username"],
+                    password=data["password"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    role=data["role"],
+                    unit=data["unit"],
+                    village=data["village"],
+                )
             except SpbeError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 form.note_password_not_kept()
@@ -352,11 +327,7 @@ def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                     "role": Role(data["role"]).label, "user": user.username,
                 })  # fmt: skip
                 return redirect("accounts:user-list", pemda_code=pemda.code)
-    memberships = (
-        Membership.objects.filter(pemda=pemda, user__in=users)
-        .select_related("user", "unit", "village")
-        .order_by("user__username", "role")
-    )
+    memberships = selectors.staff_memberships(pemda, users)
     is_admin = Role.PEMDA_ADMIN in access.roles_in(request.user, pemda)
     return render(
         request,
@@ -467,8 +438,8 @@ def user_password_reset(request: HttpRequest, pemda: Pemda, user_id: int) -> Htt
 @pemda_view
 def membership_revoke(request: HttpRequest, pemda: Pemda, membership_id: int) -> HttpResponse:
     """Ask to confirm (GET), then revoke (POST): a slip of the mouse must not cut someone off."""
-    access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
-    membership = Membership.objects.filter(pk=membership_id, pemda=pemda).select_related("user").first()
+    access.PEMDA.require(request.user, access.Place.of_pemda(pemda), "manage_staff")
+    membership = selectors.membership_in(pemda, membership_id)
     if membership is None:
         raise NotFound(_("Keanggotaan tidak ditemukan."))
     if request.method != "POST":

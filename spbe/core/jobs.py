@@ -61,3 +61,17 @@ def jobs_mark_stale(now: datetime | None = None) -> int:
     return Job.objects.filter(stale_jobs(now)).update(
         status=Job.Status.FAILED, message=message, finished_at=now
     )
+
+
+def recent_jobs(limit: int = 20) -> list[Job]:
+    """The newest jobs, after marking those whose worker is gone (reading is when that must show)."""
+    jobs_mark_stale()
+    return list(Job.objects.all()[:limit])
+
+
+def job_for_user(user: MaybeActor, job_id: str) -> Job | None:
+    """A job as its starter sees it, after marking stale jobs; None for anyone else's job."""
+    jobs_mark_stale()
+    if not is_person(user):
+        return None
+    return Job.objects.filter(pk=job_id, created_by_id=user.pk).first()

@@ -1,4 +1,8 @@
-"""Platform operations pages (superusers only): start long jobs and watch their progress."""
+"""Pages of core: a background job's progress for the operator who started it, and the error pages.
+
+The operations pages that start jobs belong to the apps whose work they start (``spbe.regions.views``);
+core imports no app.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-
-from spbe.regions.models import Region
 
 from . import problems
-from .jobs import job_create, jobs_mark_stale
+from .jobs import job_for_user
 from .models import Job
 
 
@@ -35,30 +36,8 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-@operator_required
-def operations(request: HttpRequest) -> HttpResponse:
-    jobs_mark_stale()
-    context = {
-        "region_count": Region.objects.count(),
-        "jobs": Job.objects.all()[:20],
-    }
-    return render(request, "core/operations.html", context)
-
-
-@require_POST
-@operator_required
-def start_load_regions(request: HttpRequest) -> HttpResponse:
-    from spbe.regions.tasks import load_regions_task
-
-    job = job_create(actor=request.user, kind="regions.load", title=_("Memuat data wilayah Indonesia"))
-    load_regions_task.enqueue(str(job.pk))
-    return redirect("job", job_id=job.pk)
-
-
 def _job_for(request: HttpRequest, job_id: str) -> Job:
-    # Reading a job is when a dead worker's job must stop showing as running.
-    jobs_mark_stale()
-    job = Job.objects.filter(pk=job_id, created_by_id=request.user.pk).first()
+    job = job_for_user(request.user, job_id)
     if job is None:
         raise Http404
     return job

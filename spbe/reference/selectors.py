@@ -71,3 +71,31 @@ def funding_sources_for(year: int, scope: str | None = None) -> QuerySet[Funding
     """The funding sources of ``year``, for ``daerah`` or ``desa`` budgets or both."""
     rows = FundingSource.objects.filter(year=year)
     return rows.filter(scope=scope) if scope else rows
+
+
+def years() -> list[int]:
+    """The budget years that have reference lists, newest first."""
+    return sorted(set(Nomenclature.objects.values_list("year", flat=True).distinct()), reverse=True)
+
+
+def search(year: int, kind: str, query: str, limit: int) -> QuerySet[ReferenceRow]:
+    """Rows of one list whose name contains ``query`` or whose code starts with it."""
+    rows = TREES[kind].model._default_manager.filter(year=year)
+    return rows.filter(Q(name__icontains=query) | Q(code__startswith=query)).order_by("code")[:limit]
+
+
+def row_with_trail(year: int, kind: str, code: str) -> tuple[ReferenceRow, list[ReferenceRow]] | None:
+    """One row of a list by code (accounts in either width) and its ancestors from the top down."""
+    rows = TREES[kind].model._default_manager.filter(year=year)
+    row = rows.filter(code=canonical_account_code(code) if kind == REKENING else code).first()
+    if row is None:
+        return None
+    trail: list[ReferenceRow] = []
+    parent = row.parent_code
+    while parent:
+        found = rows.filter(code=parent).first()
+        if found is None:
+            break
+        trail.insert(0, found)
+        parent = found.parent_code
+    return row, trail

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +10,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .codes import InvalidCode
-from .loader import KEGIATAN_DESA, NOMENKLATUR, REKENING, REKENING_DESA, SUMBER_DANA, TREES
-from .models import FundingSource, Nomenclature, ReferenceRow
+from .loader import KEGIATAN_DESA, NOMENKLATUR, REKENING, REKENING_DESA, SUMBER_DANA
 
 KIND_LABELS = {
     NOMENKLATUR: _("Nomenklatur perencanaan"),
@@ -24,13 +22,9 @@ KIND_LABELS = {
 SEARCH_LIMIT = 200
 
 
-def _years() -> list[int]:
-    return sorted(set(Nomenclature.objects.values_list("year", flat=True).distinct()), reverse=True)
-
-
 @require_GET
 def reference_home(request: HttpRequest) -> HttpResponse:
-    years = _years()
+    years = selectors.years()
     year = (
         settings.SPBE_DEFAULT_BUDGET_YEAR
         if settings.SPBE_DEFAULT_BUDGET_YEAR in years or not years
@@ -47,7 +41,7 @@ def browse(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context = {
         "year": year,
-        "years": _years(),
+        "years": selectors.years(),
         "kind": kind,
         "kinds": KIND_LABELS.items(),
         "kind_label": KIND_LABELS[kind],
@@ -57,14 +51,10 @@ def browse(request: HttpRequest, year: int, kind: str) -> HttpResponse:
         "trail": [],
     }
     if kind == SUMBER_DANA:
-        context["rows"] = FundingSource.objects.filter(year=year).order_by("scope", "code")
+        context["rows"] = selectors.funding_sources_for(year).order_by("scope", "code")
         return render(request, "reference/browse.html", context)
-    model = TREES[kind].model
-    rows = model._default_manager.filter(year=year)
     if query:
-        context["rows"] = rows.filter(Q(name__icontains=query) | Q(code__startswith=query)).order_by("code")[
-            :SEARCH_LIMIT
-        ]
+        context["rows"] = selectors.search(year, kind, query, SEARCH_LIMIT)
         context["limit"] = SEARCH_LIMIT
         return render(request, "reference/browse.html", context)
     try:
@@ -72,17 +62,8 @@ def browse(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     except InvalidCode as exc:
         raise Http404 from exc
     if code:
-        lookup = selectors.canonical_account_code(code) if kind == REKENING else code
-        row = rows.filter(code=lookup).first()
-        if row is None:
+        found = selectors.row_with_trail(year, kind, code)
+        if found is None:
             raise Http404
-        trail: list[ReferenceRow] = []
-        parent = row.parent_code
-        while parent:
-            found = rows.filter(code=parent).first()
-            if found is None:
-                break
-            trail.insert(0, found)
-            parent = found.parent_code
-        context["row"], context["trail"] = row, trail
+        context["row"], context["trail"] = found
     return render(request, "reference/browse.html", context)

@@ -105,3 +105,8 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> RegionSearch:
 def _ancestor_codes(code: str) -> list[str]:
     parts = code.split(".")
     return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def region_count() -> int:
+    """How many regions of all levels are loaded (the operator's check that a load is complete)."""
+    return Region.objects.count()
