@@ -21,5 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += staticfiles_urlpatterns()
 
+handler400 = "spbe.core.views.bad_request"
+handler403 = "spbe.core.views.permission_denied"
 handler404 = "spbe.core.views.not_found"
 handler500 = "spbe.core.views.server_error"

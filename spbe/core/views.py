@@ -76,6 +76,36 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if problems.is_api(request):
+        code = "bad-request" if status == 400 else "forbidden"
+        return problems.problem(request, status, code, message)
+    return render(
+        request, "spbe/error.html", {"error": {"status": status, "message": message}}, status=status
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 (a malformed request, a host not served here) in the product's words, not Django's."""
+    return _error_page(request, 400, _("Permintaan tidak dapat diproses karena bentuknya tidak sah."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403, _("Anda tidak berwenang membuka halaman ini."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token: usually a page left open too long, or cookies blocked."""
+    return _error_page(
+        request,
+        403,
+        _(
+            "Formulir ini kedaluwarsa atau dikirim tanpa token keamanan. Muat ulang halaman, lalu kirim "
+            "lagi; pastikan peramban menerima cookie dari situs ini."
+        ),
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 without templates or the database, which may be what failed."""
     if problems.is_api(request):

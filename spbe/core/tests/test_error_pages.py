@@ -77,3 +77,25 @@ def test_the_operations_page_speaks_to_people_not_to_a_shell(django_user_model, 
     page = client.get("/operasi/").content.decode()
     assert "db_worker" not in page
     assert "proses pekerja latar belakang" in page
+
+
+def test_a_form_without_its_token_gets_the_products_page_in_indonesian(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/masuk/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "token keamanan" in body and "Muat ulang halaman" in body
+    assert "CSRF verification failed" not in body
+
+
+def test_a_refused_host_gets_the_products_400(db, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    response = Client().get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Permintaan tidak dapat diproses" in response.content.decode()
+    api = Client().get("/api/v1/regions", HTTP_HOST="evil.example")
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
