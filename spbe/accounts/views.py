@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from spbe.core.errors import NotFound, SpbeError
+from spbe.core.errors import Conflict, NotFound, ValidationFailed
 
 from . import access, selectors, services, signin
 from .models import Pemda, PerangkatDaerah, Role, User, VillageGovernment
 
+# What a form shows next to its fields; PermissionDenied and NotFound stay 403 and 404 pages.
+FormError = (ValidationFailed, Conflict)
 View = Callable[..., HttpResponse]
 
 
@@ -160,12 +162,12 @@ class UnitForm(forms.Form):
 def unit_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     form = UnitForm()
     if request.method == "POST":
-        access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
+        # unit_create decides who may add a unit; its PermissionDenied becomes the 403 page.
         form = UnitForm(request.POST)
         if form.is_valid():
             try:
                 unit = services.unit_create(actor=request.user, pemda=pemda, **form.cleaned_data)
-            except SpbeError as exc:
+            except FormError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("%(name)s ditambahkan.") % {"name": unit.name})
@@ -214,7 +216,7 @@ def village_detail(request: HttpRequest, pemda: Pemda, village_code: str) -> Htt
 def audit_log(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     from . import audit_display
 
-    access.require_role(request.user, pemda, {Role.PEMDA_ADMIN, Role.AUDITOR})
+    access.PEMDA.require(request.user, access.Place.of_pemda(pemda), "read_audit")
     form = audit_display.AuditFilterForm(request.GET or None, actors=audit_display.actor_names(pemda))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = audit_display.filtered_entries(pemda, filters)
@@ -319,7 +321,7 @@ def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                     unit=data["unit"],
                     village=data["village"],
                 )
-            except SpbeError as exc:
+            except FormError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 form.note_password_not_kept()
             else:
@@ -351,7 +353,7 @@ def user_detail(request: HttpRequest, pemda: Pemda, user_id: int) -> HttpRespons
         if form.is_valid():
             try:
                 services.user_update(actor=request.user, pemda=pemda, user=member, **form.cleaned_data)
-            except SpbeError as exc:
+            except FormError as exc:
                 if exc.status == 403:
                     raise
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -408,7 +410,7 @@ class PasswordResetForm(forms.Form):
 @pemda_view
 def user_password_reset(request: HttpRequest, pemda: Pemda, user_id: int) -> HttpResponse:
     member = _staff_member(request, pemda, user_id)
-    access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
+    access.PEMDA.require(request.user, access.Place.of_pemda(pemda), "manage_staff")
     form = PasswordResetForm()
     if request.method == "POST":
         form = PasswordResetForm(request.POST)
@@ -417,7 +419,7 @@ def user_password_reset(request: HttpRequest, pemda: Pemda, user_id: int) -> Htt
                 password = services.user_password_reset(
                     actor=request.user, pemda=pemda, user=member, password=form.cleaned_data["password"]
                 )
-            except SpbeError as exc:
+            except FormError as exc:
                 if exc.status == 403:
                     raise
                 form.add_error("password", exc.message)
@@ -497,7 +499,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                     old_password=form.cleaned_data["old_password"],
                     new_password=form.cleaned_data["new_password1"],
                 )
-            except SpbeError as exc:
+            except FormError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 # Keep this session; every other session of the account ends with the old hash.
