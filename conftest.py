@@ -91,7 +91,7 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def regions(db, django_db_setup) -> LoadResult:
+def regions(db, django_db_setup: SessionData) -> LoadResult:
     """Two provinces, four regencies and their first districts and villages (a few of each kind).
 
     Already in the database (see ``django_db_setup``); this is what loading them reported.
@@ -100,7 +100,7 @@ def regions(db, django_db_setup) -> LoadResult:
 
 
 @pytest.fixture
-def reference_year(db, django_db_setup) -> int:
+def reference_year(db, django_db_setup: SessionData) -> int:
     """The default budget year, whose bundled reference lists are already in the database."""
     return django_db_setup.reference_year
 

@@ -40,7 +40,7 @@ def test_loading_regions_runs_as_a_job_with_progress(operator, renamed_regions, 
     from spbe.regions import loader, tasks
 
     monkeypatch.setattr(loader, "BATCH", 20)  # several batches, so progress is reported along the way
-    seen: list[int] = []
+    seen = []
     monkeypatch.setattr(tasks, "job_progress", _spy_on_progress(tasks.job_progress, seen))
     client = Client()
     client.force_login(operator)
