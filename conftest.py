@@ -20,7 +20,8 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from spbe.accounts.models import Pemda, PerangkatDaerah, Role, User, VillageGovernment
-from spbe.accounts.services import membership_grant, pemda_create, unit_create, user_create
+from spbe.accounts.services import membership_grant, operator_create, pemda_create, unit_create, user_create
+from spbe.core.actors import system
 from spbe.reference.loader import load_bundled_reference
 from spbe.regions.loader import LoadResult, load_regions
 
@@ -28,6 +29,7 @@ MINI_REGIONS = Path(__file__).resolve().parent / "spbe" / "regions" / "tests" / 
 PASSWORD = "rahasia-yang-panjang-1"  # noqa: S105 (test fixture)
 DESA_X = "35.10.02.2001"
 DESA_Y = "35.10.03.2001"
+TESTS = system("tests")
 
 # Property tests must not fail because the machine is busy (no deadline, no "too slow" health check) and
 # must find the same examples on every run and every machine (derandomized, no example database).
@@ -63,9 +65,9 @@ def django_db_setup(django_db_setup, django_db_blocker) -> SessionData:
     loading itself load a different year or folder, or assert what changed.
     """
     with django_db_blocker.unblock():
-        regions = load_regions(MINI_REGIONS)
+        regions = load_regions(MINI_REGIONS, actor=TESTS)
         year = django_settings.SPBE_DEFAULT_BUDGET_YEAR
-        load_bundled_reference(year)
+        load_bundled_reference(year, actor=TESTS)
     return SessionData(regions=regions, reference_year=year)
 
 
@@ -107,17 +109,32 @@ def reference_year(db, django_db_setup: SessionData) -> int:
 
 @dataclass
 class World:
+    """Pemda A (Banyuwangi) with officers at every kind of place, and pemda B (Belitung Timur) as outsider.
+
+    Agency roles sit in unit A (Dinas PU) or unit A2 (Dinas Pendidikan); camat X heads the kecamatan of
+    desa X and camat Y that of desa Y; village roles sit in desa X or desa Y.
+    """
+
     pemda_a: Pemda
     pemda_b: Pemda
-    officer_a: User
-    officer_b: User
-    operator_x: User
-    operator_y: User
+    officer_a: User  # pemda admin of A
+    officer_b: User  # pemda admin of B: the outsider
+    operator_x: User  # village operator of desa X
+    operator_y: User  # village operator of desa Y
     auditor: User
     desa_x: VillageGovernment
     desa_y: VillageGovernment
     unit_a: PerangkatDaerah
     unit_b: PerangkatDaerah
+    unit_a2: PerangkatDaerah
+    agency_operator_a: User  # operator of unit A
+    agency_head_a: User  # head of unit A
+    agency_operator_a2: User  # operator of unit A2
+    camat_x: User
+    camat_y: User
+    kades_x: User
+    tapd_a: User
+    platform: User  # the platform operator: runs the deployment, no role in any pemda
 
     def client_for(self, user: User | None) -> Client:
         client = Client()
@@ -128,40 +145,50 @@ class World:
 
 def make_user(username: str, pemda: Pemda | None = None) -> User:
     return user_create(
-        actor=None, username=username, password=PASSWORD, full_name=username.title(), pemda=pemda
+        actor=TESTS, username=username, password=PASSWORD, full_name=username.title(), pemda=pemda
     )
+
+
+def grant(user: User, pemda: Pemda, role: str, **place) -> User:
+    membership_grant(actor=TESTS, user=user, pemda=pemda, role=role, **place)
+    return user
 
 
 @pytest.fixture
 def world(regions) -> World:
-    pemda_a = pemda_create(actor=None, region_code="35.10").pemda
-    pemda_b = pemda_create(actor=None, region_code="19.06").pemda
+    pemda_a = pemda_create(actor=TESTS, region_code="35.10").pemda
+    pemda_b = pemda_create(actor=TESTS, region_code="19.06").pemda
     unit_a = unit_create(
-        actor=None, pemda=pemda_a, code="1.03.0.00.0.00.02.0000", name="Dinas PU Bina Marga", kind="dinas"
+        actor=TESTS, pemda=pemda_a, code="1.03.0.00.0.00.02.0000", name="Dinas PU Bina Marga", kind="dinas"
+    )
+    unit_a2 = unit_create(
+        actor=TESTS, pemda=pemda_a, code="1.01.0.00.0.00.01.0000", name="Dinas Pendidikan", kind="dinas"
     )
     unit_b = unit_create(
-        actor=None, pemda=pemda_b, code="1.03.0.00.0.00.01.0000", name="Dinas PUPR", kind="dinas"
+        actor=TESTS, pemda=pemda_b, code="1.03.0.00.0.00.01.0000", name="Dinas PUPR", kind="dinas"
     )
-    officer_a, officer_b = make_user("officer.a", pemda_a), make_user("officer.b", pemda_b)
-    operator_x, operator_y = make_user("operator.x", pemda_a), make_user("operator.y", pemda_a)
-    auditor = make_user("auditor.a", pemda_a)
     desa_x = VillageGovernment.objects.get(region_id=DESA_X)
     desa_y = VillageGovernment.objects.get(region_id=DESA_Y)
-    membership_grant(actor=None, user=officer_a, pemda=pemda_a, role=Role.PEMDA_ADMIN)
-    membership_grant(actor=None, user=officer_b, pemda=pemda_b, role=Role.PEMDA_ADMIN)
-    membership_grant(actor=None, user=operator_x, pemda=pemda_a, role=Role.VILLAGE_OPERATOR, village=desa_x)
-    membership_grant(actor=None, user=operator_y, pemda=pemda_a, role=Role.VILLAGE_OPERATOR, village=desa_y)
-    membership_grant(actor=None, user=auditor, pemda=pemda_a, role=Role.AUDITOR)
+    a = pemda_a
     return World(
-        pemda_a,
-        pemda_b,
-        officer_a,
-        officer_b,
-        operator_x,
-        operator_y,
-        auditor,
-        desa_x,
-        desa_y,
-        unit_a,
-        unit_b,
+        pemda_a=pemda_a,
+        pemda_b=pemda_b,
+        officer_a=grant(make_user("officer.a", a), a, Role.PEMDA_ADMIN),
+        officer_b=grant(make_user("officer.b", pemda_b), pemda_b, Role.PEMDA_ADMIN),
+        operator_x=grant(make_user("operator.x", a), a, Role.VILLAGE_OPERATOR, village=desa_x),
+        operator_y=grant(make_user("operator.y", a), a, Role.VILLAGE_OPERATOR, village=desa_y),
+        auditor=grant(make_user("auditor.a", a), a, Role.AUDITOR),
+        desa_x=desa_x,
+        desa_y=desa_y,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_a2=unit_a2,
+        agency_operator_a=grant(make_user("agency.operator.a", a), a, Role.AGENCY_OPERATOR, unit=unit_a),
+        agency_head_a=grant(make_user("agency.head.a", a), a, Role.AGENCY_HEAD, unit=unit_a),
+        agency_operator_a2=grant(make_user("agency.operator.a2", a), a, Role.AGENCY_OPERATOR, unit=unit_a2),
+        camat_x=grant(make_user("camat.x", a), a, Role.CAMAT, unit=desa_x.kecamatan),
+        camat_y=grant(make_user("camat.y", a), a, Role.CAMAT, unit=desa_y.kecamatan),
+        kades_x=grant(make_user("kades.x", a), a, Role.KEPALA_DESA, village=desa_x),
+        tapd_a=grant(make_user("tapd.a", a), a, Role.TAPD),
+        platform=operator_create(actor=TESTS, username="platform.operator", password=PASSWORD),
     )

@@ -89,8 +89,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "django_tasks_db",
+    # Before django_tasks_db: the first app listed wins a command name, and spbe.core's `db_worker`
+    # (reconnecting after a database outage) must replace the package's own.
     "spbe.core",
+    "django_tasks_db",
     "spbe.regions",
     "spbe.accounts",
     "spbe.reference",
@@ -99,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: HEAD runs as GET inside, and only the finished response loses its body.
+    "spbe.core.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,9 +110,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spbe.accounts.signin.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "spbe.core.middleware.SpbeErrorMiddleware",
+    # After the session, language and user are set up (lazily, so a bad cookie is never looked up) and
+    # before any view: a NUL character never reaches a query.
+    "spbe.core.middleware.RejectNulMiddleware",
+    # Innermost: sees the bare 404/405 responses Django and ninja build, before other middleware add headers.
+    "spbe.core.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,6 +150,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Locks set by a pemda admin count as well as deactivation, on sign-in and on every request.
+AUTHENTICATION_BACKENDS = ["spbe.accounts.signin.SpbeBackend"]
+# Every password set goes through these (services.user_create, password_change, user_password_reset).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -149,9 +162,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
-# Failed sign-ins before an account is locked, and for how long (seconds).
-SPBE_LOGIN_MAX_FAILURES = int(os.environ.get("SPBE_LOGIN_MAX_FAILURES", "5"))
-SPBE_LOGIN_LOCK_SECONDS = int(os.environ.get("SPBE_LOGIN_LOCK_SECONDS", "900"))
+# Sign-in throttling, per client (IP address, or IPv6 /64): failed attempts within the window, for one
+# username and over all usernames, after which that client is refused until old failures leave the window.
+SPBE_SIGNIN_WINDOW_SECONDS = int(os.environ.get("SPBE_SIGNIN_WINDOW_SECONDS", "900"))
+SPBE_SIGNIN_MAX_PER_USERNAME = int(os.environ.get("SPBE_SIGNIN_MAX_PER_USERNAME", "5"))
+SPBE_SIGNIN_MAX_PER_CLIENT = int(os.environ.get("SPBE_SIGNIN_MAX_PER_CLIENT", "30"))
+# Behind a reverse proxy: the header carrying the client's address (e.g. X-Forwarded-For); else REMOTE_ADDR.
+SPBE_CLIENT_IP_HEADER = os.environ.get("SPBE_CLIENT_IP_HEADER", "")
+# A running job that has reported no progress for this long is shown as stopped (its worker is gone).
+SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -167,8 +186,22 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 # A working day on a shared office PC or kiosk, not Django's two weeks.
 SESSION_COOKIE_AGE = int(os.environ.get("SPBE_SESSION_SECONDS", str(12 * 3600)))
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS: on by default in production. SPBE_HTTPS=0 serves plain http with debug off (the local demo at
+# http://127.0.0.1, scripts/serve-demo): cookies then travel without the Secure flag and no HSTS is sent.
+SPBE_HTTPS = env_bool("SPBE_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = SPBE_HTTPS
+CSRF_COOKIE_SECURE = SPBE_HTTPS
+SECURE_SSL_REDIRECT = env_bool("SPBE_SSL_REDIRECT", SPBE_HTTPS)
+# A year by default; browsers then refuse plain http to this host for that long, so only with real TLS.
+SECURE_HSTS_SECONDS = int(os.environ.get("SPBE_HSTS_SECONDS", "31536000")) if SPBE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SPBE_HSTS_INCLUDE_SUBDOMAINS", False)
+# A TLS-terminating proxy tells Django the original scheme in this header (e.g. X-Forwarded-Proto);
+# without it the SSL redirect would loop. Only set it when the proxy always overwrites the header.
+if os.environ.get("SPBE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SPBE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

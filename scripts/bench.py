@@ -514,6 +514,7 @@ def bench_audit(section: Section, work: Workspace) -> None:
 
     from spbe.accounts.models import User
     from spbe.core import audit
+    from spbe.core.actors import system
     from spbe.core.models import AuditEntry, AuditHead
 
     log(f"Audit: migrate a fresh SQLite database in {os.environ['SPBE_VAR_DIR']}")
@@ -533,8 +534,8 @@ def bench_audit(section: Section, work: Workspace) -> None:
     for block_start in range(0, AUDIT_RECORDED, AUDIT_BLOCK):
         with transaction.atomic():
             for index in range(block_start, min(block_start + AUDIT_BLOCK, AUDIT_RECORDED)):
-                actor = rng.choice([None, *users])
-                audit.record(actor=actor, **audit_payload(rng, index))
+                actors: list[Any] = [system("bench"), *users]
+                audit.record(actor=rng.choice(actors), **audit_payload(rng, index))
     record_rate = AUDIT_RECORDED / (time.perf_counter() - started)
     log(f"  {record_rate:,.0f} entries/s")
 
@@ -543,19 +544,19 @@ def bench_audit(section: Section, work: Workspace) -> None:
     moment = dt.datetime.now(dt.UTC)
     for block_start in range(AUDIT_RECORDED, AUDIT_ENTRIES, AUDIT_BLOCK):
         with transaction.atomic():
-            head = AuditHead.objects.select_for_update().get(pk=1)
-            seq, prev_hash = head.seq, head.hash
+            heads = {h.pemda_code: (h.seq, h.hash) for h in AuditHead.objects.select_for_update()}
             entries = []
             for index in range(block_start, min(block_start + AUDIT_BLOCK, AUDIT_ENTRIES)):
                 actor = rng.choice([None, *users])
                 payload = audit_payload(rng, index)
+                seq, prev_hash = heads.get(payload["pemda_code"], (0, audit.GENESIS_HASH))
                 seq += 1
                 moment += dt.timedelta(microseconds=rng.randrange(1, 2_000_000))
                 fields: dict[str, Any] = {
                     "seq": seq,
                     "at": moment,
                     "actor_id": actor.pk if actor else None,
-                    "actor_label": actor.get_username() if actor else audit.SYSTEM_ACTOR,
+                    "actor_label": actor.get_username() if actor else "sistem:bench",
                     "pemda_code": payload["pemda_code"],
                     "action": payload["action"],
                     "object_type": payload["object_type"],
@@ -565,9 +566,15 @@ def bench_audit(section: Section, work: Workspace) -> None:
                     "prev_hash": prev_hash,
                 }
                 prev_hash = audit.entry_hash(**fields)
+                heads[payload["pemda_code"]] = (seq, prev_hash)
                 entries.append(AuditEntry(**fields, hash=prev_hash))
             AuditEntry.objects.bulk_create(entries, batch_size=1000)
-            AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+            for code, (seq, prev_hash) in heads.items():
+                # A chain seen first here starts at genesis, as the head guard requires.
+                AuditHead.objects.bulk_create(
+                    [AuditHead(pemda_code=code, seq=0, hash=audit.GENESIS_HASH)], ignore_conflicts=True
+                )
+                AuditHead.objects.filter(pemda_code=code).update(seq=seq, hash=prev_hash)
     build = time.perf_counter() - started
     log(f"  {build:.1f} s")
     count = AuditEntry.objects.count()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from spbe.core.actors import system
 from spbe.regions.models import Region
 
 from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
@@ -101,20 +102,23 @@ DEMO_USERS: list[DemoUser] = [
 ]
 
 
+SEED = system("seed_demo")
+
+
 def seed_banyuwangi() -> list[DemoUser]:
     """Create (or complete) the demo tenant; safe to run again."""
-    setup = pemda_create(actor=None, region_code=DEMO_PEMDA)
+    setup = pemda_create(actor=SEED, region_code=DEMO_PEMDA)
     pemda: Pemda = setup.pemda
     with transaction.atomic():
         existing = set(PerangkatDaerah.objects.filter(pemda=pemda).values_list("code", flat=True))
         for code, name, short, kind in BANYUWANGI_UNITS:
             if code not in existing:
-                unit_create(actor=None, pemda=pemda, code=code, name=name, short_name=short, kind=kind)
+                unit_create(actor=SEED, pemda=pemda, code=code, name=name, short_name=short, kind=kind)
         units = {u.short_name: u for u in PerangkatDaerah.objects.filter(pemda=pemda)}
         village = VillageGovernment.objects.get(region_id=DEMO_VILLAGE)
         for demo in DEMO_USERS:
             user = User.objects.filter(username=demo.username).first() or user_create(
-                actor=None,
+                actor=SEED,
                 username=demo.username,
                 password=DEMO_PASSWORD,
                 full_name=demo.full_name,
@@ -136,7 +140,7 @@ def seed_banyuwangi() -> list[DemoUser]:
                 unit = units["Inspektorat"]
             if not Membership.objects.filter(user=user, pemda=pemda, role=demo.role).exists():
                 membership_grant(
-                    actor=None,
+                    actor=SEED,
                     user=user,
                     pemda=pemda,
                     role=demo.role,
@@ -145,6 +149,6 @@ def seed_banyuwangi() -> list[DemoUser]:
                 )
         if not User.objects.filter(username=OPERATOR.username).exists():
             operator_create(
-                actor=None, username=OPERATOR.username, password=DEMO_PASSWORD, full_name=OPERATOR.full_name
+                actor=SEED, username=OPERATOR.username, password=DEMO_PASSWORD, full_name=OPERATOR.full_name
             )
     return [*DEMO_USERS, OPERATOR]

@@ -12,12 +12,32 @@ from spbe.regions.models import Region
 
 
 class User(AbstractUser):
+    """A person with an account: staff of a pemda (roles through memberships), an operator, or a citizen.
+
+    A citizen signs up to submit proposals, surveys or complaints and is recorded as themselves in the
+    audit trail; a citizen never holds a membership (the services refuse it).
+    """
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("staf")
+        CITIZEN = "citizen", _("warga")
+
+    kind = models.CharField(_("jenis akun"), max_length=8, choices=Kind.choices, default=Kind.STAFF)
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    # Obsolete: the old per-account failure lock. Sign-in throttling is per client now (SignInFailure).
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Set by a pemda admin ("kunci"): the account cannot sign in or use its API tokens until unlocked.
+    locked_at = models.DateTimeField(_("dikunci sejak"), null=True, blank=True)
+    # Set when someone else chose the password (admin reset): the user must pick their own first.
+    must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
 
 class Role(models.TextChoices):
@@ -193,3 +213,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept for the throttle window: the attempt's source is throttled, not the account.
+
+    ``client`` is the client's IP address (an IPv6 client's /64 network); ``username`` is what was typed,
+    lowercased, whether or not such an account exists.
+    """
+
+    client = models.CharField(max_length=64)
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client", "at"], name="signin_failure_client"),
+            models.Index(fields=["client", "username", "at"], name="signin_failure_client_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.client}"

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spbe.core import audit
-from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
+from spbe.core.actors import MaybeActor, is_system, require_actor, require_person, require_platform
+from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from spbe.core.text import clean_name
 from spbe.regions.models import Region
 
-from .access import require_role
+from .access import PEMDA, Place, forget_scopes, is_operator
+from .codes import clean_org_code
 from .models import (
     PEMDA_ROLES,
     UNIT_ROLES,
@@ -30,8 +36,6 @@ from .models import (
     User,
     VillageGovernment,
 )
-
-Actor = audit.Actor
 
 # Province code -> time zone (UU/Keppres on Indonesian time zones): Java, Sumatra and West/Central
 # Kalimantan are WIB; Bali, Nusa Tenggara, South/East/North Kalimantan and Sulawesi WITA; Maluku, Papua WIT.
@@ -61,11 +65,12 @@ class PemdaSetup:
     villages_added: int
 
 
-def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
+def pemda_create(*, actor: MaybeActor, region_code: str) -> PemdaSetup:
     """Create the regency/city as a tenant with its kecamatan offices and a government for each desa.
 
     Running it again for an existing pemda adds only what is missing (e.g. after a new region list).
     """
+    require_platform(actor)
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise ValidationFailed(
@@ -137,24 +142,21 @@ def pemda_create(*, actor: Actor, region_code: str) -> PemdaSetup:
 
 
 def unit_create(
-    *, actor: Actor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
+    *, actor: MaybeActor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
 ) -> PerangkatDaerah:
     """Add a perangkat daerah (not a kecamatan office: those follow the region list)."""
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
-    code, name = code.strip(), name.strip()
-    parts = code.split(".")
-    if len(parts) != 8 or not all(p.isdigit() for p in parts):
-        raise ValidationFailed(
-            _("Kode organisasi '%(code)s' harus berbentuk 1.03.0.00.0.00.01.0000.") % {"code": code},
-            field="code",
-        )
+    PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_units")
+    code = clean_org_code(code)
     if kind not in PerangkatDaerah.Kind.values or kind == PerangkatDaerah.Kind.KECAMATAN:
         raise ValidationFailed(
             _("Jenis perangkat daerah '%(kind)s' tidak dikenal.") % {"kind": kind}, field="kind"
         )
-    if not name:
-        raise ValidationFailed(_("Nama perangkat daerah wajib diisi."), field="name")
+    name = clean_name(
+        name,
+        label=_("Nama perangkat daerah"),
+        max_length=PerangkatDaerah._meta.get_field("name").max_length,
+        field="name",
+    )
     taken = Conflict(_("Kode organisasi %(code)s sudah dipakai.") % {"code": code}, field="code")
     if PerangkatDaerah.objects.filter(pemda=pemda, code=code).exists():
         raise taken
@@ -177,25 +179,26 @@ _USER_FIELDS = ["username", "full_name", "email", "is_active", "is_superuser"]
 
 def user_create(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     username: str,
     password: str,
     full_name: str = "",
     email: str = "",
     pemda: Pemda | None = None,
 ) -> User:
-    """Create a staff account. A pemda admin creates accounts for their own pemda."""
-    if pemda is not None and actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
-    username = username.strip()
-    if not username:
-        raise ValidationFailed(_("Nama pengguna wajib diisi."), field="username")
+    """Create a staff account. A pemda admin creates accounts for their own pemda; an operator any."""
+    require_actor(actor)
+    if pemda is None:
+        require_platform(actor)
+    elif not is_operator(actor):
+        PEMDA.require(actor, Place.of_pemda(pemda), "manage_staff")
+    username = validate_username(username.strip())
     taken = Conflict(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username}, field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise taken
-    if len(password) < 10:
-        raise ValidationFailed(_("Kata sandi minimal 10 karakter."), field="password")
     user = User(username=username, full_name=full_name.strip(), email=email.strip())
+    # The password is taken exactly as typed: spaces are part of it.
+    validate_new_password(password, user)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -213,8 +216,9 @@ def user_create(
     return user
 
 
-def operator_create(*, actor: Actor, username: str, password: str, full_name: str = "") -> User:
+def operator_create(*, actor: MaybeActor, username: str, password: str, full_name: str = "") -> User:
     """Create a platform operator: runs the deployment (loads regions, creates tenants), sees every pemda."""
+    require_platform(actor)
     user = user_create(actor=actor, username=username, password=password, full_name=full_name)
     with transaction.atomic():
         before = audit.snapshot(user, _USER_FIELDS)
@@ -233,18 +237,24 @@ def operator_create(*, actor: Actor, username: str, password: str, full_name: st
 
 def membership_grant(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     user: User,
     pemda: Pemda,
     role: str,
     unit: PerangkatDaerah | None = None,
     village: VillageGovernment | None = None,
 ) -> Membership:
-    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda."""
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, pemda, {Role.PEMDA_ADMIN})
+    """Give ``user`` a role in ``pemda``; unit roles need a unit, village roles a desa of the same pemda.
+
+    The pemda admin manages staff; a platform operator may only appoint a pemda's admin (to start a new
+    tenant), never give anyone a role in its workflows.
+    """
+    can = PEMDA.can(require_actor(actor), Place.of_pemda(pemda))
+    can.require("grant_admin" if role == Role.PEMDA_ADMIN else "manage_staff")
     if role not in Role.values:
         raise ValidationFailed(_("Peran '%(role)s' tidak dikenal.") % {"role": role}, field="role")
+    if user.kind != User.Kind.STAFF or not user.is_active:
+        raise ValidationFailed(_("Peran hanya dapat diberikan kepada akun staf yang aktif."), field="user")
     if role in VILLAGE_ROLES and (village is None or unit is not None):
         raise ValidationFailed(_("Peran desa memerlukan desa (dan bukan perangkat daerah)."), field="village")
     if role in UNIT_ROLES and (unit is None or village is not None):
@@ -275,15 +285,16 @@ def membership_grant(
             before=before,
             after=audit.snapshot(membership),
         )
+    forget_scopes(user)
     return membership
 
 
-def membership_revoke(*, actor: Actor, membership: Membership) -> None:
-    if actor is not None and actor.is_authenticated:
-        require_role(actor, membership.pemda, {Role.PEMDA_ADMIN})
-        if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:
-            # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
-            raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
+def membership_revoke(*, actor: MaybeActor, membership: Membership) -> None:
+    can = PEMDA.can(require_actor(actor), Place.of_pemda(membership.pemda_id))
+    can.require("grant_admin" if membership.role == Role.PEMDA_ADMIN else "manage_staff")
+    if membership.user_id == actor.pk and membership.role == Role.PEMDA_ADMIN:  # type: ignore[union-attr]
+        # Another admin must do it, so a pemda is never left without one by a slip of the mouse.
+        raise PermissionDenied(_("Anda tidak dapat mencabut peran admin Anda sendiri."))
     with transaction.atomic():
         before = audit.snapshot(membership)
         changed = Membership.objects.filter(pk=membership.pk, is_active=True).update(
@@ -302,35 +313,36 @@ def membership_revoke(*, actor: Actor, membership: Membership) -> None:
 
 
 # --- sign-in ---------------------------------------------------------------------------------------------
+# Throttling of failed sign-ins lives in ``signin.py``; an admin's lock is ``user_lock`` below.
+
+# Lowercase ASCII only: no look-alike Unicode letters, no right-to-left overrides, nothing that needs
+# escaping in a URL or a file name.
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,149}")
 
 
-def login_is_locked(username: str) -> bool:
-    return User.objects.filter(username__iexact=username, locked_until__gt=timezone.now()).exists()
-
-
-def login_failed(*, username: str) -> None:
-    """Count a failed sign-in; lock the account after the configured number of failures in a row."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(username__iexact=username).first()
-        if user is None:
-            return
-        # F() keeps concurrent failures from overwriting each other's count.
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins"])
-        if user.failed_logins >= settings.SPBE_LOGIN_MAX_FAILURES:
-            until = timezone.now() + timedelta(seconds=settings.SPBE_LOGIN_LOCK_SECONDS)
-            User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit.record(
-                actor=None,
-                action="user.lock",
-                obj=user,
-                after={"locked_until": audit.jsonable(until), "reason": "failed sign-ins"},
+def validate_username(username: str) -> str:
+    """Return the username if it is allowed; raise ValidationFailed saying what is allowed otherwise."""
+    if not username:
+        raise ValidationFailed(_("Nama pengguna wajib diisi."), field="username")
+    if not USERNAME_RE.fullmatch(username):
+        raise ValidationFailed(
+            _(
+                "Nama pengguna '%(u)s' tidak dapat dipakai: gunakan 3 sampai 150 karakter berupa huruf "
+                "kecil a-z, angka, titik, garis bawah atau tanda hubung, diawali huruf atau angka "
+                "(contoh: budi.santoso)."
             )
+            % {"u": username.encode("ascii", "backslashreplace").decode("ascii")},
+            field="username",
+        )
+    return username
 
 
-def login_succeeded(*, user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+def validate_new_password(password: str, user: User, *, field: str = "password") -> None:
+    """Run the configured AUTH_PASSWORD_VALIDATORS; their messages come in the active language."""
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(str(m) for m in exc.messages), field=field) from None
 
 
 # --- API tokens ------------------------------------------------------------------------------------------
@@ -342,15 +354,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
+def _require_own_or_platform(actor: MaybeActor, user_id: int) -> None:
+    require_actor(actor)
+    if not (is_system(actor) or is_operator(actor) or actor.pk == user_id):  # type: ignore[union-attr]
+        raise PermissionDenied(_("Token hanya dapat dikelola untuk akun sendiri."))
+
+
+def api_token_create(*, actor: MaybeActor, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it with the secret, which is never stored and shown only once."""
-    if (
-        actor is not None
-        and actor.is_authenticated
-        and actor.pk != user.pk
-        and not getattr(actor, "is_superuser", False)
-    ):
-        raise ValidationFailed(_("Token hanya dapat dibuat untuk akun sendiri."))
+    _require_own_or_platform(actor, user.pk)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -365,7 +377,8 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
     return token, secret
 
 
-def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
+def api_token_revoke(*, actor: MaybeActor, token: ApiToken) -> None:
+    _require_own_or_platform(actor, token.user_id)
     with transaction.atomic():
         if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
             audit.record(actor=actor, action="token.revoke", obj=token, after={"prefix": token.prefix})
@@ -374,7 +387,12 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
 def user_for_token(secret: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            user__is_active=True,
+            user__locked_at__isnull=True,
+        )
         .first()
     )
     if token is None:
@@ -384,3 +402,221 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- staff accounts: edit, lock, deactivate, passwords ----------------------------------------------------
+# A pemda admin manages the accounts of their own pemda's staff. A change to an account is recorded once
+# for every pemda the user works in, so each of those pemda's admins sees it in their audit trail.
+
+_ACCOUNT_FIELDS = [*_USER_FIELDS, "locked_at", "must_change_password"]
+# No 0/o, 1/l/i: a generated password is often read out over the phone.
+_GENERATED_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _require_admin_of(actor: MaybeActor, pemda: Pemda, user: User) -> None:
+    """Check that ``actor`` manages the staff of ``pemda`` and ``user`` is staff of it."""
+    PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_staff")
+    if not Membership.objects.filter(user=user, pemda=pemda).exists():
+        raise NotFound(_("Pengguna tidak ditemukan."))
+    if user.is_superuser:
+        raise PermissionDenied(_("Akun operator platform dikelola oleh operator, bukan oleh admin pemda."))
+
+
+def _refuse_self(actor: MaybeActor, user: User, message: str) -> None:
+    # An admin who locks or deactivates themselves cannot undo it; another admin must do it.
+    if not is_system(actor) and getattr(actor, "pk", None) == user.pk:
+        raise PermissionDenied(message)
+
+
+def _pemda_codes(user: User, pemda: Pemda | None) -> list[str]:
+    codes = set(Membership.objects.filter(user=user, is_active=True).values_list("pemda_id", flat=True))
+    if pemda is not None:
+        codes.add(pemda.code)
+    return sorted(codes) or [""]
+
+
+def _record_account_change(
+    *, actor: MaybeActor, action: str, user: User, pemda: Pemda | None, before: Any, after: Any
+) -> None:
+    audit.record_many(
+        actor=actor,
+        changes=[
+            audit.Change(action, user, pemda_code=code, before=before, after=after)
+            for code in _pemda_codes(user, pemda)
+        ],
+    )
+
+
+def user_update(*, actor: MaybeActor, pemda: Pemda, user: User, full_name: str, email: str) -> User:
+    """Change a staff member's full name and e-mail address."""
+    _require_admin_of(actor, pemda, user)
+    full_name, email = full_name.strip(), email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise ValidationFailed(
+                _("Alamat e-mail '%(email)s' tidak valid (contoh: nama@banyuwangikab.go.id).")
+                % {"email": email},
+                field="email",
+            ) from None
+    with transaction.atomic():
+        before = audit.snapshot(user, _ACCOUNT_FIELDS)
+        user.full_name, user.email = full_name, email
+        user.save(update_fields=["full_name", "email"])
+        _record_account_change(
+            actor=actor,
+            action="user.update",
+            user=user,
+            pemda=pemda,
+            before=before,
+            after=audit.snapshot(user, _ACCOUNT_FIELDS),
+        )
+    return user
+
+
+def _set_flag(
+    *,
+    actor: MaybeActor,
+    pemda: Pemda,
+    user: User,
+    action: str,
+    only_if: dict[str, Any],
+    values: dict[str, Any],
+) -> bool:
+    """Move the account from ``only_if`` to ``values`` with one conditional UPDATE; False if already there."""
+    with transaction.atomic():
+        before = audit.snapshot(user, _ACCOUNT_FIELDS)
+        if not User.objects.filter(pk=user.pk, **only_if).update(**values):
+            user.refresh_from_db()
+            return False
+        user.refresh_from_db()
+        _record_account_change(
+            actor=actor,
+            action=action,
+            user=user,
+            pemda=pemda,
+            before=before,
+            after=audit.snapshot(user, _ACCOUNT_FIELDS),
+        )
+    return True
+
+
+def user_lock(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
+    """Lock the account: no sign-in, sessions end at their next request, API tokens refused."""
+    _require_admin_of(actor, pemda, user)
+    _refuse_self(actor, user, _("Anda tidak dapat mengunci akun Anda sendiri."))
+    return _set_flag(
+        actor=actor,
+        pemda=pemda,
+        user=user,
+        action="user.lock",
+        only_if={"locked_at__isnull": True},
+        values={"locked_at": timezone.now()},
+    )
+
+
+def user_unlock(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
+    _require_admin_of(actor, pemda, user)
+    return _set_flag(
+        actor=actor,
+        pemda=pemda,
+        user=user,
+        action="user.unlock",
+        only_if={"locked_at__isnull": False},
+        values={"locked_at": None},
+    )
+
+
+def user_deactivate(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
+    """Deactivate the account of someone who left: like a lock, but the list shows them as inactive."""
+    _require_admin_of(actor, pemda, user)
+    _refuse_self(actor, user, _("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    return _set_flag(
+        actor=actor,
+        pemda=pemda,
+        user=user,
+        action="user.deactivate",
+        only_if={"is_active": True},
+        values={"is_active": False},
+    )
+
+
+def user_reactivate(*, actor: MaybeActor, pemda: Pemda, user: User) -> bool:
+    _require_admin_of(actor, pemda, user)
+    return _set_flag(
+        actor=actor,
+        pemda=pemda,
+        user=user,
+        action="user.reactivate",
+        only_if={"is_active": False},
+        values={"is_active": True},
+    )
+
+
+def generate_password(user: User) -> str:
+    """Return a random password that passes the validators, in groups that are easy to read out."""
+    while True:
+        chars = "".join(secrets.choice(_GENERATED_ALPHABET) for _i in range(12))
+        password = "-".join(chars[i : i + 4] for i in range(0, 12, 4))
+        try:
+            password_validation.validate_password(password, user)
+        except DjangoValidationError:
+            continue
+        return password
+
+
+def user_password_reset(*, actor: MaybeActor, pemda: Pemda, user: User, password: str = "") -> str:
+    """Set a new password for a staff member (the one given, or a generated one) and return it.
+
+    The user must change it at their next sign-in, so only they know the password they work with.
+    Their current sessions end, because the session is bound to the password hash.
+    """
+    _require_admin_of(actor, pemda, user)
+    _refuse_self(actor, user, _("Ganti kata sandi Anda sendiri di halaman 'Ganti kata sandi'."))
+    generated = not password
+    if generated:
+        password = generate_password(user)
+    else:
+        validate_new_password(password, user)
+    with transaction.atomic():
+        before = audit.snapshot(user, _ACCOUNT_FIELDS)
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        _record_account_change(
+            actor=actor,
+            action="user.password_reset",
+            user=user,
+            pemda=pemda,
+            before=before,
+            after={**audit.snapshot(user, _ACCOUNT_FIELDS), "generated": generated},
+        )
+    return password
+
+
+def password_change(*, actor: MaybeActor, old_password: str, new_password: str) -> User:
+    """Change the signed-in user's own password; the old one proves it is really them."""
+    person = require_person(actor)
+    if not isinstance(person, User):
+        raise PermissionDenied(_("Masuk dulu untuk mengganti kata sandi."))
+    actor = person
+    if not actor.check_password(old_password):
+        raise ValidationFailed(_("Kata sandi lama salah."), field="old_password")
+    if new_password == old_password:
+        raise ValidationFailed(_("Kata sandi baru harus berbeda dari yang lama."), field="new_password1")
+    validate_new_password(new_password, actor, field="new_password1")
+    with transaction.atomic():
+        before = audit.snapshot(actor, _ACCOUNT_FIELDS)
+        actor.set_password(new_password)
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "must_change_password"])
+        _record_account_change(
+            actor=actor,
+            action="user.password_change",
+            user=actor,
+            pemda=None,
+            before=before,
+            after=audit.snapshot(actor, _ACCOUNT_FIELDS),
+        )
+    return actor

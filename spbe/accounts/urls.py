@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/kata-sandi/", views.password_change, name="password-change"),
     path("app/", views.dashboard, name="dashboard"),
     path("app/<str:pemda_code>/", views.pemda_dashboard, name="pemda-dashboard"),
     path("app/<str:pemda_code>/perangkat-daerah/", views.unit_list, name="unit-list"),
@@ -17,6 +18,18 @@ urlpatterns = [
     path("app/<str:pemda_code>/desa/<str:village_code>/", views.village_detail, name="village-detail"),
     path("app/<str:pemda_code>/audit/", views.audit_log, name="audit-log"),
     path("app/<str:pemda_code>/pengguna/", views.user_list, name="user-list"),
+    path("app/<str:pemda_code>/pengguna/<int:user_id>/", views.user_detail, name="user-detail"),
+    path(
+        "app/<str:pemda_code>/pengguna/<int:user_id>/kata-sandi/",
+        views.user_password_reset,
+        name="user-password-reset",
+    ),
+    # action: lock, unlock, deactivate, reactivate (POST only).
+    path(
+        "app/<str:pemda_code>/pengguna/<int:user_id>/<slug:action>/",
+        views.user_account_action,
+        name="user-account-action",
+    ),
     path(
         "app/<str:pemda_code>/pengguna/keanggotaan/<int:membership_id>/cabut/",
         views.membership_revoke,

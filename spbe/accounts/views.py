@@ -7,7 +7,9 @@ from functools import wraps
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,38 +26,44 @@ from django.views.decorators.http import require_POST
 from spbe.core.errors import NotFound, SpbeError
 from spbe.core.models import AuditEntry
 
-from . import access, services
+from . import access, services, signin
 from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
 
 View = Callable[..., HttpResponse]
 
 
 class LoginForm(AuthenticationForm):
-    """Sign-in that refuses a locked account and counts failures towards a lock."""
+    """Sign-in throttled per client: too many failures from one client refuse it, not the account."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": gettext_lazy(
-            "Akun ini dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi nanti "
-            "atau hubungi admin pemda."
+        # Django's own message interpolates the field's name ("nama pengguna nama pengguna" in Indonesian).
+        "invalid_login": gettext_lazy("Nama pengguna atau kata sandi salah."),
+        "throttled": gettext_lazy(
+            "Terlalu banyak percobaan masuk yang gagal dari perangkat ini. Tunggu %(minutes)s menit lalu "
+            "coba lagi, atau minta admin pemda mengatur ulang kata sandi Anda."
         ),
     }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        if username and services.login_is_locked(username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        if not username or self.request is None:
+            return super().clean()
+        client = signin.client_key(self.request)
+        # Decided before any user lookup: a throttled answer is the same for known and unknown names.
+        if signin.signin_throttled(client=client, username=username):
+            minutes = max(1, settings.SPBE_SIGNIN_WINDOW_SECONDS // 60)
+            raise forms.ValidationError(
+                self.error_messages["throttled"], code="throttled", params={"minutes": minutes}
+            )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if username:
-                services.login_failed(username=username)
-                if services.login_is_locked(username):
-                    raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            signin.signin_failure_record(client=client, username=username)
             raise
-        user = self.get_user()
-        if isinstance(user, User):
-            services.login_succeeded(user=user)
+        # No password typed means no attempt: it must neither count nor clear the failures.
+        if self.get_user() is not None:
+            signin.signin_success_record(client=client, username=username)
         return cleaned
 
 
@@ -219,13 +228,38 @@ def audit_log(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     return render(request, "accounts/audit_log.html", {"pemda": pemda, "page": page})
 
 
+def village_choices(pemda: Pemda) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Desa of the pemda grouped by kecamatan, each labelled "Kec. X — Desa Y": many desa share a name."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    villages = (
+        VillageGovernment.objects.filter(pemda=pemda)
+        .select_related("region", "kecamatan")
+        .order_by("kecamatan__name", "region__name")
+    )
+    for village in villages:
+        kecamatan = village.kecamatan
+        short = kecamatan.short_name or kecamatan.name
+        groups.setdefault(kecamatan.name, []).append((village.pk, f"{short} — Desa {village.region.name}"))
+    return list(groups.items())
+
+
 class MemberForm(forms.Form):
     """Add a staff member (a new account, or a new role for someone already in the pemda)."""
 
-    username = forms.CharField(label=gettext_lazy("Nama pengguna"), max_length=150)
+    username = forms.CharField(
+        label=gettext_lazy("Nama pengguna"),
+        max_length=150,
+        help_text=gettext_lazy("Huruf kecil a-z, angka, titik, garis bawah atau tanda hubung."),
+    )
     full_name = forms.CharField(label=gettext_lazy("Nama lengkap"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    # strip=False: a password is taken exactly as typed, spaces included.
     password = forms.CharField(
-        label=gettext_lazy("Kata sandi awal (akun baru)"), required=False, widget=forms.PasswordInput
+        label=gettext_lazy("Kata sandi awal (akun baru)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Minimal 10 karakter, bukan hanya angka, tidak mirip nama pengguna."),
     )
     role = forms.ChoiceField(
         label=gettext_lazy("Peran"), choices=[("", gettext_lazy("— pilih peran —")), *Role.choices]
@@ -236,17 +270,37 @@ class MemberForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("— tidak ada —"),
     )
-    village = forms.ModelChoiceField(
-        label=gettext_lazy("Desa"),
-        queryset=VillageGovernment.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("— tidak ada —"),
-    )
+    village = forms.TypedChoiceField(label=gettext_lazy("Desa"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.pemda = pemda
         self.fields["unit"].queryset = PerangkatDaerah.objects.filter(pemda=pemda)  # type: ignore[attr-defined]
-        self.fields["village"].queryset = VillageGovernment.objects.filter(pemda=pemda)  # type: ignore[attr-defined]
+        village_field = cast(forms.TypedChoiceField, self.fields["village"])
+        village_field.choices = [("", gettext_lazy("— tidak ada —")), *village_choices(pemda)]
+
+    def clean_village(self) -> VillageGovernment | None:
+        village_id = self.cleaned_data.get("village")
+        if village_id is None:
+            return None
+        return VillageGovernment.objects.filter(pemda=self.pemda, pk=village_id).first()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.note_password_not_kept()
+
+    def note_password_not_kept(self) -> None:
+        # A password is never sent back to the browser; say so rather than silently emptying the field.
+        if self.is_bound and self.errors and self.data.get("password"):
+            # The bound field copied the help text when cleaning created it.
+            self["password"].help_text = _("Kata sandi tidak ditampilkan ulang: ketik lagi.")
+
+
+def _staff_member(request: HttpRequest, pemda: Pemda, user_id: int) -> User:
+    user = access.users_for_user(request.user, pemda).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("Pengguna tidak ditemukan."))
+    return user
 
 
 @pemda_view
@@ -268,6 +322,7 @@ def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                             username=data["username"],
                             password=data["password"],
                             full_name=data["full_name"],
+                            email=data["email"],
                             pemda=pemda,
                         )
                     services.membership_grant(
@@ -280,6 +335,7 @@ def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                     )
             except SpbeError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form.note_password_not_kept()
             else:
                 messages.success(request, _("Peran %(role)s diberikan kepada %(user)s.") % {
                     "role": Role(data["role"]).label, "user": user.username,
@@ -298,15 +354,176 @@ def user_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     )
 
 
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Nama lengkap"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+
+
+@pemda_view
+def user_detail(request: HttpRequest, pemda: Pemda, user_id: int) -> HttpResponse:
+    """One staff member: their account, roles and (for the admin) edit, lock, deactivate, reset."""
+    member = _staff_member(request, pemda, user_id)
+    form = UserEditForm(initial={"full_name": member.full_name, "email": member.email})
+    if request.method == "POST":
+        form = UserEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_update(actor=request.user, pemda=pemda, user=member, **form.cleaned_data)
+            except SpbeError as exc:
+                if exc.status == 403:
+                    raise
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Data %(user)s disimpan.") % {"user": member.username})
+                return redirect("accounts:user-detail", pemda_code=pemda.code, user_id=member.pk)
+    memberships = member.memberships.filter(pemda=pemda).select_related("unit", "village").order_by("role")
+    is_admin = Role.PEMDA_ADMIN in access.roles_in(request.user, pemda)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "pemda": pemda,
+            "member": member,
+            "memberships": memberships,
+            "form": form,
+            "is_admin": is_admin,
+            "is_self": member.pk == request.user.pk,
+        },
+    )
+
+
+# Account actions with no input but the confirmation: service and the message it leaves.
+_ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., bool], Any]] = {
+    "lock": (services.user_lock, gettext_lazy("Akun %(user)s dikunci.")),
+    "unlock": (services.user_unlock, gettext_lazy("Kunci akun %(user)s dibuka.")),
+    "deactivate": (services.user_deactivate, gettext_lazy("Akun %(user)s dinonaktifkan.")),
+    "reactivate": (services.user_reactivate, gettext_lazy("Akun %(user)s diaktifkan kembali.")),
+}
+
+
 @require_POST
 @pemda_view
+def user_account_action(request: HttpRequest, pemda: Pemda, user_id: int, action: str) -> HttpResponse:
+    if action not in _ACCOUNT_ACTIONS:
+        raise NotFound(_("Halaman tidak ditemukan."))
+    member = _staff_member(request, pemda, user_id)
+    service, message = _ACCOUNT_ACTIONS[action]
+    service(actor=request.user, pemda=pemda, user=member)
+    messages.success(request, str(message) % {"user": member.username})
+    return redirect("accounts:user-detail", pemda_code=pemda.code, user_id=member.pk)
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Kata sandi baru"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Kosongkan untuk membuat kata sandi acak yang ditampilkan sekali."),
+    )
+
+
+@pemda_view
+def user_password_reset(request: HttpRequest, pemda: Pemda, user_id: int) -> HttpResponse:
+    member = _staff_member(request, pemda, user_id)
+    access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
+    form = PasswordResetForm()
+    if request.method == "POST":
+        form = PasswordResetForm(request.POST)
+        if form.is_valid():
+            try:
+                password = services.user_password_reset(
+                    actor=request.user, pemda=pemda, user=member, password=form.cleaned_data["password"]
+                )
+            except SpbeError as exc:
+                if exc.status == 403:
+                    raise
+                form.add_error("password", exc.message)
+            else:
+                # Shown in this response only: never in a message (cookie) or a page that can be reloaded.
+                response = render(
+                    request,
+                    "accounts/user_password_done.html",
+                    {"pemda": pemda, "member": member, "password": password},
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(
+        request, "accounts/user_password_reset.html", {"pemda": pemda, "member": member, "form": form}
+    )
+
+
+@pemda_view
 def membership_revoke(request: HttpRequest, pemda: Pemda, membership_id: int) -> HttpResponse:
+    """Ask to confirm (GET), then revoke (POST): a slip of the mouse must not cut someone off."""
     access.require_role(request.user, pemda, {Role.PEMDA_ADMIN})
     membership = Membership.objects.filter(pk=membership_id, pemda=pemda).select_related("user").first()
     if membership is None:
         raise NotFound(_("Keanggotaan tidak ditemukan."))
+    if request.method != "POST":
+        return render(request, "accounts/membership_revoke.html", {"pemda": pemda, "membership": membership})
     services.membership_revoke(actor=request.user, membership=membership)
     messages.success(request, _("Peran %(role)s dicabut dari %(user)s.") % {
         "role": membership.get_role_display(), "user": membership.user.username,
     })  # fmt: skip
     return redirect("accounts:user-list", pemda_code=pemda.code)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=gettext_lazy("Kata sandi lama"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=gettext_lazy("Kata sandi baru"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Minimal 10 karakter, bukan hanya angka, tidak mirip nama pengguna."),
+    )
+    new_password2 = forms.CharField(
+        label=gettext_lazy("Ulangi kata sandi baru"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("new_password1") is not None
+            and cleaned.get("new_password2") is not None
+            and cleaned["new_password1"] != cleaned["new_password2"]
+        ):
+            self.add_error("new_password2", _("Kedua kata sandi baru tidak sama."))
+        return cleaned
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password; required first after an admin set it."""
+    user = cast(User, request.user)
+    form = PasswordChangeForm()
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.method == "POST":
+        form = PasswordChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.password_change(
+                    actor=user,
+                    old_password=form.cleaned_data["old_password"],
+                    new_password=form.cleaned_data["new_password1"],
+                )
+            except SpbeError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                # Keep this session; every other session of the account ends with the old hash.
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Kata sandi diganti."))
+                return redirect(next_url or "accounts:dashboard")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "next": next_url, "required": user.must_change_password},
+    )

@@ -1,8 +1,11 @@
-"""The audit trail: append an entry in the caller's transaction, and verify the hash chain.
+"""The audit trail: append an entry in the caller's transaction, and verify the hash chains.
 
 Services call :func:`record` inside their ``transaction.atomic`` block, so the change and its entry are
 committed together or not at all. Nothing else writes ``AuditEntry``; the database refuses UPDATE and
-DELETE on it (see migration ``core.0002_audit_triggers``).
+DELETE on it and refuses moving a chain's head back (``spbe.core.audit_guard``).
+
+Each pemda has its own chain, and events of no tenant go to the platform chain (``pemda_code=""``). An
+append locks only its own chain's head, so a long import in one regency never makes another wait.
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
+from .actors import Actor, MaybeActor, actor_identity, require_actor
+from .audit_guard import GENESIS_HASH
 from .models import AuditEntry, AuditHead
 
-GENESIS_HASH = "0" * 64
-Actor = AbstractBaseUser | AnonymousUser | None
-SYSTEM_ACTOR = "sistem"
+__all__ = ["GENESIS_HASH", "Actor", "Change", "record", "record_many", "snapshot", "verify"]
+PLATFORM = ""
 
 
 def jsonable(value: Any) -> Any:
@@ -113,7 +116,7 @@ class Change:
 
 def record(
     *,
-    actor: Actor,
+    actor: MaybeActor,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -122,26 +125,24 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. Must run inside the transaction that makes the change."""
+    """Append one entry to its pemda's chain. Must run inside the transaction that makes the change."""
     change = Change(action, obj, object_type, object_id, pemda_code, before, after)
     return record_many(actor=actor, changes=[change])[0]
 
 
-def record_many(*, actor: AbstractBaseUser | AnonymousUser | None, changes: list[Change]) -> list[AuditEntry]:
-    """Append one entry per change, in order, with one lock of the head and one insert.
+def record_many(*, actor: MaybeActor, changes: list[Change]) -> list[AuditEntry]:
+    """Append one entry per change, in order, locking each chain's head once and inserting in one go.
 
-    For services that change many objects at once (a pemda's desa governments, an import): the chain is
-    the same as if each change had been recorded alone.
+    For services that change many objects at once (a pemda's desa governments, an import): each chain
+    ends up the same as if every change had been recorded alone. ``actor`` must be a signed-in person or
+    a :class:`~spbe.core.actors.SystemActor`; anyone else is refused, so an entry never says "sistem" for
+    a write that nobody vouched for.
     """
     # The test runner's own wrapping transaction does not count: the service must open its own.
     if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
         raise RuntimeError("audit.record() must run inside the service's transaction.atomic block")
-    if actor is not None and actor.is_authenticated:
-        actor_id: int | None = actor.pk
-        actor_label = actor.get_username()
-    else:
-        actor_id, actor_label = None, SYSTEM_ACTOR
-    rows: list[dict[str, Any]] = []
+    actor_id, actor_label = actor_identity(require_actor(actor))
+    by_chain: dict[str, list[dict[str, Any]]] = {}
     for change in changes:
         object_type, object_id = change.object_type, change.object_id
         if change.obj is not None:
@@ -149,7 +150,7 @@ def record_many(*, actor: AbstractBaseUser | AnonymousUser | None, changes: list
             object_id = change.obj.pk if object_id is None else object_id
         if not object_type:
             raise ValueError("audit.record() needs obj or object_type")
-        rows.append(
+        by_chain.setdefault(change.pemda_code, []).append(
             {
                 "actor_id": actor_id,
                 "actor_label": actor_label,
@@ -161,12 +162,36 @@ def record_many(*, actor: AbstractBaseUser | AnonymousUser | None, changes: list
                 "after": jsonable(change.after),
             }
         )
-    if not rows:
-        return []
-    # The head row lock serialises appends on PostgreSQL; on SQLite the IMMEDIATE transaction mode
-    # already holds the database write lock from the start of the transaction.
-    head = AuditHead.objects.select_for_update().get(pk=1)
-    seq, prev_hash, at = head.seq, head.hash, timezone.now()
+    at = timezone.now()
+    entries: list[AuditEntry] = []
+    # Heads are locked in code order, so two writers touching the same chains never deadlock.
+    for code in sorted(by_chain):
+        entries += _append(code, by_chain[code], at)
+    return entries  # chain by chain, each in the order given
+
+
+def _lock_head(code: str) -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pemda_code=code).first()
+    if head is not None:
+        return head
+    if AuditEntry.objects.filter(pemda_code=code).exists():
+        # The head is protected by a trigger; its absence means someone with database rights removed it.
+        # Starting a new chain here would hide that, so every write to this chain stops until it is examined.
+        raise RuntimeError(
+            f"the audit chain head of {code or 'the platform'} is missing; run 'spbe verify_audit'"
+        )
+    # First entry of this chain: create its head; a concurrent creator's row wins and is then locked.
+    AuditHead.objects.bulk_create(
+        [AuditHead(pemda_code=code, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
+    )
+    return AuditHead.objects.select_for_update().get(pemda_code=code)
+
+
+def _append(code: str, rows: list[dict[str, Any]], at: Any) -> list[AuditEntry]:
+    # On PostgreSQL the head row lock serialises appends to this chain only; on SQLite the IMMEDIATE
+    # transaction mode already holds the database write lock from the start of the transaction.
+    head = _lock_head(code)
+    seq, prev_hash = head.seq, head.hash
     entries = []
     for row in rows:
         seq += 1
@@ -174,13 +199,17 @@ def record_many(*, actor: AbstractBaseUser | AnonymousUser | None, changes: list
         prev_hash = entry_hash(**fields)
         entries.append(AuditEntry(**fields, hash=prev_hash))
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    AuditHead.objects.filter(pemda_code=code).update(seq=seq, hash=prev_hash)
     return entries
 
 
 @dataclass(frozen=True)
-class VerifyResult:
+class ChainResult:
+    """What verifying one chain found: ``count`` intact entries up to the head read at the start."""
+
+    pemda_code: str
     count: int
+    head_seq: int
     head_hash: str
     broken_seq: int | None = None
     reason: str = ""
@@ -188,6 +217,23 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    chains: list[ChainResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.chains)
+
+    @property
+    def count(self) -> int:
+        return sum(c.count for c in self.chains)
+
+    @property
+    def broken(self) -> list[ChainResult]:
+        return [c for c in self.chains if not c.ok]
 
 
 _COLUMNS = (
@@ -206,12 +252,16 @@ _COLUMNS = (
 )
 
 
-def _rows(chunk_size: int) -> Iterator[tuple[Any, ...]]:
-    # Keyset pagination keeps memory flat and each query short, whatever the size of the log.
+def _rows(code: str, upto: int, chunk_size: int) -> Iterator[tuple[Any, ...]]:
+    # Keyset pagination keeps memory flat and each query short, whatever the size of the log. The walk
+    # stops at the head read before it started: entries appended meanwhile are not looked at, and every
+    # entry up to that head was committed together with the head, so none can be "missing" by timing.
     last = 0
-    while True:
+    while last < upto:
         chunk = list(
-            AuditEntry.objects.filter(seq__gt=last).order_by("seq").values_list(*_COLUMNS)[:chunk_size]
+            AuditEntry.objects.filter(pemda_code=code, seq__gt=last, seq__lte=upto)
+            .order_by("seq")
+            .values_list(*_COLUMNS)[:chunk_size]
         )
         if not chunk:
             return
@@ -219,26 +269,80 @@ def _rows(chunk_size: int) -> Iterator[tuple[Any, ...]]:
         last = chunk[-1][0]
 
 
-def verify(chunk_size: int = 20_000) -> VerifyResult:
-    """Walk the chain from the first entry; report the first entry that does not fit."""
-    with transaction.atomic():
-        head = AuditHead.objects.get(pk=1)
-        expected_prev = GENESIS_HASH
-        expected_seq = 1
-        count = 0
-        for row in _rows(chunk_size):
-            fields = dict(zip(_COLUMNS[:11], row[:11], strict=True))
-            seq, prev_hash, stored = fields["seq"], fields["prev_hash"], row[11]
-            if seq != expected_seq:
-                return VerifyResult(count, head.hash, expected_seq, f"entry #{expected_seq} is missing")
-            if prev_hash != expected_prev:
-                return VerifyResult(count, head.hash, seq, "link to the previous entry is broken")
-            digest = entry_hash(**fields)
-            if digest != stored:
-                return VerifyResult(count, head.hash, seq, "content does not match its hash")
-            expected_prev = stored
-            expected_seq += 1
-            count += 1
-        if head.seq != count or head.hash != expected_prev:
-            return VerifyResult(count, head.hash, count + 1, "entries after the last one found are missing")
-        return VerifyResult(count, head.hash)
+def verify_chain(code: str, head_seq: int, head_hash: str, chunk_size: int = 20_000) -> ChainResult:
+    """Walk one chain from its first entry up to the given head; report the first entry that does not fit."""
+    expected_prev, expected_seq, count = GENESIS_HASH, 1, 0
+
+    def broken(seq: int, reason: str) -> ChainResult:
+        return ChainResult(code, count, head_seq, head_hash, seq, reason)
+
+    for row in _rows(code, head_seq, chunk_size):
+        fields = dict(zip(_COLUMNS[:11], row[:11], strict=True))
+        seq, prev_hash, stored = fields["seq"], fields["prev_hash"], row[11]
+        if seq != expected_seq:
+            return broken(expected_seq, f"entry #{expected_seq} is missing")
+        if prev_hash != expected_prev:
+            return broken(seq, "link to the previous entry is broken")
+        if entry_hash(**fields) != stored:
+            return broken(seq, "content does not match its hash")
+        expected_prev, expected_seq, count = stored, expected_seq + 1, count + 1
+    if count != head_seq:
+        return broken(count + 1, f"entry #{count + 1} is missing (the head says {head_seq} entries)")
+    if expected_prev != head_hash:
+        return broken(count, "the newest entry does not match the head")
+    return ChainResult(code, count, head_seq, head_hash)
+
+
+def verify(
+    chunk_size: int = 20_000,
+    *,
+    pemda_code: str | None = None,
+    expect: dict[str, tuple[int, str]] | None = None,
+) -> VerifyResult:
+    """Verify every chain (or one), each up to the head it had when the check started.
+
+    ``expect`` maps a chain to a (seq, hash) recorded elsewhere earlier (a printed report, another
+    system): the chain must still contain that entry unchanged. This catches what the chain alone cannot:
+    newest entries deleted and the head rewound by someone who switched the database guards off.
+    """
+    heads = {h.pemda_code: (h.seq, h.hash) for h in AuditHead.objects.all()}
+    codes = set(heads)
+    codes.update(AuditEntry.objects.values_list("pemda_code", flat=True).distinct())
+    if expect:
+        codes.update(expect)
+    if pemda_code is not None:
+        codes = {pemda_code}
+    results = []
+    for code in sorted(codes):
+        if code not in heads:
+            results.append(ChainResult(code, 0, 0, "", 1, "the chain has no head"))
+            continue
+        seq, digest = heads[code]
+        result = verify_chain(code, seq, digest, chunk_size)
+        if result.ok and expect and code in expect:
+            result = _check_expected(result, *expect[code])
+        results.append(result)
+    return VerifyResult(results)
+
+
+def _check_expected(result: ChainResult, seq: int, digest: str) -> ChainResult:
+    if seq > result.head_seq:
+        return ChainResult(
+            result.pemda_code,
+            result.count,
+            result.head_seq,
+            result.head_hash,
+            result.head_seq + 1,
+            f"entries after #{result.head_seq} are missing (#{seq} was recorded earlier)",
+        )
+    found = AuditEntry.objects.filter(pemda_code=result.pemda_code, seq=seq).values_list("hash", flat=True)
+    if list(found) != [digest]:
+        return ChainResult(
+            result.pemda_code,
+            result.count,
+            result.head_seq,
+            result.head_hash,
+            seq,
+            f"entry #{seq} differs from the head recorded earlier",
+        )
+    return result

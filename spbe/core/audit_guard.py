@@ -1,4 +1,4 @@
-"""Database triggers that make ``core_auditentry`` append-only, for SQLite and PostgreSQL.
+"""Database triggers that make the audit log and its chain heads append-only, for SQLite and PostgreSQL.
 
 The migration installs them. ``suspended`` exists for tests that play an attacker with database access,
 who can switch triggers off; ``spbe verify_audit`` must still catch what they change.
@@ -11,15 +11,32 @@ from contextlib import contextmanager
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+GENESIS_HASH = "0" * 64
+
+# The log: no UPDATE, no DELETE. The heads: no DELETE, never backwards, never to another chain, and a new
+# chain starts at the genesis hash. Deleting the newest entries and rewinding the head to match therefore
+# needs the triggers switched off first, which only a database owner can do; ``verify_audit --expect-head``
+# catches even that, against a head recorded elsewhere.
 SQLITE_INSTALL = [
     """CREATE TRIGGER IF NOT EXISTS core_auditentry_no_update BEFORE UPDATE ON core_auditentry
        BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only: UPDATE refused'); END""",
     """CREATE TRIGGER IF NOT EXISTS core_auditentry_no_delete BEFORE DELETE ON core_auditentry
        BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only: DELETE refused'); END""",
+    """CREATE TRIGGER IF NOT EXISTS core_audithead_no_delete BEFORE DELETE ON core_audithead
+       BEGIN SELECT RAISE(ABORT, 'core_audithead is append-only: DELETE refused'); END""",
+    """CREATE TRIGGER IF NOT EXISTS core_audithead_forward_only BEFORE UPDATE ON core_audithead
+       WHEN NEW.seq <= OLD.seq OR NEW.pemda_code != OLD.pemda_code
+       BEGIN SELECT RAISE(ABORT, 'core_audithead is append-only: moving the head back refused'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS core_audithead_genesis BEFORE INSERT ON core_audithead
+       WHEN NEW.seq != 0 OR NEW.hash != '{GENESIS_HASH}'
+       BEGIN SELECT RAISE(ABORT, 'core_audithead is append-only: a chain starts at genesis'); END""",
 ]
 SQLITE_REMOVE = [
     "DROP TRIGGER IF EXISTS core_auditentry_no_update",
     "DROP TRIGGER IF EXISTS core_auditentry_no_delete",
+    "DROP TRIGGER IF EXISTS core_audithead_no_delete",
+    "DROP TRIGGER IF EXISTS core_audithead_forward_only",
+    "DROP TRIGGER IF EXISTS core_audithead_genesis",
 ]
 POSTGRES_INSTALL = [
     """CREATE OR REPLACE FUNCTION core_auditentry_refuse() RETURNS trigger AS $$
@@ -33,8 +50,33 @@ POSTGRES_INSTALL = [
     "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry",
     """CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry
        FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_refuse()""",
+    f"""CREATE OR REPLACE FUNCTION core_audithead_guard() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP = 'INSERT' THEN
+           IF NEW.seq <> 0 OR NEW.hash <> '{GENESIS_HASH}' THEN
+             RAISE EXCEPTION 'core_audithead is append-only: a chain starts at genesis';
+           END IF;
+           RETURN NEW;
+         ELSIF TG_OP = 'UPDATE' THEN
+           IF NEW.seq <= OLD.seq OR NEW.pemda_code <> OLD.pemda_code THEN
+             RAISE EXCEPTION 'core_audithead is append-only: moving the head back refused';
+           END IF;
+           RETURN NEW;
+         END IF;
+         RAISE EXCEPTION 'core_audithead is append-only: % refused', TG_OP;
+       END;
+       $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS core_audithead_guard ON core_audithead",
+    """CREATE TRIGGER core_audithead_guard BEFORE INSERT OR UPDATE OR DELETE ON core_audithead
+       FOR EACH ROW EXECUTE FUNCTION core_audithead_guard()""",
+    "DROP TRIGGER IF EXISTS core_audithead_no_truncate ON core_audithead",
+    """CREATE TRIGGER core_audithead_no_truncate BEFORE TRUNCATE ON core_audithead
+       FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_refuse()""",
 ]
 POSTGRES_REMOVE = [
+    "DROP TRIGGER IF EXISTS core_audithead_no_truncate ON core_audithead",
+    "DROP TRIGGER IF EXISTS core_audithead_guard ON core_audithead",
+    "DROP FUNCTION IF EXISTS core_audithead_guard()",
     "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry",
     "DROP TRIGGER IF EXISTS core_auditentry_no_change ON core_auditentry",
     "DROP FUNCTION IF EXISTS core_auditentry_refuse()",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 class SpbeError(Exception):
     """Base of every error a user may see."""
@@ -65,15 +67,48 @@ class RowError:
         return f"{', '.join(where)}: {self.message}"
 
 
-class ImportFailed(ValidationFailed):
-    """An import stopped with nothing written; ``errors`` lists every bad row found."""
+REPORT_LIMIT = 50
 
-    def __init__(self, message: str, errors: list[RowError]) -> None:
+
+class ImportFailed(ValidationFailed):
+    """An import stopped with nothing written.
+
+    ``errors`` lists the bad rows found, at most as many as the import chose to keep (a file of a million
+    bad rows must not hold a million messages in memory); ``total`` counts every one found, and
+    ``by_column`` counts them per column (``None`` for errors about a whole row or file).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        errors: list[RowError],
+        *,
+        total: int | None = None,
+        by_column: dict[str | None, int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.errors = errors
+        self.total = max(total if total is not None else 0, len(errors))
+        if by_column is None:
+            by_column = {}
+            for error in errors:
+                by_column[error.column] = by_column.get(error.column, 0) + 1
+        self.by_column = by_column
+
+    def report(self, limit: int = REPORT_LIMIT) -> list[str]:
+        """Return the first ``limit`` errors as lines, then a line for the rest and the counts per column."""
+        lines = [str(e) for e in self.errors[:limit]]
+        rest = self.total - min(limit, len(self.errors))
+        if rest > 0:
+            lines.append(_("... dan %(count)d kesalahan lain") % {"count": rest})
+            counts = ", ".join(
+                (_("kolom '%(column)s'") % {"column": column} if column else _("lainnya")) + f": {count}"
+                for column, count in sorted(
+                    self.by_column.items(), key=lambda item: (-item[1], item[0] or "")
+                )
+            )
+            lines.append(_("Jumlah kesalahan per kolom: %(counts)s") % {"counts": counts})
+        return lines
 
     def __str__(self) -> str:
-        lines = [self.message, *(f"  - {e}" for e in self.errors[:50])]
-        if len(self.errors) > 50:
-            lines.append(f"  ... dan {len(self.errors) - 50} kesalahan lain")
-        return "\n".join(lines)
+        return "\n".join([self.message, *(f"  - {line}" for line in self.report())])

@@ -20,48 +20,57 @@ class TimeStampedModel(models.Model):
 class AuditEntry(models.Model):
     """One recorded change. Append-only: database triggers refuse UPDATE and DELETE on this table.
 
-    ``seq`` numbers entries without gaps; ``hash`` covers every column and the previous entry's hash, so
-    ``spbe verify_audit`` finds the first entry that was altered, removed or inserted behind the
-    application's back.
+    Each pemda has its own chain (``pemda_code``; the empty code is the platform's chain for events of no
+    tenant), so tenants never wait for each other's appends. ``seq`` numbers a chain's entries without gaps;
+    ``hash`` covers every column and the previous entry's hash, so ``spbe verify_audit`` finds the first
+    entry that was altered, removed or inserted behind the application's back. ``id`` orders all chains
+    together roughly by time (a database sequence, no lock).
     """
 
-    seq = models.BigIntegerField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
+    pemda_code = models.CharField(_("pemda"), max_length=13, blank=True)
+    seq = models.BigIntegerField(_("nomor dalam rantai"))
     at = models.DateTimeField(_("waktu"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(_("pelaku"), max_length=150)
-    pemda_code = models.CharField(_("pemda"), max_length=13, blank=True, db_index=True)
     action = models.CharField(_("tindakan"), max_length=80)
     object_type = models.CharField(_("jenis objek"), max_length=80)
     object_id = models.CharField(_("id objek"), max_length=80, blank=True)
     before = models.JSONField(_("sebelum"), null=True, blank=True)
     after = models.JSONField(_("sesudah"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        ordering = ["seq"]
-        verbose_name = _("catatan audit")
-        verbose_name_plural = _("catatan audit")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
-
-
-class AuditHead(models.Model):
-    """The single row that points at the newest entry; appends lock it, so the chain never forks."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+        ordering = ["id"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        constraints = [models.UniqueConstraint(fields=["pemda_code", "seq"], name="audit_entry_chain_seq")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_entry_object"),
+            models.Index(fields=["pemda_code", "-id"], name="audit_entry_pemda_recent"),
+        ]
 
     def __str__(self) -> str:
-        return f"head #{self.seq}"
+        return (
+            f"{self.pemda_code or 'platform'} #{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        )
+
+
+class AuditHead(models.Model):
+    """The row that points at the newest entry of one chain; appends lock it, so a chain never forks.
+
+    Triggers refuse deleting a head or moving it backwards, exactly as they refuse changing an entry.
+    """
+
+    pemda_code = models.CharField(max_length=13, primary_key=True, blank=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.pemda_code or 'platform'} head #{self.seq}"
 
 
 class Job(models.Model):
@@ -84,6 +93,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Refreshed by every progress report: a running job whose heartbeat is older than
+    # SPBE_JOB_STALE_SECONDS lost its worker (killed, or cut off from the database) and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

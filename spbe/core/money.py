@@ -34,6 +34,8 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from .errors import ValidationFailed
+
 SEN: Decimal = Decimal("0.01")
 ROUNDING: str = decimal.ROUND_HALF_UP
 
@@ -80,16 +82,14 @@ _SCALE_WORDS = (
 )
 
 
-class MoneyError(ValueError):
+class MoneyError(ValidationFailed, ValueError):
     """An amount that cannot be accepted; ``str(error)`` is the translated message to show the user.
 
     ``field`` names the form field or spreadsheet column the amount came from, when the caller said.
+    A :class:`~spbe.core.errors.ValidationFailed`, so a bad amount reaching the API or a page is the
+    user's 422, not a server error; still a ``ValueError`` for the callers (and pydantic validators) that
+    catch that.
     """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class _SortableKey(Protocol):

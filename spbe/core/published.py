@@ -2,13 +2,27 @@
 
 The public region API answers the same bytes to everyone until the next official region list is loaded.
 Django builds each such response once per worker process (with every middleware and header it normally
-has); :class:`PublishedResponses` keeps it and replays it for later plain GETs of the same URL, so a busy
-deadline day does not spend a few hundred microseconds of Django per request on data that cannot change.
+has); :class:`PublishedResponses` keeps it and replays it for later requests that Django would answer
+identically, so a busy deadline day does not spend a few hundred microseconds of Django per request on
+data that cannot change.
 
-A response is kept only if it is a 200 that Django marked ``Cache-Control: public`` with an ETag and no
-``Set-Cookie``. Requests with a query string or an ``Authorization`` header always go to Django. Entries
-belong to a data set whose :class:`~spbe.core.models.DataVersion` is re-read at most once a second per
-process, so a reload is visible everywhere within a second. Nothing here touches tenant data.
+What is replayed is always something Django itself answered to an equivalent request, never a variation
+built here:
+
+* A response is kept only if it is a 200 that Django marked ``Cache-Control: public`` with an ETag, no
+  ``Set-Cookie`` and no ``Vary: *``. The key holds the method (GET and HEAD are kept apart), the scheme,
+  the host (only hosts Django accepted are ever stored), the path, and the value of every request header
+  the response names in ``Vary``.
+* A revalidation (``If-None-Match`` equal to the kept ETag) is answered with the 304 Django gave the first
+  such request; any other ``If-None-Match`` goes to Django.
+* Requests with a query string, an ``Authorization`` header or any cookie always go to Django: the
+  session and CSRF middleware answer a stale or malformed cookie with ``Set-Cookie`` whatever the
+  response's ``Vary`` says, and API clients send no cookies.
+
+Memory is bounded in bytes (:data:`MAX_BYTES` per process): the least recently used entries go first, so
+the hot ones stay. Entries belong to a data set whose :class:`~spbe.core.models.DataVersion` is re-read at
+most once a second per process, so a reload is visible everywhere within a second. Nothing here touches
+tenant data.
 """
 
 from __future__ import annotations
@@ -16,10 +30,12 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -28,7 +44,12 @@ from .models import DataVersion
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 REFRESH_SECONDS = 1.0
-MAX_ENTRIES = 20_000
+# Per worker process. The whole region API (every region and every children list) is about 40 MB.
+MAX_BYTES = 64 * 1024 * 1024
+# One entry may take at most this share of the budget, so one huge answer cannot flush the hot ones.
+MAX_ENTRY_SHARE = 16
+# Bookkeeping per entry beyond its body and headers (key, objects, dict slots), counted in the budget.
+ENTRY_OVERHEAD = 512
 
 
 class _Versions:
@@ -68,23 +89,67 @@ def bump_version(name: str) -> None:
     transaction.on_commit(versions.forget)
 
 
-@dataclass(frozen=True)
+Headers = list[tuple[str, str]]
+# Method, scheme, host, script name, path, and the names and values of the request headers in Vary.
+Key = tuple[str, ...]
+
+
+@dataclass
 class _Entry:
     version: int
     status: str
-    headers: list[tuple[str, str]]
+    headers: Headers
     body: bytes
     etag: str
+    # Django's own answer to If-None-Match: <etag>, once a client has asked.
+    not_modified: tuple[str, Headers] | None = None
+    size: int = field(default=0)
+
+
+def _headers_size(headers: Headers) -> int:
+    return sum(len(k) + len(v) + 16 for k, v in headers)
+
+
+def _vary_names(headers: Headers) -> tuple[str, ...] | None:
+    """The request headers a response varies on, as WSGI environ keys; None for ``Vary: *``."""
+    names: set[str] = set()
+    for name, value in headers:
+        if name.lower() != "vary":
+            continue
+        for part in value.split(","):
+            part = part.strip()
+            if part == "*":
+                return None
+            if part:
+                names.add("HTTP_" + part.upper().replace("-", "_"))
+    return tuple(sorted(names))
 
 
 class PublishedResponses:
     """WSGI middleware that replays published responses; everything else goes to ``app`` untouched."""
 
-    def __init__(self, app: WSGIApp, routes: list[tuple[str, str]], max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, app: WSGIApp, routes: list[tuple[str, str]], max_bytes: int = MAX_BYTES) -> None:
         self.app = app
         self.routes = [(re.compile(pattern), name) for pattern, name in routes]
-        self.max_entries = max_entries
-        self.entries: dict[tuple[str, str], _Entry] = {}
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[Key, _Entry] = OrderedDict()
+        self.total_bytes = 0
+        # Per resource (the key without the Vary part): the request headers its last response varied on,
+        # and how many entries it has, so this map shrinks with the entries.
+        self.vary: dict[Key, tuple[tuple[str, ...], int]] = {}
+        self._lock = threading.Lock()
+        # Request headers Django itself reads to decide the scheme and the host, when configured to.
+        self.request_facts = ["wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME"]
+        proxy_ssl = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        if proxy_ssl:
+            self.request_facts.append(proxy_ssl[0])
+        if getattr(settings, "USE_X_FORWARDED_HOST", False):
+            self.request_facts.append("HTTP_X_FORWARDED_HOST")
+        if getattr(settings, "USE_X_FORWARDED_PORT", False):
+            self.request_facts.append("HTTP_X_FORWARDED_PORT")
+        # CommonMiddleware refuses these user agents: the agent then decides the answer.
+        if getattr(settings, "DISALLOWED_USER_AGENTS", None):
+            self.request_facts.append("HTTP_USER_AGENT")
 
     def _data_set(self, path: str) -> str | None:
         for pattern, name in self.routes:
@@ -93,38 +158,62 @@ class PublishedResponses:
         return None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD")
         if (
-            environ.get("REQUEST_METHOD") != "GET"
+            method not in {"GET", "HEAD"}
             or environ.get("QUERY_STRING")
             or environ.get("HTTP_AUTHORIZATION")
+            or environ.get("HTTP_COOKIE")
+            or not environ.get("HTTP_HOST")
         ):
             return self.app(environ, start_response)
+        path = environ.get("PATH_INFO", "")
         data_set = self._data_set(path)
         if data_set is None:
             return self.app(environ, start_response)
-        # The host is part of the key: only hosts Django already accepted (ALLOWED_HOSTS) are ever replayed.
-        key = (environ.get("HTTP_HOST", ""), path)
+        resource: Key = (method, path, *(str(environ.get(name, "")) for name in self.request_facts))
         version = current_version(data_set)
-        entry = self.entries.get(key)
-        if entry is not None and entry.version == version:
-            if environ.get("HTTP_IF_NONE_MATCH") == entry.etag:
-                headers = [
-                    (k, v) for k, v in entry.headers if k.lower() not in {"content-type", "content-length"}
-                ]
-                start_response("304 Not Modified", headers)
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        with self._lock:
+            entry = self._lookup(resource, environ, version)
+        if entry is not None:
+            if if_none_match is None:
+                # A copy: some servers add their own headers (Date, Server) to the list they are given.
+                start_response(entry.status, list(entry.headers))
+                return [entry.body]
+            if if_none_match == entry.etag and entry.not_modified is not None:
+                start_response(entry.not_modified[0], list(entry.not_modified[1]))
                 return []
-            start_response(entry.status, entry.headers)
-            return [entry.body]
-        return self._fill(environ, start_response, key, version)
+        return self._fill(environ, start_response, resource, version, if_none_match)
+
+    def _lookup(self, resource: Key, environ: dict[str, Any], version: int) -> _Entry | None:
+        """The current entry for this request, marked as just used; call with the lock held."""
+        vary = self.vary.get(resource)
+        if vary is None:
+            return None
+        key = self._key(resource, vary[0], environ)
+        entry = self.entries.get(key)
+        if entry is None or entry.version != version:
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    @staticmethod
+    def _key(resource: Key, vary: tuple[str, ...], environ: dict[str, Any]) -> Key:
+        return (*resource, *vary, *(str(environ.get(name, "")) for name in vary))
 
     def _fill(
-        self, environ: dict[str, Any], start_response: Callable[..., Any], key: tuple[str, str], version: int
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        resource: Key,
+        version: int,
+        if_none_match: str | None,
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"], captured["headers"] = status, headers
+        def capture(status: str, headers: Headers, exc_info: Any = None) -> Any:
+            captured["status"], captured["headers"] = status, list(headers)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         result = self.app(environ, capture)
@@ -134,16 +223,63 @@ class PublishedResponses:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        headers = {k.lower(): v for k, v in captured.get("headers", [])}
+        status: str = captured.get("status", "")
+        headers: Headers = captured.get("headers", [])
+        lowered = {k.lower(): v for k, v in headers}
+        vary = _vary_names(headers)
         if (
-            captured.get("status", "").startswith("200")
-            and "public" in headers.get("cache-control", "")
-            and "etag" in headers
-            and "set-cookie" not in headers
+            vary is None
+            or "set-cookie" in lowered
+            or "public" not in lowered.get("cache-control", "")
+            or "etag" not in lowered
         ):
-            if len(self.entries) >= self.max_entries:
-                self.entries.clear()  # bounded memory; the hot entries come back at once
-            self.entries[key] = _Entry(
-                version, captured["status"], list(captured["headers"]), body, headers["etag"]
-            )
+            return [body]
+        key = self._key(resource, vary, environ)
+        with self._lock:
+            if if_none_match is None and status.startswith("200 "):
+                self._store(resource, vary, key, _Entry(version, status, headers, body, lowered["etag"]))
+            elif status.startswith("304 ") and if_none_match is not None:
+                entry = self.entries.get(key)
+                # Only for the ETag the kept 200 carries: then this 304 is Django's answer for that entry.
+                if (
+                    entry is not None
+                    and entry.version == version
+                    and entry.not_modified is None
+                    and entry.etag == if_none_match == lowered["etag"]
+                ):
+                    entry.not_modified = (status, headers)
+                    grown = _headers_size(headers)
+                    entry.size += grown
+                    self.total_bytes += grown
+                    self._evict()
         return [body]
+
+    def _store(self, resource: Key, vary: tuple[str, ...], key: Key, entry: _Entry) -> None:
+        entry.size = len(entry.body) + _headers_size(entry.headers) + ENTRY_OVERHEAD
+        if entry.size * MAX_ENTRY_SHARE > self.max_bytes:
+            return
+        self._discard(key)
+        known = self.vary.get(resource)
+        count = known[1] if known is not None else 0
+        # A new Vary list orphans the variants kept under the old one; they age out of the LRU.
+        self.vary[resource] = (vary, count + 1)
+        self.entries[key] = entry
+        self.total_bytes += entry.size
+        self._evict()
+
+    def _discard(self, key: Key) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is None:
+            return
+        self.total_bytes -= entry.size
+        resource = key[: 2 + len(self.request_facts)]
+        known = self.vary.get(resource)
+        if known is not None:
+            if known[1] <= 1:
+                del self.vary[resource]
+            else:
+                self.vary[resource] = (known[0], known[1] - 1)
+
+    def _evict(self) -> None:
+        while self.total_bytes > self.max_bytes and self.entries:
+            self._discard(next(iter(self.entries)))

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from spbe.regions.models import Region
 
-from .jobs import job_create
+from . import problems
+from .jobs import job_create, jobs_mark_stale
 from .models import Job
 
 
@@ -33,6 +34,7 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
 @operator_required
 def operations(request: HttpRequest) -> HttpResponse:
+    jobs_mark_stale()
     context = {
         "region_count": Region.objects.count(),
         "jobs": Job.objects.all()[:20],
@@ -51,6 +53,8 @@ def start_load_regions(request: HttpRequest) -> HttpResponse:
 
 
 def _job_for(request: HttpRequest, job_id: str) -> Job:
+    # Reading a job is when a dead worker's job must stop showing as running.
+    jobs_mark_stale()
     job = Job.objects.filter(pk=job_id, created_by_id=request.user.pk).first()
     if job is None:
         raise Http404
@@ -80,15 +84,8 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 for the whole site: problem+json under /api/, the product's page elsewhere."""
-    if request.path.startswith("/api/"):
-        body = {
-            "type": "about:blank",
-            "title": "not-found",
-            "status": 404,
-            "detail": _("Alamat API ini tidak ada. Daftar alamat ada di /api/v1/docs."),
-            "instance": request.path,
-        }
-        return JsonResponse(body, status=404, content_type="application/problem+json")
+    if problems.is_api(request):
+        return problems.not_found(request)
     return render(
         request,
         "spbe/error.html",
@@ -99,14 +96,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 without templates or the database, which may be what failed."""
-    if request.path.startswith("/api/"):
-        body = {
-            "type": "about:blank",
-            "title": "server-error",
-            "status": 500,
-            "detail": "Internal server error.",
-        }
-        return JsonResponse(body, status=500, content_type="application/problem+json")
+    if problems.is_api(request):
+        return problems.server_error(request)
     page = (
         "<!DOCTYPE html><html lang=id><meta charset=utf-8><title>Kesalahan server</title>"
         "<h1>Kesalahan server</h1><p>Terjadi kesalahan di server. Coba lagi; bila berulang, hubungi admin."

@@ -7,28 +7,24 @@ write is one transaction with one audit entry per list, and running it again cha
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from spbe.core import audit
+from spbe.core import audit, tabular
+from spbe.core.actors import MaybeActor, require_platform
 from spbe.core.errors import Conflict, ImportFailed, RowError, ValidationFailed
+from spbe.core.text import InvalidText, clean_name
 
 from . import codes
 from .models import (
+    CODE_LENGTH,
     MAX_YEAR,
     MIN_YEAR,
     NAME_LENGTH,
@@ -43,7 +39,7 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH = 1000
 
-Actor = audit.Actor
+Actor = MaybeActor
 
 NOMENKLATUR = "nomenklatur"
 REKENING = "rekening"
@@ -87,8 +83,15 @@ LEVEL_ALIASES = {
     "subrincian_objek": "sub_rincian_objek",
 }
 SATUAN_LENGTH = 100
-HEADER_SEARCH_ROWS = 10
 FUNDING_CODE_LENGTH = 20
+# Longest cell read per column, before any other check: the stored length where the model has one.
+COLUMN_LENGTHS = {
+    "kode": CODE_LENGTH,
+    "level": 40,
+    "nama": NAME_LENGTH,
+    "satuan": SATUAN_LENGTH,
+    "lingkup": 20,
+}
 
 
 @dataclass(frozen=True)
@@ -132,13 +135,8 @@ TREES: dict[str, TreeSpec] = {
 }
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    """One non-blank data row of an input file, with the row number the user sees in the spreadsheet."""
-
-    file: str
-    row: int
-    values: dict[str, str]
+# One non-blank data row of an input file, with the row number the user sees in the spreadsheet.
+SourceRow = tabular.TableRow
 
 
 @dataclass(frozen=True)
@@ -180,115 +178,19 @@ class LoadSummary:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        # A code typed as a number arrives as a float: 4.1 must stay "4.1", and 4.0 means "4".
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(
-            _("Berkas %(file)s tidak dapat dibaca.") % {"file": path.name},
-            [RowError(1, _("Berkas bukan teks UTF-8; simpan ulang sebagai 'CSV UTF-8'."), None, path.name)],
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets set to an Indonesian locale save CSV with ';' because ',' is the decimal separator.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, [cell.strip() for cell in record]) for number, record in enumerate(reader, start=1)]
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(
-            _("Berkas %(file)s tidak dapat dibaca.") % {"file": path.name},
-            [RowError(1, _("Berkas bukan XLSX yang sah: %(error)s") % {"error": exc}, None, path.name)],
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # Read-only sheets yield an empty tuple for each missing row, so numbering matches the sheet.
-        return [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
 def read_rows(path: Path, required: Sequence[str], optional: Sequence[str] = ()) -> list[SourceRow]:
-    """Read a CSV or XLSX file whose first row names the columns (any case, aliases allowed)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        records = _read_csv(path)
-    elif suffix in {".xlsx", ".xlsm"}:
-        records = _read_xlsx(path)
-    else:
-        raise ValidationFailed(
-            _("Format berkas %(file)s tidak didukung; gunakan CSV atau XLSX.") % {"file": path.name}
-        )
-    header: dict[str, int] | None = None
-    first_missing: tuple[int, list[str]] | None = None
-    looked_at = 0
-    rows: list[SourceRow] = []
-    for number, cells in records:
-        if not any(cells):
-            continue
-        if header is None:
-            # Official exports often put a title above the column names: take the first of the top rows
-            # that names every required column.
-            found = _header(cells)
-            missing = [c for c in required if c not in found]
-            looked_at += 1
-            if not missing:
-                header = found
-            elif first_missing is None:
-                first_missing = (number, missing)
-            if header is None and looked_at >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        wanted = [*required, *(c for c in optional if c in header)]
-        values = {c: (cells[header[c]] if header[c] < len(cells) else "") for c in wanted}
-        rows.append(SourceRow(path.name, number, values))
-    if header is None:
-        if first_missing is None:
-            raise ImportFailed(
-                _("Berkas %(file)s kosong.") % {"file": path.name},
-                [RowError(1, _("baris judul kolom tidak ada"), None, path.name)],
-            )
-        number, missing = first_missing
-        raise ImportFailed(
-            _("Berkas %(file)s tidak memuat kolom wajib.") % {"file": path.name},
-            [
-                RowError(number, _("kolom wajib '%(column)s' tidak ada") % {"column": c}, c, path.name)
-                for c in missing
-            ],
-        )
-    return rows
-
-
-def _header(cells: Sequence[str]) -> dict[str, int]:
-    header: dict[str, int] = {}
-    for index, title in enumerate(cells):
-        key = COLUMN_ALIASES.get("_".join(title.lower().split()))
-        if key and key not in header:
-            header[key] = index
-    return header
+    """Read a CSV or XLSX file whose header row names the columns (any case, aliases allowed)."""
+    columns = [
+        *(
+            tabular.Column(key, max_length=COLUMN_LENGTHS.get(key, tabular.MAX_CELL_CHARS))
+            for key in required
+        ),
+        *(
+            tabular.Column(key, required=False, max_length=COLUMN_LENGTHS.get(key, tabular.MAX_CELL_CHARS))
+            for key in optional
+        ),
+    ]
+    return tabular.read_table(path, columns, COLUMN_ALIASES)
 
 
 # ------------------------------------------------------------------------------------------- validation
@@ -302,8 +204,11 @@ def _normalise_level(text: str) -> str:
 def _check_tree(
     spec: TreeSpec, rows: Iterable[SourceRow], year: int, *, parents_in_db: bool
 ) -> list[ReferenceRow]:
-    """Check every row of a hierarchical list; return unsaved rows, or raise ImportFailed with all errors."""
-    errors: list[RowError] = []
+    """Check every row of a hierarchical list; return unsaved rows, or raise ImportFailed with all errors.
+
+    Every row is checked and every error counted; the messages kept are capped by the collector.
+    """
+    errors = tabular.ErrorCollector()
     first_seen: dict[str, SourceRow] = {}
     checked: list[tuple[SourceRow, ReferenceRow]] = []
     for source in rows:
@@ -341,11 +246,11 @@ def _check_tree(
                 "expected": code_level,
             }
             row_errors.append((message, "level"))
-        name = " ".join(values["nama"].split())
-        if not name:
-            row_errors.append((_("nama kosong"), "nama"))
-        elif len(name) > NAME_LENGTH:
-            row_errors.append((_("nama lebih dari %(max)d karakter") % {"max": NAME_LENGTH}, "nama"))
+        name = ""
+        try:
+            name = clean_name(values["nama"], max_length=NAME_LENGTH)
+        except InvalidText as exc:
+            row_errors.append((exc.message, "nama"))
         satuan = " ".join(values.get("satuan", "").split())
         if len(satuan) > SATUAN_LENGTH:
             row_errors.append((_("satuan lebih dari %(max)d karakter") % {"max": SATUAN_LENGTH}, "satuan"))
@@ -364,9 +269,8 @@ def _check_tree(
                 # missing parent on top of the row's own error.
                 first_seen[code] = source
         if row_errors:
-            errors.extend(
-                RowError(source.row, message, column, source.file) for message, column in row_errors
-            )
+            for message, column in row_errors:
+                errors.add(RowError(source.row, message, column, source.file))
             continue
         fields: dict[str, Any] = {
             column: " ".join(values.get(column, "").split()) for column in spec.extra_columns
@@ -390,7 +294,7 @@ def _check_tree(
                 if parents_in_db
                 else _("di berkas (dengan --replace induk harus ada di berkas yang sama)")
             )
-            errors.append(
+            errors.add(
                 RowError(
                     source.row,
                     _("induk '%(parent)s' dari kode '%(code)s' tidak ada %(where)s")
@@ -400,33 +304,31 @@ def _check_tree(
                 )
             )
     if errors:
-        errors.sort(key=lambda e: (e.file or "", e.row))
-        raise ImportFailed(
+        raise errors.failure(
             _("Data %(kind)s tidak disimpan: %(count)d kesalahan. Perbaiki semua baris lalu ulangi.")
-            % {"kind": spec.kind, "count": len(errors)},
-            errors,
+            % {"kind": spec.kind, "count": errors.total}
         )
     return [instance for _s, instance in checked]
 
 
 def _check_funding(rows: Iterable[SourceRow], year: int) -> list[FundingSource]:
-    errors: list[RowError] = []
+    errors = tabular.ErrorCollector()
     first_seen: dict[tuple[str, str], SourceRow] = {}
     result: list[FundingSource] = []
     scopes = FundingSource.Scope.values
     for source in rows:
         values = source.values
-        before = len(errors)
+        before = errors.total
         code = values["kode"].upper()
         if not code:
-            errors.append(RowError(source.row, _("kode kosong"), "kode", source.file))
+            errors.add(RowError(source.row, _("kode kosong"), "kode", source.file))
         elif (
             len(code) > FUNDING_CODE_LENGTH
             or not code.isascii()
             or not code[0].isalnum()
             or not all(ch.isalnum() or ch in "._-" for ch in code)
         ):
-            errors.append(
+            errors.add(
                 RowError(
                     source.row,
                     _("kode '%(code)s' harus huruf/angka (boleh . _ -), paling panjang %(max)d karakter")
@@ -437,7 +339,7 @@ def _check_funding(rows: Iterable[SourceRow], year: int) -> list[FundingSource]:
             )
         scope = values["lingkup"].lower()
         if scope not in scopes:
-            errors.append(
+            errors.add(
                 RowError(
                     source.row,
                     _("lingkup '%(scope)s' tidak dikenal; isi 'daerah' atau 'desa'")
@@ -446,23 +348,16 @@ def _check_funding(rows: Iterable[SourceRow], year: int) -> list[FundingSource]:
                     source.file,
                 )
             )
-        name = " ".join(values["nama"].split())
-        if not name:
-            errors.append(RowError(source.row, _("nama kosong"), "nama", source.file))
-        elif len(name) > NAME_LENGTH:
-            errors.append(
-                RowError(
-                    source.row,
-                    _("nama lebih dari %(max)d karakter") % {"max": NAME_LENGTH},
-                    "nama",
-                    source.file,
-                )
-            )
+        name = ""
+        try:
+            name = clean_name(values["nama"], max_length=NAME_LENGTH)
+        except InvalidText as exc:
+            errors.add(RowError(source.row, exc.message, "nama", source.file))
         key = (scope, code)
         if code and scope in scopes:
             earlier = first_seen.setdefault(key, source)
             if earlier is not source:
-                errors.append(
+                errors.add(
                     RowError(
                         source.row,
                         _("kode '%(code)s' untuk lingkup %(scope)s ganda: sudah ada di baris %(row)d")
@@ -471,13 +366,12 @@ def _check_funding(rows: Iterable[SourceRow], year: int) -> list[FundingSource]:
                         source.file,
                     )
                 )
-        if len(errors) == before:
+        if errors.total == before:
             result.append(FundingSource(year=year, scope=scope, code=code, name=name))
     if errors:
-        raise ImportFailed(
+        raise errors.failure(
             _("Data sumber dana tidak disimpan: %(count)d kesalahan. Perbaiki semua baris lalu ulangi.")
-            % {"count": len(errors)},
-            errors,
+            % {"count": errors.total}
         )
     return result
 
@@ -604,26 +498,26 @@ def bundled_files(year: int) -> dict[str, tuple[str, ...]]:
     return files
 
 
-def load_bundled_reference(year: int, *, actor: Actor = None, data_dir: Path = DATA_DIR) -> LoadSummary:
+def load_bundled_reference(year: int, *, actor: Actor, data_dir: Path = DATA_DIR) -> LoadSummary:
     """Insert or update every bundled list for ``year`` in one transaction; a second run changes nothing.
 
     Rows added by an earlier import are left alone: the bundle only adds and corrects.
     """
+    require_platform(actor)
     _check_year(year)
     checked: dict[str, tuple[tuple[str, ...], list[models.Model]]] = {}
-    errors: list[RowError] = []
+    errors = tabular.ErrorCollector()
     for kind, filenames in bundled_files(year).items():
         required, optional = _columns(kind)
         rows = [row for name in filenames for row in read_rows(data_dir / name, required, optional)]
         try:
             checked[kind] = (filenames, _check(kind, rows, year, parents_in_db=True))
         except ImportFailed as exc:
-            errors.extend(exc.errors)
+            errors.extend(exc)
     if errors:
-        raise ImportFailed(
+        raise errors.failure(
             _("Data referensi bawaan tahun %(year)d tidak dimuat: %(count)d kesalahan.")
-            % {"year": year, "count": len(errors)},
-            errors,
+            % {"year": year, "count": errors.total}
         )
     summaries: dict[str, ImportSummary] = {}
     with transaction.atomic():
@@ -640,7 +534,7 @@ def load_bundled_reference(year: int, *, actor: Actor = None, data_dir: Path = D
 
 
 def import_reference(
-    kind: str, path: Path | str, year: int, *, actor: Actor = None, replace: bool = False
+    kind: str, path: Path | str, year: int, *, actor: Actor, replace: bool = False
 ) -> ImportSummary:
     """Import an official list from a CSV or XLSX file, all rows or none.
 
@@ -649,6 +543,7 @@ def import_reference(
     (``daerah``/``desa``). With ``replace`` the year's rows of this kind that are not in the file are
     deleted, so every parent must then be in the file itself.
     """
+    require_platform(actor)
     if kind not in KINDS:
         raise ValidationFailed(
             _("Jenis data '%(kind)s' tidak dikenal; pilih salah satu dari: %(kinds)s")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from spbe.core.errors import NotFound
+from spbe.core.middleware import language_neutral
 from spbe.core.published import current_version
 
 from . import selectors
@@ -51,7 +52,8 @@ def _cached_json(request: HttpRequest, key: str, build: Any) -> HttpResponse:
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-    return response
+    # Codes, names and counts read the same in every language: no Content-Language, no Vary: Cookie.
+    return language_neutral(response)
 
 
 def _region_or_404(code: str) -> Any:

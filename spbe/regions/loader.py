@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from spbe.core import audit
+from spbe.core.actors import MaybeActor, require_platform
 from spbe.core.errors import ImportFailed, RowError
 from spbe.core.published import bump_version
 
@@ -135,7 +136,7 @@ def _count_children(regions: list[Region]) -> None:
 
 
 def load_regions(
-    data_dir: Path | None = None, *, actor: audit.Actor = None, progress: Progress | None = None
+    data_dir: Path | None = None, *, actor: MaybeActor, progress: Progress | None = None
 ) -> LoadResult:
     """Insert or update every region; running it again changes nothing.
 
@@ -143,6 +144,7 @@ def load_regions(
     background job can show its progress to other connections; an interrupted load is finished by running
     it again, since each batch is an upsert of the same official rows.
     """
+    require_platform(actor)
     data_dir = data_dir or DATA_DIR
     regions = read_regions(data_dir)
     total = len(regions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils.translation import gettext as _
 
+from spbe.core.actors import system
 from spbe.core.jobs import job_finish, job_progress
 from spbe.core.models import Job
 
@@ -29,7 +30,9 @@ def load_regions_task(job_id: str) -> str:
         )
 
     try:
-        result = load_regions(actor=job.created_by, progress=progress)
+        # The operator who started the job is the actor; a job queued by a command acts as the system.
+        actor = job.created_by or system("job:regions.load")
+        result = load_regions(actor=actor, progress=progress)
     except Exception as exc:
         job_finish(job_id, ok=False, message=str(exc))
         raise

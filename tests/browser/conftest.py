@@ -21,7 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"  # Fedora: -browser
+# Fedora's package installs it as chromium-browser.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 
 
 def _free_port() -> int:
@@ -37,6 +38,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         **os.environ,
         "SPBE_VAR_DIR": str(var),
         "SPBE_DEBUG": "0",
+        # Plain http on the loopback, as the local demo: no HTTPS redirect, HSTS or Secure cookies.
+        "SPBE_HTTPS": "0",
         "SPBE_SECRET_KEY": "browser-test-key",
         "SPBE_ALLOWED_HOSTS": "127.0.0.1",
     }

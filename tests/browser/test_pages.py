@@ -116,6 +116,8 @@ def test_a_long_job_shows_its_progress_until_done(page: Page, server, shot, cons
 def test_the_admin_gives_a_new_officer_a_role(page: Page, server, shot, console_errors):
     sign_in(page, server, "admin")
     page.goto(server + "/app/35.10/pengguna/")
+    # The form sits folded above the staff table.
+    page.get_by_text("Tambah pengguna atau peran").click()
     form = page.locator("#member-form")
     form.get_by_label("Nama pengguna").fill("operator.dinkes")
     form.get_by_label("Nama lengkap").fill("Operator Dinas Kesehatan")

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from spbe.accounts.services import api_token_create, api_token_revoke
+from spbe.core.actors import system
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_it_serves_the_tokens_owner_within_scope(world):
 
 
 def test_an_outsider_token_gets_404(world):
-    _token, secret = api_token_create(actor=None, user=world.officer_b, name="b")
+    _token, secret = api_token_create(actor=system("tests"), user=world.officer_b, name="b")
     for url in [
         f"/api/v1/pemda/{world.pemda_a.code}/units",
         f"/api/v1/pemda/{world.pemda_a.code}/villages",
@@ -46,14 +47,14 @@ def test_an_outsider_token_gets_404(world):
 
 
 def test_a_village_operator_sees_only_their_desa(world):
-    _token, secret = api_token_create(actor=None, user=world.operator_x, name="x")
+    _token, secret = api_token_create(actor=system("tests"), user=world.operator_x, name="x")
     villages = _get(f"/api/v1/pemda/{world.pemda_a.code}/villages", secret).json()
     assert [v["code"] for v in villages] == [world.desa_x.code]
     assert _get(f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_y.code}", secret).status_code == 404
 
 
 def test_a_revoked_token_stops_working(world):
-    token, secret = api_token_create(actor=None, user=world.officer_a, name="old")
+    token, secret = api_token_create(actor=system("tests"), user=world.officer_a, name="old")
     api_token_revoke(actor=world.officer_a, token=token)
     assert _get("/api/v1/me", secret).status_code == 401
 

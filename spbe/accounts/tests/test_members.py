@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spbe.accounts.models import Membership, User
+from spbe.core.actors import system
 from spbe.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +42,13 @@ def test_the_admin_creates_an_agency_operator(world):
 def test_a_role_that_needs_a_desa_is_refused_without_one(world):
     client = world.client_for(world.officer_a)
     response = client.post(
-        url(world), {"username": "kades.x", "password": "sandi-awal-123", "role": "kepala_desa"}
+        url(world), {"username": "kades.baru", "password": "sandi-awal-123", "role": "kepala_desa"}
     )
     assert response.status_code == 200
     assert "Peran desa memerlukan desa" in response.content.decode()
-    # Nothing half-written: no account without its role.
-    assert (
-        not User.objects.filter(username="kades.x").exists()
-        or not Membership.objects.filter(user__username="kades.x").exists()
-    )
+    # Nothing half-written: the account is created in the same transaction as its refused role.
+    assert not User.objects.filter(username="kades.baru").exists()
+    assert not AuditEntry.objects.filter(action="user.create", after__username="kades.baru").exists()
 
 
 def test_a_desa_of_another_pemda_cannot_be_chosen(world):
@@ -140,10 +139,10 @@ def test_a_revoked_role_no_longer_shows_on_the_dashboard(world):
     user, pemda = world.auditor, world.pemda_a
     office_x = PerangkatDaerah.objects.get(pemda=pemda, district_id="35.10.02")
     office_y = PerangkatDaerah.objects.get(pemda=pemda, district_id="35.10.03")
-    membership_grant(actor=None, user=user, pemda=pemda, role="dpmd")
-    membership_grant(actor=None, user=user, pemda=pemda, role="camat", unit=office_x)
-    old = membership_grant(actor=None, user=user, pemda=pemda, role="camat", unit=office_y)
-    membership_revoke(actor=None, membership=old)
+    membership_grant(actor=system("tests"), user=user, pemda=pemda, role="dpmd")
+    membership_grant(actor=system("tests"), user=user, pemda=pemda, role="camat", unit=office_x)
+    old = membership_grant(actor=system("tests"), user=user, pemda=pemda, role="camat", unit=office_y)
+    membership_revoke(actor=system("tests"), membership=old)
     panel = world.client_for(user).get(f"/app/{pemda.code}/").content.decode().split('id="panel-villages"')[1]
     panel = panel.split("</section>")[0]
     assert world.desa_x.name in panel

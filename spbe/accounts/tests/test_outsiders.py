@@ -21,11 +21,14 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:audit-log": f"/app/{a}/audit/",
         "accounts:user-list": f"/app/{a}/pengguna/",
         "accounts:membership-revoke": f"/app/{a}/pengguna/keanggotaan/{auditor_role.pk}/cabut/",
+        "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
+        "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
+        "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
     }
 
 
-# Routes that only take POST; the rest are read with GET.
-POST_ONLY = {"accounts:membership-revoke"}
+# Routes that only take POST (or change something on POST); the rest are read with GET.
+POST_ONLY = {"accounts:membership-revoke", "accounts:user-account-action", "accounts:user-password-reset"}
 
 
 def fetch(client, name, url):
@@ -98,3 +101,76 @@ def test_it_does_not_reach_a_unit_of_another_pemda_through_its_own(world):
     assert client.get(url).status_code == 404
     url = f"/app/{world.pemda_a.code}/desa/19.06.01.2001/"
     assert client.get(url).status_code == 404
+
+
+# --- the staff API under /api/v1/pemda/{code}/ ----------------------------------------------------------
+
+
+def scoped_api_urls(world) -> dict[str, str]:
+    """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
+    a = world.pemda_a.code
+    return {
+        "api/v1/pemda/<code>/units": f"/api/v1/pemda/{a}/units",
+        "api/v1/pemda/<code>/villages": f"/api/v1/pemda/{a}/villages",
+        "api/v1/pemda/<code>/villages/<village_code>": f"/api/v1/pemda/{a}/villages/{world.desa_x.code}",
+    }
+
+
+def _bearer(user) -> dict[str, str]:
+    from spbe.accounts.services import api_token_create
+
+    _token, secret = api_token_create(actor=user, user=user, name="tes")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_it_covers_every_scoped_api_route(world):
+    routes = {route for route, _name in _all_patterns(get_resolver()) if route.startswith("api/v1/pemda/<")}
+    assert routes, "no scoped API routes found"
+    assert routes == set(scoped_api_urls(world)), "add the new API route to scoped_api_urls()"
+
+
+def test_the_api_answers_404_problems_to_an_officer_of_another_pemda(world):
+    client, headers = world.client_for(None), _bearer(world.officer_b)
+    for url in scoped_api_urls(world).values():
+        response = client.get(url, **headers)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/problem+json"
+        assert world.pemda_a.name.encode() not in response.content
+
+
+def test_the_api_answers_401_without_a_token(world):
+    client = world.client_for(world.officer_a)  # a session is not a token
+    for url in scoped_api_urls(world).values():
+        assert client.get(url).status_code == 401, url
+
+
+def test_the_api_keeps_a_village_operator_to_their_own_desa(world):
+    client, headers = world.client_for(None), _bearer(world.operator_x)
+    a = world.pemda_a.code
+    assert client.get(f"/api/v1/pemda/{a}/villages/{world.desa_x.code}", **headers).status_code == 200
+    assert client.get(f"/api/v1/pemda/{a}/villages/{world.desa_y.code}", **headers).status_code == 404
+    codes = [v["code"] for v in client.get(f"/api/v1/pemda/{a}/villages", **headers).json()]
+    assert codes == [world.desa_x.code]
+    assert client.get(f"/api/v1/pemda/{a}/units", **headers).json() == []
+
+
+def test_an_agency_operator_sees_only_their_own_unit_and_a_camat_only_their_desa(world):
+    client = world.client_for(None)
+    a = world.pemda_a.code
+    units = client.get(f"/api/v1/pemda/{a}/units", **_bearer(world.agency_operator_a)).json()
+    assert [u["id"] for u in units] == [world.unit_a.pk]
+    headers = _bearer(world.camat_x)
+    assert client.get(f"/api/v1/pemda/{a}/villages/{world.desa_y.code}", **headers).status_code == 404
+    codes = {v["code"] for v in client.get(f"/api/v1/pemda/{a}/villages", **headers).json()}
+    assert world.desa_x.code in codes and world.desa_y.code not in codes
+
+
+def test_a_camat_of_another_kecamatan_and_an_agency_of_another_unit_are_outsiders(world):
+    """The page routes too: unit-level officers see their own place only."""
+    a = world.pemda_a.code
+    camat = world.client_for(world.camat_y)
+    assert camat.get(f"/app/{a}/desa/{world.desa_x.code}/").status_code == 404
+    assert camat.get(f"/app/{a}/desa/{world.desa_y.code}/").status_code == 200
+    agency = world.client_for(world.agency_operator_a2)
+    assert agency.get(f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/").status_code == 404
+    assert agency.get(f"/app/{a}/perangkat-daerah/{world.unit_a2.pk}/").status_code == 200

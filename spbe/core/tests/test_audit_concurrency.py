@@ -22,10 +22,11 @@ import django, sys
 django.setup()
 from django.db import transaction
 from spbe.core import audit
+from spbe.core.actors import system
 for n in range(int(sys.argv[2])):
     with transaction.atomic():
-        audit.record(actor=None, action="test.concurrent", object_type="test.writer", object_id=sys.argv[1],
-                     after={"n": n})
+        audit.record(actor=system("tests"), action="test.concurrent", object_type="test.writer",
+                     object_id=sys.argv[1], after={"n": n})
 """
 WRITERS, EACH = 3, 60
 

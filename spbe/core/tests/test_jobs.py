@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 
 import pytest
+from django.db.utils import InterfaceError, OperationalError
 from django.test import Client
+from django.utils import timezone
 
 from conftest import MINI_REGIONS
 from spbe.accounts.models import User
+from spbe.core.jobs import job_progress, jobs_mark_stale
 from spbe.core.models import Job
 from spbe.regions.models import Region
 
@@ -95,3 +99,133 @@ def _spy_on_progress(job_progress, seen: list[int]):
         return job_progress(job_id, done, *args, **kwargs)
 
     return spy
+
+
+@pytest.fixture
+def queued_region_job(operator, settings, monkeypatch):
+    """A region load queued for the database backend, as the operations page queues it."""
+    from spbe.regions import loader
+
+    monkeypatch.setattr(loader, "DATA_DIR", loader.DATA_DIR.parent / "tests" / "data")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = Client()
+    client.force_login(operator)
+    client.post("/operasi/wilayah/muat/")
+    # The worker recycles connections between tasks; here it must keep the test's transaction open.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    return Job.objects.get()
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_the_worker_reconnects_after_losing_the_database(queued_region_job, monkeypatch, error):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResultQuerySet
+
+    from spbe.core.management.commands import db_worker
+
+    original = DBTaskResultQuerySet.get_locked
+    calls = []
+
+    def lost_once(self):
+        calls.append("claim")
+        if len(calls) == 1:
+            raise error("server closed the connection unexpectedly")
+        return original(self)
+
+    resets = []
+    monkeypatch.setattr(DBTaskResultQuerySet, "get_locked", lost_once)
+    # Closing the connection for real would end the test's transaction; record that it was asked for.
+    monkeypatch.setattr(db_worker, "reset_connections", lambda: resets.append("reset"))
+    monkeypatch.setattr(db_worker.time, "sleep", lambda seconds: None)
+
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+    queued_region_job.refresh_from_db()
+    assert queued_region_job.status == Job.Status.DONE
+    assert Region.objects.count() == 55
+    assert resets == ["reset"]
+    assert calls[:2] == ["claim", "claim"]
+
+
+def test_the_worker_gives_up_in_batch_mode_when_the_database_stays_away(queued_region_job, monkeypatch):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResultQuerySet
+
+    from spbe.core.management.commands import db_worker
+
+    def always_lost(self):
+        raise OperationalError("connection refused")
+
+    waits = []
+    monkeypatch.setattr(DBTaskResultQuerySet, "get_locked", always_lost)
+    monkeypatch.setattr(db_worker, "reset_connections", lambda: None)
+    monkeypatch.setattr(db_worker.time, "sleep", waits.append)
+
+    with pytest.raises(OperationalError):
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+    assert waits == [1.0, 2.0, 4.0, 8.0]  # backoff doubles between attempts
+    assert Job.objects.get().status == Job.Status.QUEUED
+
+
+def make_running_job(operator, *, heartbeat_age: timedelta | None, done=21, total=100):
+    job = Job.objects.create(kind="regions.load", title="Memuat", created_by=operator)
+    heartbeat = timezone.now() - heartbeat_age if heartbeat_age is not None else None
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING,
+        done=done,
+        total=total,
+        heartbeat_at=heartbeat,
+        created_at=timezone.now() - timedelta(hours=1),
+    )
+    return job
+
+
+def test_a_running_job_without_a_heartbeat_is_shown_as_stopped(operator, settings):
+    settings.SPBE_JOB_STALE_SECONDS = 600
+    dead = make_running_job(operator, heartbeat_age=timedelta(seconds=601))
+    never_reported = make_running_job(operator, heartbeat_age=None)
+    alive = make_running_job(operator, heartbeat_age=timedelta(seconds=30))
+    client = Client()
+    client.force_login(operator)
+
+    status = client.get(f"/operasi/pekerjaan/{dead.pk}/status/").json()
+
+    assert status["status"] == "failed"
+    assert status["message"].startswith("Terhenti: pekerja latar belakang tidak melaporkan kemajuan")
+    never_reported.refresh_from_db()
+    alive.refresh_from_db()
+    assert never_reported.status == Job.Status.FAILED
+    assert never_reported.finished_at is not None
+    assert (alive.status, alive.finished_at) == (Job.Status.RUNNING, None)
+    # A late report from the dead job's worker does not bring it back to "running".
+    job_progress(str(dead.pk), 50, 100, "50 dari 100")
+    dead.refresh_from_db()
+    assert (dead.status, dead.done) == (Job.Status.FAILED, 21)
+
+
+def test_progress_refreshes_the_heartbeat(operator, settings):
+    settings.SPBE_JOB_STALE_SECONDS = 600
+    job = make_running_job(operator, heartbeat_age=timedelta(hours=2))
+
+    job_progress(str(job.pk), 30, 100, "30 dari 100")
+
+    assert jobs_mark_stale() == 0
+    job.refresh_from_db()
+    assert (job.status, job.done) == (Job.Status.RUNNING, 30)
+    assert job.heartbeat_at > timezone.now() - timedelta(hours=1)
+
+
+def test_the_worker_marks_stale_jobs_when_it_starts(operator, settings, monkeypatch):
+    from django.core.management import call_command
+
+    settings.SPBE_JOB_STALE_SECONDS = 600
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    dead = make_running_job(operator, heartbeat_age=timedelta(minutes=30))
+
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+    dead.refresh_from_db()
+    assert dead.status == Job.Status.FAILED
+    assert dead.message.startswith("Terhenti")

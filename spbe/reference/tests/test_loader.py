@@ -5,6 +5,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from conftest import TESTS
 from spbe.core.errors import ImportFailed, ValidationFailed
 from spbe.core.models import AuditEntry
 from spbe.reference.loader import import_reference, load_bundled_reference, nomenclature_file_for
@@ -52,7 +53,7 @@ def table_counts():
 
 @pytest.mark.django_db
 def test_it_loads_the_bundled_lists_for_a_new_year():
-    summary = load_bundled_reference(FRESH_YEAR)
+    summary = load_bundled_reference(FRESH_YEAR, actor=TESTS)
 
     assert levels(Nomenclature, FRESH_YEAR) == {
         "urusan": 10,
@@ -97,7 +98,7 @@ def test_it_loads_twice_without_changing_anything(reference_year):
     before = table_counts()
     first_stamp = Account.objects.get(year=LOADED_YEAR, code="5").updated_at
 
-    again = load_bundled_reference(LOADED_YEAR)
+    again = load_bundled_reference(LOADED_YEAR, actor=TESTS)
 
     assert table_counts() == before
     assert all(s.created == 0 and s.updated == 0 for s in again.lists.values())
@@ -112,7 +113,7 @@ def test_it_uses_the_1317_list_for_2026_and_keeps_years_apart():
     assert nomenclature_file_for(2023) is None
     other_year = Nomenclature.objects.filter(year=LOADED_YEAR).count()
 
-    summary = load_bundled_reference(2026)
+    summary = load_bundled_reference(2026, actor=TESTS)
 
     assert summary.lists["nomenklatur"].files == ("nomenklatur_kabkota_kepmendagri_1317_2023.csv",)
     assert levels(Nomenclature, 2026)["sub_kegiatan"] == 3395
@@ -123,7 +124,7 @@ def test_it_uses_the_1317_list_for_2026_and_keeps_years_apart():
 
 @pytest.mark.django_db
 def test_it_skips_the_nomenclature_before_2024():
-    summary = load_bundled_reference(2023)
+    summary = load_bundled_reference(2023, actor=TESTS)
 
     assert "nomenklatur" in summary.skipped
     assert not Nomenclature.objects.filter(year=2023).exists()
@@ -132,7 +133,7 @@ def test_it_skips_the_nomenclature_before_2024():
 
 def test_it_refuses_a_year_out_of_range():
     with pytest.raises(ValidationFailed):
-        load_bundled_reference(1999)
+        load_bundled_reference(1999, actor=TESTS)
 
 
 @pytest.mark.django_db
@@ -151,7 +152,7 @@ def test_it_imports_a_csv_in_both_account_widths(tmp_path):
         ],
     )
 
-    summary = import_reference("rekening", path, FRESH_YEAR)
+    summary = import_reference("rekening", path, FRESH_YEAR, actor=TESTS)
 
     assert summary.created == 7
     assert summary.by_level["sub_rincian_objek"] == 2
@@ -174,6 +175,7 @@ def test_it_imports_a_semicolon_csv_with_parents_already_loaded(tmp_path):
         "kegiatan_desa",
         write_csv(tmp_path / "a.csv", [["kode", "level", "nama"], ["01", "bidang", "Pemerintahan"]]),
         FRESH_YEAR,
+        actor=TESTS,
     )
     path = write_csv(
         tmp_path / "b.csv",
@@ -185,7 +187,7 @@ def test_it_imports_a_semicolon_csv_with_parents_already_loaded(tmp_path):
         delimiter=";",
     )
 
-    summary = import_reference("kegiatan_desa", path, FRESH_YEAR)
+    summary = import_reference("kegiatan_desa", path, FRESH_YEAR, actor=TESTS)
 
     assert summary.created == 2
     assert VillageActivity.objects.get(year=FRESH_YEAR, code="01.01.01").parent_code == "01.01"
@@ -205,7 +207,7 @@ def test_it_imports_an_xlsx_with_numeric_cells(tmp_path):
         ],
     )
 
-    summary = import_reference("rekening_desa", path, FRESH_YEAR)
+    summary = import_reference("rekening_desa", path, FRESH_YEAR, actor=TESTS)
 
     assert summary.rows == 4
     rows = dict(VillageAccount.objects.filter(year=FRESH_YEAR).values_list("code", "name"))
@@ -230,7 +232,7 @@ def test_it_reports_xlsx_rows_as_numbered_in_the_sheet(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, FRESH_YEAR)
+        import_reference("kegiatan_desa", path, FRESH_YEAR, actor=TESTS)
 
     [error] = caught.value.errors
     assert (error.file, error.row, error.column) == ("kegiatan.xlsx", 4, "kode")
@@ -243,6 +245,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(tmp_path):
         "nomenklatur",
         write_csv(tmp_path / "ok.csv", [["kode", "level", "nama"], ["1", "urusan", "WAJIB PELAYANAN DASAR"]]),
         FRESH_YEAR,
+        actor=TESTS,
     )
     before = table_counts()
     audit_before = AuditEntry.objects.count()
@@ -263,7 +266,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("nomenklatur", path, FRESH_YEAR)
+        import_reference("nomenklatur", path, FRESH_YEAR, actor=TESTS)
 
     found = {(e.row, e.column) for e in caught.value.errors}
     assert found == {
@@ -294,7 +297,7 @@ def test_it_reports_a_sub_kegiatan_whose_parent_is_missing(tmp_path, reference_y
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("nomenklatur", path, LOADED_YEAR)
+        import_reference("nomenklatur", path, LOADED_YEAR, actor=TESTS)
 
     [error] = caught.value.errors
     assert (error.row, error.column, error.file) == (3, "kode", "tambahan.csv")
@@ -311,7 +314,7 @@ def test_it_requires_parents_in_the_file_when_replacing(tmp_path, reference_year
     )
 
     with pytest.raises(ImportFailed, match="1 kesalahan"):
-        import_reference("nomenklatur", path, LOADED_YEAR, replace=True)
+        import_reference("nomenklatur", path, LOADED_YEAR, actor=TESTS, replace=True)
 
     assert Nomenclature.objects.filter(year=LOADED_YEAR).count() == 4507
 
@@ -329,7 +332,7 @@ def test_it_replaces_the_rows_missing_from_the_file(tmp_path, reference_year):
         ],
     )
 
-    summary = import_reference("rekening_desa", path, LOADED_YEAR, replace=True)
+    summary = import_reference("rekening_desa", path, LOADED_YEAR, actor=TESTS, replace=True)
 
     assert (summary.created, summary.updated, summary.unchanged, summary.deleted) == (0, 1, 2, 53)
     assert VillageAccount.objects.filter(year=LOADED_YEAR).count() == 3
@@ -351,11 +354,11 @@ def test_it_imports_funding_sources_per_scope(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("sumber_dana", path, FRESH_YEAR)
+        import_reference("sumber_dana", path, FRESH_YEAR, actor=TESTS)
     assert {(e.row, e.column) for e in caught.value.errors} == {(4, "kode"), (5, "lingkup")}
 
     write_csv(path, [["kode", "nama", "lingkup"], ["pad", "PAD", "daerah"], ["PAD", "PADes", "desa"]])
-    import_reference("sumber_dana", path, FRESH_YEAR)
+    import_reference("sumber_dana", path, FRESH_YEAR, actor=TESTS)
     assert set(FundingSource.objects.filter(year=FRESH_YEAR).values_list("scope", "code")) == {
         ("daerah", "PAD"),
         ("desa", "PAD"),
@@ -366,17 +369,17 @@ def test_it_imports_funding_sources_per_scope(tmp_path):
 def test_it_names_missing_columns_and_unknown_formats(tmp_path):
     path = write_csv(tmp_path / "tanpa_level.csv", [["kode", "nama"], ["4", "PENDAPATAN"]])
     with pytest.raises(ImportFailed) as caught:
-        import_reference("rekening", path, FRESH_YEAR)
+        import_reference("rekening", path, FRESH_YEAR, actor=TESTS)
     assert [(e.row, e.column) for e in caught.value.errors] == [(1, "level")]
 
     other = tmp_path / "data.ods"
     other.write_bytes(b"not a spreadsheet")
     with pytest.raises(ValidationFailed):
-        import_reference("rekening", other, FRESH_YEAR)
+        import_reference("rekening", other, FRESH_YEAR, actor=TESTS)
     with pytest.raises(ValidationFailed):
-        import_reference("rekening", tmp_path / "missing.csv", FRESH_YEAR)
+        import_reference("rekening", tmp_path / "missing.csv", FRESH_YEAR, actor=TESTS)
     with pytest.raises(ValidationFailed):
-        import_reference("anggaran", path, FRESH_YEAR)
+        import_reference("anggaran", path, FRESH_YEAR, actor=TESTS)
 
 
 @pytest.mark.django_db
@@ -393,6 +396,6 @@ def test_it_finds_the_header_below_a_title_row(tmp_path):
     )
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, FRESH_YEAR)
+        import_reference("kegiatan_desa", path, FRESH_YEAR, actor=TESTS)
 
     assert [(e.row, e.column) for e in caught.value.errors] == [(5, "nama")]

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from conftest import MINI_REGIONS
+from spbe.core.actors import system
 from spbe.core.models import AuditEntry
 from spbe.regions.loader import load_regions
 from spbe.regions.models import Region
@@ -39,7 +40,7 @@ def test_it_is_idempotent_and_updates_names(regions, tmp_path):
         ),
         encoding="utf-8",
     )
-    load_regions(data)
+    load_regions(data, actor=system("tests"))
     assert Region.objects.count() == before
     assert Region.objects.get(code="35.10.02.2001").name == "Sukorejo Baru"
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from spbe.accounts.models import User
 from spbe.accounts.services import api_token_create
+from spbe.core.actors import system
 
 
 class Command(BaseCommand):
@@ -19,5 +20,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Pengguna '{username}' tidak ada.")
-        _token, secret = api_token_create(actor=None, user=user, name=name)
+        _token, secret = api_token_create(actor=system("create_api_token"), user=user, name=name)
         self.stdout.write(secret)

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from spbe.accounts.services import pemda_create
+from spbe.core.actors import system
 from spbe.core.errors import SpbeError
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, code: str, **options: Any) -> None:
         try:
-            setup = pemda_create(actor=None, region_code=code.strip())
+            setup = pemda_create(actor=system("create_pemda"), region_code=code.strip())
         except SpbeError as exc:
             raise CommandError(exc.message) from exc
         state = "dibuat" if setup.created else "sudah ada"

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from spbe.core.actors import system
 from spbe.core.errors import ImportFailed, SpbeError
 from spbe.reference.loader import KINDS, import_reference
 
@@ -30,10 +31,14 @@ class Command(BaseCommand):
         kind: str = options["kind"]
         year: int = options["year"]
         try:
-            summary = import_reference(kind, options["file"], year, replace=options["replace"])
+            summary = import_reference(
+                kind, options["file"], year, actor=system("import_reference"), replace=options["replace"]
+            )
         except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
+            # At most the first errors and a count of the rest: a file of 200,000 bad rows must not
+            # bury the summary under 200,000 lines.
+            for line in exc.report():
+                self.stderr.write(line)
             raise CommandError(exc.message) from exc
         except SpbeError as exc:
             raise CommandError(exc.message) from exc

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from spbe.core.actors import system
 from spbe.core.errors import ImportFailed, ValidationFailed
 from spbe.reference.loader import load_bundled_reference
 
@@ -24,10 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         year: int = options["year"] or settings.SPBE_DEFAULT_BUDGET_YEAR
         try:
-            summary = load_bundled_reference(year)
+            summary = load_bundled_reference(year, actor=system("load_reference"))
         except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
+            # At most the first errors and a count of the rest: a file of 200,000 bad rows must not
+            # bury the summary under 200,000 lines.
+            for line in exc.report():
+                self.stderr.write(line)
             raise CommandError(exc.message) from exc
         except ValidationFailed as exc:
             raise CommandError(exc.message) from exc

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from spbe.core.actors import system
 from spbe.core.errors import ImportFailed
 from spbe.regions.loader import DATA_DIR, load_regions
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done}/{total} ({code})")
 
         try:
-            result = load_regions(data_dir, progress=progress)
+            result = load_regions(data_dir, actor=system("load_regions"), progress=progress)
         except ImportFailed as exc:
             raise CommandError(str(exc)) from exc
         except FileNotFoundError as exc:
