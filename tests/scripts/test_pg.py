@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -85,3 +87,28 @@ def test_spbe_pg_port_overrides_the_chosen_port(base_env, clusters):
     assert int(last_line(done)) == port
     assert os.path.exists(clusters[0] / "PG_VERSION")
     assert pg(base_env, clusters[0], "status").returncode == 3
+
+
+def test_ctrl_c_during_run_still_stops_the_cluster(base_env, clusters):
+    env = {**base_env, "SPBE_PG_DIR": str(clusters[0])}
+    # Its own process group, as a terminal's foreground job: Ctrl-C reaches the script and the command.
+    job = subprocess.Popen(
+        [str(ROOT / "scripts" / "pg"), "run", "sleep", "120"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while pg(base_env, clusters[0], "status").returncode != 0:
+            assert job.poll() is None and time.monotonic() < deadline, "the cluster did not start"
+            time.sleep(0.5)
+
+        os.killpg(job.pid, signal.SIGINT)
+
+        assert job.wait(60) == 130
+        assert pg(base_env, clusters[0], "status").returncode == 3
+    finally:
+        if job.poll() is None:
+            os.killpg(job.pid, signal.SIGKILL)

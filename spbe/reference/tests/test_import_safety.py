@@ -54,7 +54,8 @@ def run_import(*args):
 
 
 def nothing_written(audit_before):
-    return not VillageActivity.objects.filter(year=YEAR).exists() and AuditEntry.objects.count() == audit_before
+    nothing_imported = not VillageActivity.objects.filter(year=YEAR).exists()
+    return nothing_imported and AuditEntry.objects.count() == audit_before
 
 
 def test_a_nul_byte_is_refused_as_a_row_and_column_error(tmp_path):
