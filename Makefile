@@ -14,6 +14,7 @@ help:
 	@echo "make test   - install what tests need, start a private PostgreSQL, run lint, types, migrations check,"
 	@echo "              the suite on SQLite and PostgreSQL, and the browser tests"
 	@echo "make bench  - run the benchmarks and write BENCHMARKS.md"
+	@echo "make pg-start / pg-stop - this checkout's private PostgreSQL (own free port; SPBE_PG_PORT overrides)"
 
 setup:
 	@scripts/bootstrap
@@ -46,8 +47,9 @@ messages: setup
 test-sqlite: setup
 	.venv/bin/python -m pytest -q -m "not browser" -p xdist -n 2
 
+# The private cluster is started for the run and stopped after it (left running if it already was).
 test-postgres: setup
-	DATABASE_URL=$$(scripts/pg start) .venv/bin/python -m pytest -q -m "not browser" -p xdist -n 2
+	scripts/pg run .venv/bin/python -m pytest -q -m "not browser and not scripts" -p xdist -n 2
 
 test-browser: setup
 	.venv/bin/python -m pytest -q -m browser

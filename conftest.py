@@ -1,5 +1,9 @@
 """Shared test fixtures: a small region list and the personas every scoped test uses.
 
+Every test database (one per xdist worker) is given the small region list and the default year's bundled
+reference lists once, in ``django_db_setup``; each test then runs inside a transaction that is rolled back,
+so it sees that data as it was loaded and never pays for loading it again.
+
 Personas (house style): an officer of pemda A (Banyuwangi, 35.10) and of pemda B (Belitung Timur, 19.06,
 the outsider), operators of desa X and desa Y in pemda A, an auditor of pemda A, and an anonymous citizen.
 """
@@ -10,17 +14,61 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from spbe.accounts.models import Pemda, PerangkatDaerah, Role, User, VillageGovernment
 from spbe.accounts.services import membership_grant, operator_create, pemda_create, unit_create, user_create
 from spbe.core.actors import system
-from spbe.regions.loader import load_regions
+from spbe.reference.loader import load_bundled_reference
+from spbe.regions.loader import LoadResult, load_regions
 
 MINI_REGIONS = Path(__file__).resolve().parent / "spbe" / "regions" / "tests" / "data"
 PASSWORD = "rahasia-yang-panjang-1"  # noqa: S105 (test fixture)
 DESA_X = "35.10.02.2001"
 DESA_Y = "35.10.03.2001"
+TESTS = system("tests")
+
+# Property tests must not fail because the machine is busy (no deadline, no "too slow" health check) and
+# must find the same examples on every run and every machine (derandomized, no example database).
+hypothesis_settings.register_profile(
+    "spbe",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.large_base_example,
+    ],
+)
+hypothesis_settings.load_profile("spbe")
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """What every test database holds before the first test: see ``django_db_setup``."""
+
+    regions: LoadResult
+    reference_year: int
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> SessionData:
+    """Load the small region list and the default year's reference lists once per test database.
+
+    Committed outside any test, so every test's rolled-back transaction starts from them. Tests that check
+    loading itself load a different year or folder, or assert what changed.
+    """
+    with django_db_blocker.unblock():
+        regions = load_regions(MINI_REGIONS, actor=TESTS)
+        year = django_settings.SPBE_DEFAULT_BUDGET_YEAR
+        load_bundled_reference(year, actor=TESTS)
+    return SessionData(regions=regions, reference_year=year)
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +93,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def regions(db):
-    """Two provinces, four regencies and their first districts and villages (a few of each kind)."""
-    return load_regions(MINI_REGIONS, actor=TESTS)
+def regions(db, django_db_setup: SessionData) -> LoadResult:
+    """Two provinces, four regencies and their first districts and villages (a few of each kind).
+
+    Already in the database (see ``django_db_setup``); this is what loading them reported.
+    """
+    return django_db_setup.regions
 
 
-TESTS = system("tests")
+@pytest.fixture
+def reference_year(db, django_db_setup: SessionData) -> int:
+    """The default budget year, whose bundled reference lists are already in the database."""
+    return django_db_setup.reference_year
 
 
 @dataclass

@@ -15,6 +15,11 @@ from spbe.core.models import AuditEntry, AuditHead
 pytestmark = pytest.mark.django_db
 
 
+def _existing() -> int:
+    """Entries already in the platform chain: the test database starts with those of its reference data."""
+    return AuditEntry.objects.filter(pemda_code="").count()
+
+
 def _entry(**after) -> AuditEntry:
     with transaction.atomic():
         return audit.record(
@@ -77,32 +82,35 @@ def test_the_database_refuses_update_and_delete(sql):
 
 
 def test_verify_audit_passes_an_intact_chain(capsys):
+    existing = _existing()
     for n in range(5):
         _entry(n=n, text="Rp1.234,56 — ünïcode")
     call_command("verify_audit")
-    assert "intact: 5 entries" in capsys.readouterr().out
+    assert f"intact: {existing + 5} entries" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("sql", "broken"),
     [
-        ("UPDATE core_auditentry SET after = %s WHERE seq = 3", 3),
-        ("UPDATE core_auditentry SET actor_label = %s WHERE seq = 2", 2),
-        ("DELETE FROM core_auditentry WHERE seq = 4 AND %s IS NOT NULL", 4),
-        ("DELETE FROM core_auditentry WHERE seq = 6 AND %s IS NOT NULL", 6),
+        ("UPDATE core_auditentry SET after = %s WHERE pemda_code = '' AND seq = %s", 3),
+        ("UPDATE core_auditentry SET actor_label = %s WHERE pemda_code = '' AND seq = %s", 2),
+        ("DELETE FROM core_auditentry WHERE %s IS NOT NULL AND pemda_code = '' AND seq = %s", 4),
+        ("DELETE FROM core_auditentry WHERE %s IS NOT NULL AND pemda_code = '' AND seq = %s", 6),
     ],
 )
 def test_verify_audit_names_the_first_altered_entry(sql, broken):
+    existing = _existing()
     for n in range(6):
         _entry(n=n)
     # Inside the test's transaction, so the triggers come back when it rolls back.
     with audit_guard.suspended(connection), connection.cursor() as cursor:
-        cursor.execute(sql, ['{"n": 99}' if "after" in sql else "mallory"])
-    with pytest.raises(CommandError, match=f"entry #{broken}"):
+        cursor.execute(sql, ['{"n": 99}' if "after" in sql else "mallory", existing + broken])
+    with pytest.raises(CommandError, match=f"entry #{existing + broken}"):
         call_command("verify_audit")
 
 
 def test_record_many_builds_the_same_chain_as_one_by_one(capsys):
+    existing = _existing()
     _entry(n=0)
     with transaction.atomic():
         entries = audit.record_many(
@@ -113,11 +121,11 @@ def test_record_many_builds_the_same_chain_as_one_by_one(capsys):
             ],
         )
     _entry(n=6)
-    assert [e.seq for e in entries] == [2, 3, 4, 5, 6]
-    assert entries[0].prev_hash == AuditEntry.objects.get(seq=1).hash
-    assert AuditEntry.objects.get(seq=7).prev_hash == entries[-1].hash
+    assert [e.seq - existing for e in entries] == [2, 3, 4, 5, 6]
+    assert entries[0].prev_hash == AuditEntry.objects.get(pemda_code="", seq=existing + 1).hash
+    assert AuditEntry.objects.get(pemda_code="", seq=existing + 7).prev_hash == entries[-1].hash
     call_command("verify_audit")
-    assert "intact: 7 entries" in capsys.readouterr().out
+    assert f"intact: {existing + 7} entries" in capsys.readouterr().out
 
 
 # --- one chain per pemda, bounded verification, guarded heads --------------------------------------------
@@ -135,6 +143,7 @@ def _in(chain: str, n: int) -> AuditEntry:
 
 
 def test_each_pemda_has_its_own_gapless_chain():
+    existing = _existing()
     for n in range(3):
         _in("35.10", n)
         _in("19.06", n)
@@ -145,7 +154,7 @@ def test_each_pemda_has_its_own_gapless_chain():
     assert first.prev_hash == audit.GENESIS_HASH
     result = audit.verify()
     assert result.ok
-    assert {c.pemda_code: c.count for c in result.chains} == {"": 1, "19.06": 3, "35.10": 3}
+    assert {c.pemda_code: c.count for c in result.chains} == {"": existing + 1, "19.06": 3, "35.10": 3}
 
 
 def test_a_change_in_one_chain_does_not_hide_in_another():

@@ -36,9 +36,10 @@ def test_it_imports_and_prints_counts(tmp_path):
     )
     out = StringIO()
 
-    call_command("import_reference", "kegiatan_desa", str(path), "--year", "2027", stdout=out)
+    # 2028: the test database already holds the default year 2027 (see conftest.py).
+    call_command("import_reference", "kegiatan_desa", str(path), "--year", "2028", stdout=out)
 
-    assert VillageActivity.objects.filter(year=2027).count() == 2
+    assert VillageActivity.objects.filter(year=2028).count() == 2
     assert "2 baris (2 baru, 0 diubah, 0 tetap, 0 dihapus)" in out.getvalue()
 
 
@@ -58,7 +59,7 @@ def test_it_exits_non_zero_and_lists_every_bad_row(tmp_path):
     audit_before = AuditEntry.objects.count()
 
     with pytest.raises(CommandError) as caught:
-        call_command("import_reference", "rekening", str(path), "--year", "2027", "--replace", stderr=err)
+        call_command("import_reference", "rekening", str(path), "--year", "2028", "--replace", stderr=err)
 
     assert caught.value.returncode == 1
     lines = err.getvalue().splitlines()
@@ -66,7 +67,7 @@ def test_it_exits_non_zero_and_lists_every_bad_row(tmp_path):
     assert lines[0].startswith("rekening.csv, baris 3, kolom 'kode': ")
     assert lines[1].startswith("rekening.csv, baris 4, kolom 'kode': ")
     assert lines[2] == "rekening.csv, baris 5, kolom 'nama': nama kosong"
-    assert not Account.objects.exists()
+    assert not Account.objects.filter(year=2028).exists()
     assert AuditEntry.objects.count() == audit_before
 
 

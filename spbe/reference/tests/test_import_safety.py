@@ -21,6 +21,8 @@ from spbe.reference.loader import import_reference
 from spbe.reference.models import FundingSource, VillageActivity
 
 pytestmark = pytest.mark.django_db
+# The test database already holds the default year 2027 (see conftest.py): import into an empty year.
+YEAR = 2028
 
 
 def write_csv(path, rows):
@@ -52,7 +54,8 @@ def run_import(*args):
 
 
 def nothing_written(audit_before):
-    return not VillageActivity.objects.exists() and AuditEntry.objects.count() == audit_before
+    nothing_imported = not VillageActivity.objects.filter(year=YEAR).exists()
+    return nothing_imported and AuditEntry.objects.count() == audit_before
 
 
 def test_a_nul_byte_is_refused_as_a_row_and_column_error(tmp_path):
@@ -61,7 +64,7 @@ def test_a_nul_byte_is_refused_as_a_row_and_column_error(tmp_path):
     audit_before = AuditEntry.objects.count()
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
+        import_reference("kegiatan_desa", path, YEAR, actor=system("tests"))
 
     [error] = caught.value.errors
     assert str(error).startswith("kegiatan.csv, baris 3, kolom 'nama': berisi karakter kendali (U+0000)")
@@ -75,7 +78,7 @@ def test_a_200_kb_field_ends_in_one_error_and_a_non_zero_exit(tmp_path):
     )
     audit_before = AuditEntry.objects.count()
 
-    code, out, err = run_import("kegiatan_desa", str(path), "--year", "2027")
+    code, out, err = run_import("kegiatan_desa", str(path), "--year", str(YEAR))
 
     assert code == 1
     assert "Traceback" not in err
@@ -91,13 +94,13 @@ def test_a_name_longer_than_the_column_is_reported_with_its_column(tmp_path):
         [["kode", "level", "nama"], ["01", "bidang", "Pemerintahan"], ["01.01", "sub_bidang", "x" * 501]],
     )
 
-    code, _out, err = run_import("kegiatan_desa", str(path), "--year", "2027")
+    code, _out, err = run_import("kegiatan_desa", str(path), "--year", str(YEAR))
 
     assert code == 1
     assert err.splitlines()[0] == (
         "kegiatan.csv, baris 3, kolom 'nama': isi lebih dari 500 karakter (501 karakter)"
     )
-    assert not VillageActivity.objects.exists()
+    assert not VillageActivity.objects.filter(year=YEAR).exists()
 
 
 @pytest.mark.parametrize("damage", ["cut the file", "cut the sheet"])
@@ -117,7 +120,7 @@ def test_a_truncated_xlsx_ends_in_one_error_naming_the_file(tmp_path, damage):
                 target.writestr(info, data)
     audit_before = AuditEntry.objects.count()
 
-    code, _out, err = run_import("kegiatan_desa", str(path), "--year", "2027")
+    code, _out, err = run_import("kegiatan_desa", str(path), "--year", str(YEAR))
 
     assert code == 1
     assert "Traceback" not in err
@@ -135,8 +138,8 @@ def test_a_file_of_100_000_bad_rows_gives_a_capped_report(tmp_path):
     audit_before = AuditEntry.objects.count()
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("kegiatan_desa", path, 2027, actor=system("tests"))
-    code, _out, err = run_import("kegiatan_desa", str(path), "--year", "2027")
+        import_reference("kegiatan_desa", path, YEAR, actor=system("tests"))
+    code, _out, err = run_import("kegiatan_desa", str(path), "--year", str(YEAR))
 
     assert caught.value.total == 100_000
     assert len(caught.value.errors) == tabular.ERROR_LIMIT
@@ -162,18 +165,18 @@ def test_names_with_invisible_characters_are_refused(tmp_path, name):
     path = write_csv(tmp_path / "sumber.csv", [["kode", "nama", "lingkup"], ["DD", name, "desa"]])
 
     with pytest.raises(ImportFailed) as caught:
-        import_reference("sumber_dana", path, 2027, actor=system("tests"))
+        import_reference("sumber_dana", path, YEAR, actor=system("tests"))
 
     [error] = caught.value.errors
     assert (error.row, error.column) == (2, "nama")
     assert "tak terlihat" in error.message
-    assert not FundingSource.objects.exists()
+    assert not FundingSource.objects.filter(year=YEAR).exists()
 
 
 def test_names_are_stored_in_nfc(tmp_path):
     decomposed = "Dana Desa Cafe\u0301"
     path = write_csv(tmp_path / "sumber.csv", [["kode", "nama", "lingkup"], ["DD", decomposed, "desa"]])
 
-    import_reference("sumber_dana", path, 2027, actor=system("tests"))
+    import_reference("sumber_dana", path, YEAR, actor=system("tests"))
 
-    assert FundingSource.objects.get().name == "Dana Desa Caf\u00e9"
+    assert FundingSource.objects.get(year=YEAR).name == "Dana Desa Caf\u00e9"

@@ -1,14 +1,13 @@
 import pytest
 
-from spbe.core.actors import system
-from spbe.reference.loader import load_bundled_reference
 from spbe.reference.selectors import accounts_for, children, funding_sources_for, nomenclature_for
 
 
 @pytest.fixture
-def year_2027(db):
-    load_bundled_reference(2027, actor=system("tests"))
-    return 2027
+def year_2027(reference_year):
+    """The session's test database already holds the bundled lists of the default year, 2027."""
+    assert reference_year == 2027
+    return reference_year
 
 
 def test_it_reads_the_reference_lists(year_2027):

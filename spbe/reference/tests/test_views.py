@@ -3,16 +3,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from spbe.core.actors import system
-from spbe.reference.loader import load_bundled_reference
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def year_2027(db):
-    load_bundled_reference(2027, actor=system("tests"))
-    return 2027
+def year_2027(reference_year):
+    """The session's test database already holds the bundled lists of the default year, 2027."""
+    assert reference_year == 2027
+    return reference_year
 
 
 def test_it_opens_on_the_default_year(year_2027):
