@@ -184,12 +184,6 @@ def free_port() -> int:
         return port
 
 
-def port_open(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(1)
-        return sock.connect_ex((host, port)) == 0
-
-
 # ------------------------------------------------------------------------------------------- machine
 
 
@@ -310,8 +304,13 @@ def postgres_cluster(work: Workspace) -> Iterator[tuple[str, list[str]] | str]:
     if not pg_script.exists() or shutil.which("psql") is None:
         yield "scripts/pg or psql is not available"
         return
-    port = int(os.environ.get("SPBE_PG_PORT", "54329"))
-    was_running = port_open("127.0.0.1", port)
+    # `scripts/pg status` exits 0 when this checkout's cluster is already running (on whatever port it
+    # chose); such a cluster is left running afterwards.
+    status = subprocess.run(  # noqa: S603 - the project's own script
+        [str(pg_script), "status"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+    was_running = status.returncode == 0
+    port = 5432
     try:
         started = subprocess.run(  # noqa: S603 - the project's own script
             [str(pg_script), "start"], cwd=REPO, capture_output=True, text=True, timeout=180, check=False

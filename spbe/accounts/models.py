@@ -24,9 +24,6 @@ class User(AbstractUser):
 
     kind = models.CharField(_("jenis akun"), max_length=8, choices=Kind.choices, default=Kind.STAFF)
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
-    # Obsolete: the old per-account failure lock. Sign-in throttling is per client now (SignInFailure).
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     # Set by a pemda admin ("kunci"): the account cannot sign in or use its API tokens until unlocked.
     locked_at = models.DateTimeField(_("dikunci sejak"), null=True, blank=True)
     # Set when someone else chose the password (admin reset): the user must pick their own first.
