@@ -116,7 +116,7 @@ def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list
     return problems
 
 
-def _proposer_row(proposal: Proposal, data: ProposerData | None) -> Proposer:
+def proposer_row(proposal: Proposal, data: ProposerData | None) -> Proposer:
     data = data or ProposerData()
     return Proposer(
         proposal=proposal,
@@ -127,7 +127,7 @@ def _proposer_row(proposal: Proposal, data: ProposerData | None) -> Proposer:
     )
 
 
-def _public_snapshot(proposal: Proposal) -> dict[str, Any]:
+def public_snapshot(proposal: Proposal) -> dict[str, Any]:
     """What the audit trail keeps of a new proposal: its public fields, never the proposer's identity."""
     return {
         "public_id": proposal.public_id,
@@ -193,18 +193,18 @@ def proposal_create(
         proposal.number = allocate_numbers(village.pemda, year, 1)
         proposal.public_id = public_id(village.pemda_id, year, proposal.number)
         proposal.save()
-        _proposer_row(proposal, proposer).save()
+        proposer_row(proposal, proposer).save()
         audit.record(
             actor=actor,
             action="proposal.create",
             obj=proposal,
             pemda_code=proposal.pemda_id,
-            after=_public_snapshot(proposal),
+            after=public_snapshot(proposal),
         )
     return proposal
 
 
-def _decision_row(
+def decision_row(
     proposal: Proposal,
     *,
     actor: Actor,
@@ -320,7 +320,7 @@ def _move(
             updates={"rank": rank},
             audit_extra=extra,
         )
-        decision = _decision_row(
+        decision = decision_row(
             proposal,
             actor=actor,
             stage=seen,
