@@ -116,6 +116,16 @@ def scoped_api_urls(world) -> dict[str, str]:
     }
 
 
+def public_api_urls(world) -> dict[str, str]:
+    """API routes under /api/v1/pemda/<code>/ that are public by design (published to every citizen).
+
+    Listed by name, so a new route under the pemda prefix is either tested for outsiders above or put
+    here on purpose; never public by accident.
+    """
+    a = world.pemda_a.code
+    return {"api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals"}
+
+
 def _bearer(user) -> dict[str, str]:
     from spbe.accounts.services import api_token_create
 
@@ -126,7 +136,22 @@ def _bearer(user) -> dict[str, str]:
 def test_it_covers_every_scoped_api_route(world):
     routes = {route for route, _name in _all_patterns(get_resolver()) if route.startswith("api/v1/pemda/<")}
     assert routes, "no scoped API routes found"
-    assert routes == set(scoped_api_urls(world)), "add the new API route to scoped_api_urls()"
+    assert not set(scoped_api_urls(world)) & set(public_api_urls(world)), "a route is either scoped or public"
+    assert routes == set(scoped_api_urls(world)) | set(public_api_urls(world)), (
+        "add the new API route to scoped_api_urls() (or, if public by design, to public_api_urls())"
+    )
+
+
+def test_the_public_api_routes_answer_everyone_alike(world):
+    """Public routes need no token, and an outsider's token neither opens nor closes them."""
+    client = world.client_for(None)
+    for url in public_api_urls(world).values():
+        anonymous = client.get(url)
+        assert anonymous.status_code == 200, url
+        assert client.get(url, **_bearer(world.officer_b)).content == anonymous.content, url
+    # They are not where the staff routes are: a staff route still refuses the same anonymous client.
+    for url in scoped_api_urls(world).values():
+        assert client.get(url).status_code == 401, url
 
 
 def test_the_api_answers_404_problems_to_an_officer_of_another_pemda(world):

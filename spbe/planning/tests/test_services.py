@@ -227,3 +227,41 @@ def test_a_system_actor_can_move_a_proposal(world):
     proposal = _at(world, Stage.DESA)
     decision = proposal_decide(actor=TESTS, proposal=proposal, outcome="forward")
     assert decision.decided_by is None and decision.actor_label == "sistem:tests"
+
+
+def test_staff_see_a_proposal_only_from_its_own_circle(world):
+    from spbe.core.errors import NotFound
+    from spbe.planning.access import proposal_for_user
+
+    proposal = _at(world, Stage.KECAMATAN)
+    for outsider in (
+        world.officer_b,
+        world.operator_y,
+        world.camat_y,
+        world.agency_operator_a2,
+        world.platform,
+    ):
+        with pytest.raises(NotFound):
+            proposal_for_user(outsider, "35.10", proposal.public_id)
+    found, can = proposal_for_user(world.camat_x, "35.10", proposal.public_id)
+    assert found == proposal and can.decide_kecamatan and not can.decide_desa
+    _found, can = proposal_for_user(world.agency_head_a, "35.10", proposal.public_id)
+    assert can.decide_agency and not can.decide_kecamatan
+    _found, can = proposal_for_user(world.kades_x, "35.10", proposal.public_id)
+    assert can.decide_desa and can.propose_musrenbang and not can.decide_bappeda
+
+
+def test_every_transition_has_a_readable_audit_label(world):
+    from spbe.core import audit_labels
+    from spbe.planning.workflow import PROPOSAL_FLOW
+
+    actions = [f"proposal.{t.name}" for t in PROPOSAL_FLOW.transitions] + [
+        "proposal.create",
+        "proposal.import",
+    ]
+    unlabelled = [a for a in actions if audit_labels.action_label(a) == a]
+    assert unlabelled == []
+    proposal = new_proposal(world)
+    assert audit_labels.describe("planning.proposal", [str(proposal.pk)]) == {
+        str(proposal.pk): "35.10-2028-000001 Rehab jalan dusun Krajan"
+    }
