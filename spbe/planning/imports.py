@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
-from spbe.core.errors import NotFound, RowError
+from spbe.core.errors import NotFound, RowError, ValidationFailed
 from spbe.core.money import MoneyError, parse_rupiah
 from spbe.core.tabular import Column, ErrorCollector, TableRow, read_table
 from spbe.regions.models import Region
@@ -30,6 +30,8 @@ from spbe.regions.models import Region
 from .access import PROPOSAL
 from .models import Decision, Proposal, Proposer, Source, Stage
 from .services import (
+    MAX_YEAR,
+    MIN_YEAR,
     ProposerData,
     allocate_numbers,
     decision_row,
@@ -64,7 +66,6 @@ FIELD_COLUMN = {
     "title": "judul",
     "problem": "masalah",
     "unit_of_measure": "satuan",
-    "year": "kode_desa",
     "volume": "volume",
     "estimated_cost": "perkiraan_biaya",
     "community_contribution": "swadaya",
@@ -75,7 +76,6 @@ FIELD_COLUMN = {
     "nik": "nik_pengusul",
     "name": "nama_pengusul",
     "phone": "telepon_pengusul",
-    "email": "nama_pengusul",
 }
 COORDINATE_PLACES = Decimal("0.000001")
 GROUPED_WHOLE = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
@@ -226,6 +226,10 @@ class _Rows:
 def proposals_import(path: Path | str, *, actor: MaybeActor, pemda_code: str, year: int) -> ImportResult:
     """Import every proposal in ``path`` for ``pemda_code`` and ``year``, or none: ImportFailed lists why."""
     vetted = require_actor(actor)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationFailed(
+            _("Tahun harus antara %(min)d dan %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR}, field="year"
+        )
     pemda = Pemda.objects.filter(code=pemda_code).first()
     if pemda is None:
         raise NotFound(_("Pemda %(code)s tidak ditemukan.") % {"code": pemda_code})

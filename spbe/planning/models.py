@@ -211,3 +211,6 @@ class Decision(TenantOwned):
                 name="decision_cost_not_negative",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.stage} -> {self.outcome}"

@@ -114,6 +114,29 @@ results["state"] = final.state
 results["kecamatan_decisions"] = list(
     Decision.objects.filter(proposal_id=pk, stage="kecamatan").values_list("outcome", "actor_label")
 )
+
+# Two writers numbering the same new year at once (no counter row yet): every id is handed out once.
+start = threading.Barrier(2)
+numbers = []
+
+def create_five():
+    try:
+        start.wait(30)
+        for _ in range(5):
+            created = proposal_create(
+                actor=actor, village=desa, year=2029, source="musrenbang", title="Sumur", problem="Kering",
+                volume=Decimal("1"), unit_of_measure="unit", estimated_cost=Decimal("1000"),
+            )
+            numbers.append(created.number)
+    finally:
+        connection.close()
+
+writers = [threading.Thread(target=create_five) for _ in range(2)]
+for t in writers:
+    t.start()
+for t in writers:
+    t.join(120)
+results["numbers_2029"] = sorted(numbers)
 print(json.dumps(results))
 """
 
@@ -156,3 +179,4 @@ def test_two_officers_deciding_at_once_one_wins_the_other_gets_conflict(tmp_path
     assert results["second"].startswith("Conflict: "), results
     assert results["state"] == "agency"
     assert results["kecamatan_decisions"] == [["agency", "camat.satu"]]
+    assert results["numbers_2029"] == list(range(1, 11))

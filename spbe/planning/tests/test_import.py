@@ -177,4 +177,6 @@ def test_pokir_without_an_agency_and_an_unknown_pemda_are_refused(world, tmp_pat
     assert err.getvalue().startswith("row 2, column kode_skpd: ")
     with pytest.raises(CommandError):
         run(write_csv(tmp_path / "ok.csv", [row()]), pemda="99.99")
+    with pytest.raises(CommandError):
+        run(tmp_path / "ok.csv", year=1899)
     assert not Proposal.objects.exists()
