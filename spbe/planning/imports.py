@@ -30,6 +30,7 @@ from spbe.regions.models import Region
 from .access import PROPOSAL
 from .models import Decision, Proposal, Proposer, Source, Stage
 from .services import (
+    COORDINATE_PLACES,
     MAX_YEAR,
     MIN_YEAR,
     ProposerData,
@@ -77,7 +78,6 @@ FIELD_COLUMN = {
     "name": "nama_pengusul",
     "phone": "telepon_pengusul",
 }
-COORDINATE_PLACES = Decimal("0.000001")
 GROUPED_WHOLE = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 IMPORT_BATCH = 1000
 
@@ -182,9 +182,6 @@ class _Rows:
         volume = _decimal(values["volume"])
         if volume is None:
             self.error(row, "volume", _("'%(text)s' bukan angka") % {"text": values["volume"]})
-        elif volume != volume.quantize(Decimal("0.01")) or abs(volume) >= Decimal("1e12"):
-            self.error(row, "volume", _("paling banyak 2 angka di belakang koma dan 12 angka di depannya"))
-            volume = None
         cost = self.money(row, "perkiraan_biaya", required=True)
         contribution = self.money(row, "swadaya", required=False)
         beneficiaries_text = values.get("penerima_manfaat", "").strip()

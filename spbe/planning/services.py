@@ -28,6 +28,8 @@ from .models import FINAL_STAGES, Decision, Proposal, ProposalCounter, Proposer,
 from .workflow import OUTCOMES, PROPOSAL_FLOW, transition_name
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_VOLUME = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
+COORDINATE_PLACES = Decimal("0.000001")  # about 10 cm
 SUBMIT_TRANSITION = {Source.MUSRENBANG: "submit", Source.POKIR: "submit_pokir", Source.RENJA: "submit_renja"}
 
 
@@ -81,8 +83,11 @@ def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list
         problems.append(
             ("year", _("tahun harus antara %(min)d dan %(max)d") % {"min": MIN_YEAR, "max": MAX_YEAR})
         )
-    if proposal.volume is None or proposal.volume <= 0:
+    volume = proposal.volume
+    if volume is None or volume <= 0:
         problems.append(("volume", _("volume harus lebih dari nol")))
+    elif volume != volume.quantize(Decimal("0.01")) or volume >= MAX_VOLUME:
+        problems.append(("volume", _("paling banyak 2 angka di belakang koma dan 12 angka di depannya")))
     if proposal.estimated_cost < 0:
         problems.append(("estimated_cost", _("perkiraan biaya tidak boleh negatif")))
     if proposal.community_contribution < 0:
@@ -92,6 +97,9 @@ def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list
     lat, lon = proposal.latitude, proposal.longitude
     if (lat is None) != (lon is None):
         problems.append(("latitude" if lat is None else "longitude", _("isi lintang dan bujur bersama-sama")))
+    for name, value in (("latitude", lat), ("longitude", lon)):
+        if value is not None and value != value.quantize(COORDINATE_PLACES):
+            problems.append((name, _("koordinat paling banyak 6 angka di belakang koma")))
     if lat is not None and not Decimal(-90) <= lat <= Decimal(90):
         problems.append(("latitude", _("lintang harus antara -90 dan 90")))
     if lon is not None and not Decimal(-180) <= lon <= Decimal(180):

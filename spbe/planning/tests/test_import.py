@@ -125,6 +125,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world, tmp_path):
             row(judul=""),  # row 7: missing title
             row(nik_pengusul="35100212345"),  # row 8: NIK not 16 digits
             row(sumber="aspirasi", lon="200"),  # row 9: two errors in one row
+            row(volume="1,005"),  # row 10: volume finer than the column holds
         ],
     )
     with pytest.raises(CommandError):
@@ -145,6 +146,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world, tmp_path):
         "row 8, column nik_pengusul",
         "row 9, column sumber",
         "row 9, column lon",
+        "row 10, column volume",
     ]
     assert "19.06" in lines[1]
 

@@ -61,6 +61,8 @@ def test_the_public_id_is_unique_in_the_database(world):
     [
         ({"title": "   "}, "title"),
         ({"volume": Decimal("0")}, "volume"),
+        ({"volume": Decimal("1.005")}, "volume"),
+        ({"latitude": Decimal("-8.1234567"), "longitude": Decimal("114")}, "latitude"),
         ({"latitude": Decimal("-91"), "longitude": Decimal("114")}, "latitude"),
         ({"latitude": Decimal("-8"), "longitude": Decimal("181")}, "longitude"),
         ({"latitude": Decimal("-8"), "longitude": None}, "longitude"),
