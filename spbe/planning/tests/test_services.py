@@ -267,3 +267,19 @@ def test_every_transition_has_a_readable_audit_label(world):
     assert audit_labels.describe("planning.proposal", [str(proposal.pk)]) == {
         str(proposal.pk): "35.10-2028-000001 Rehab jalan dusun Krajan"
     }
+
+
+def test_a_decision_can_be_neither_changed_nor_deleted_and_keeps_its_proposal(world):
+    from django.db import DatabaseError
+    from django.db.models import ProtectedError
+
+    proposal = _at(world, Stage.KECAMATAN)
+    decision = Decision.objects.filter(proposal=proposal).last()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Decision.objects.filter(pk=decision.pk).update(note="diubah")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Decision.objects.filter(pk=decision.pk).delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Proposal.objects.filter(pk=proposal.pk).delete()
+    assert Decision.objects.get(pk=decision.pk).note == decision.note
+    assert Decision.objects.filter(proposal=proposal).count() == 2
