@@ -1,7 +1,8 @@
-"""Public tracking of proposals: anyone may follow a proposal's journey, with no account and no token.
+"""Proposals over the API: public tracking for anyone, and decisions for officers with a token.
 
-The schemas list every field they publish; the proposer's identity (name, NIK, phone, e-mail) is not one
-of them and never will be (a test reads every public response for it).
+The public schemas list every field they publish; the proposer's identity (name, NIK, phone, e-mail) is
+not one of them and never will be (a test reads every public response for it). The staff routes live under
+``/api/v1/pemda/{code}/proposals/{public_id}/`` and answer 404 outside the officer's scope.
 """
 
 from __future__ import annotations
@@ -12,15 +13,21 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
-from spbe.core.errors import ValidationFailed
+from spbe.accounts.api import TokenAuth
+from spbe.accounts.models import User
+from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.schema import Rupiah
 
 from . import selectors
+from .access import proposal_for_user
 from .models import Decision, Proposal, Stage
+from .services import proposal_decide
 
 router = Router(tags=["perencanaan"])
+# Officers decide with a bearer token, inside their own scope (spbe.planning.access).
+staff_router = Router(tags=["perencanaan"], auth=TokenAuth())
 PAGE_SIZE = 50
 
 
@@ -154,3 +161,68 @@ def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]
     return ProposalPageOut(
         count=count, page=filters.page, pages=max(1, -(-count // PAGE_SIZE)), page_size=PAGE_SIZE, items=items
     )
+
+
+# --- officers ----------------------------------------------------------------------------------------
+
+
+class StaffDecisionOut(DecisionOut):
+    decided_by: str
+
+
+class DecisionIn(Schema):
+    """``stage`` is the stage the officer saw: if the proposal has moved on since, 409 and nothing changes."""
+
+    stage: str
+    outcome: str
+    note: str = ""
+    recommended_volume: Decimal | None = None
+    recommended_cost: Rupiah | None = None
+    rank: int | None = None
+
+
+def _staff_decision(d: Decision) -> StaffDecisionOut:
+    return StaffDecisionOut(**_decision(d).model_dump(), decided_by=d.actor_label)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@staff_router.get(
+    "/pemda/{code}/proposals/{public_id}/decisions",
+    response=list[StaffDecisionOut],
+    summary="Keputusan atas satu usulan (staf)",
+)
+def decision_list(request: HttpRequest, code: str, public_id: str) -> list[StaffDecisionOut]:
+    proposal, _can = proposal_for_user(_user(request), code, public_id)
+    return [_staff_decision(d) for d in selectors.public_journey(proposal)]
+
+
+@staff_router.post(
+    "/pemda/{code}/proposals/{public_id}/decisions",
+    response={201: StaffDecisionOut},
+    summary="Memutuskan usulan pada tahapnya",
+)
+def decision_create(
+    request: HttpRequest, code: str, public_id: str, body: DecisionIn
+) -> Status[StaffDecisionOut]:
+    user = _user(request)
+    proposal, _can = proposal_for_user(user, code, public_id)
+    if body.stage != proposal.state:
+        raise Conflict(
+            _("Usulan ini sudah berpindah tahap (sekarang: %(stage)s). Muat ulang sebelum memutuskan.")
+            % {"stage": Stage(proposal.state).label}
+        )
+    decision = proposal_decide(
+        actor=user,
+        proposal=proposal,
+        outcome=body.outcome,
+        note=body.note,
+        recommended_volume=body.recommended_volume,
+        recommended_cost=body.recommended_cost,
+        rank=body.rank,
+    )
+    return Status(201, _staff_decision(decision))

@@ -106,10 +106,23 @@ def test_it_does_not_reach_a_unit_of_another_pemda_through_its_own(world):
 # --- the staff API under /api/v1/pemda/{code}/ ----------------------------------------------------------
 
 
+def _proposal_of_desa_x(world):
+    """A proposal at desa X's forum (the same one on every call within a test)."""
+    from spbe.planning.models import Proposal
+    from spbe.planning.tests.helpers import new_proposal
+
+    found = Proposal.objects.filter(village=world.desa_x).first()
+    return found if found is not None else new_proposal(world)
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
+    proposal = _proposal_of_desa_x(world)
     return {
+        "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
+            f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
+        ),
         "api/v1/pemda/<code>/units": f"/api/v1/pemda/{a}/units",
         "api/v1/pemda/<code>/villages": f"/api/v1/pemda/{a}/villages",
         "api/v1/pemda/<code>/villages/<village_code>": f"/api/v1/pemda/{a}/villages/{world.desa_x.code}",
@@ -177,6 +190,9 @@ def test_the_api_keeps_a_village_operator_to_their_own_desa(world):
     codes = [v["code"] for v in client.get(f"/api/v1/pemda/{a}/villages", **headers).json()]
     assert codes == [world.desa_x.code]
     assert client.get(f"/api/v1/pemda/{a}/units", **headers).json() == []
+    decisions = scoped_api_urls(world)["api/v1/pemda/<code>/proposals/<public_id>/decisions"]
+    assert client.get(decisions, **headers).status_code == 200
+    assert client.get(decisions, **_bearer(world.operator_y)).status_code == 404
 
 
 def test_an_agency_operator_sees_only_their_own_unit_and_a_camat_only_their_desa(world):

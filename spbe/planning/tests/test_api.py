@@ -121,3 +121,55 @@ def test_money_is_a_decimal_string_and_coordinates_are_exact(world):
     assert isinstance(body["estimated_cost"], str)
     assert Decimal(str(body["latitude"])) == Decimal("-8.512345")
     assert Proposal.objects.get(pk=proposal.pk).estimated_cost == Decimal(body["estimated_cost"])
+
+
+# --- officers deciding through the API ----------------------------------------------------------------
+
+
+def _bearer(user) -> dict[str, str]:
+    from spbe.accounts.services import api_token_create
+
+    _token, secret = api_token_create(actor=user, user=user, name="tes")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _post(user, proposal, **body):
+    url = f"/api/v1/pemda/35.10/proposals/{proposal.public_id}/decisions"
+    return Client().post(url, json.dumps(body), content_type="application/json", **_bearer(user))
+
+
+def test_an_officer_decides_at_their_stage_through_the_api(world):
+    proposal = new_proposal(world)
+    proposal_submit(actor=world.operator_x, proposal=proposal)
+    response = _post(
+        world.kades_x, proposal, stage="desa", outcome="forward", rank=2, recommended_cost="1.500.000"
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["outcome"], response.json()["decided_by"]) == ("kecamatan", "kades.x")
+    assert response.json()["recommended_cost"] == "1500000.00"
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.rank) == ("kecamatan", 2)
+    listed = Client().get(
+        f"/api/v1/pemda/35.10/proposals/{proposal.public_id}/decisions", **_bearer(world.camat_x)
+    )
+    assert [d["outcome"] for d in listed.json()] == ["desa", "kecamatan"]
+
+
+def test_the_api_answers_wrong_stage_stale_and_outsider_attempts_with_problems(world):
+    proposal = new_proposal(world)
+    proposal_submit(actor=world.operator_x, proposal=proposal)
+    cases = [
+        (world.camat_x, {"stage": "desa", "outcome": "forward"}, 403),  # not the camat's stage
+        (world.kades_x, {"stage": "kecamatan", "outcome": "forward"}, 409),  # saw another stage
+        (world.kades_x, {"stage": "desa", "outcome": "reject"}, 422),  # a rejection needs its reason
+        (world.kades_x, {"stage": "desa", "outcome": "forward", "recommended_cost": 1.5}, 422),  # a float
+        (world.officer_b, {"stage": "desa", "outcome": "forward"}, 404),  # another pemda
+        (world.operator_y, {"stage": "desa", "outcome": "forward"}, 404),  # another desa
+    ]
+    for user, body, status in cases:
+        response = _post(user, proposal, **body)
+        assert response.status_code == status, (user, body, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+    proposal.refresh_from_db()
+    assert proposal.state == "desa"
+    assert proposal.decisions.count() == 1
