@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "spbe.regions",
     "spbe.accounts",
     "spbe.reference",
+    "spbe.planning",
     "spbe.portal",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
