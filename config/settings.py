@@ -175,6 +175,8 @@ SPBE_SIGNIN_MAX_PER_CLIENT = int(os.environ.get("SPBE_SIGNIN_MAX_PER_CLIENT", "3
 SPBE_CLIENT_IP_HEADER = os.environ.get("SPBE_CLIENT_IP_HEADER", "")
 # A running job that has reported no progress for this long is shown as stopped (its worker is gone).
 SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
+# Proposals a kecamatan forum may forward per year when the pemda set no quota of its own (0: no limit).
+SPBE_PLANNING_KECAMATAN_QUOTA = int(os.environ.get("SPBE_PLANNING_KECAMATAN_QUOTA", "0"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

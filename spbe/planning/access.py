@@ -46,3 +46,10 @@ def proposal_for_user(user: MaybeActor, pemda_code: str, public_id: str) -> tupl
     """A proposal with its proposer, for staff: NotFound outside the user's scope (as if it did not exist)."""
     queryset = Proposal.objects.select_related("village", "proposer", "suggested_unit")
     return object_for_user(user, queryset, PROPOSAL, pemda_code=pemda_code, public_id=public_id)
+
+
+#: A pemda's planning year as a whole: its stage calendar, kecamatan quota and ranking weights.
+PLANNING = Policy(
+    view={Role.BAPPEDA_PLANNER, Role.TAPD, Role.AUDITOR},
+    configure={Role.BAPPEDA_PLANNER},
+)

@@ -30,6 +30,10 @@ register("proposal.defer_bappeda", _("Usulan ditunda Bappeda"))
 register("proposal.accept_kabupaten", _("Usulan diterima musrenbang kabupaten"))
 register("proposal.reject_kabupaten", _("Usulan ditolak musrenbang kabupaten"))
 register("proposal.defer_kabupaten", _("Usulan ditunda musrenbang kabupaten"))
+register("proposal.score", _("Usulan dinilai forum"))
+register("proposal.rank", _("Peringkat usulan disusun forum"))
+register("planning.window_set", _("Jadwal tahap perencanaan diatur"))
+register("planning.year_set", _("Pengaturan tahun perencanaan diubah"))
 
 
 def _proposals(ids: list[str]) -> Mapping[str, str]:
@@ -53,7 +57,37 @@ register_object_type(
         "state": _("Tahap"),
         "note": _("Catatan"),
         "rank": _("Peringkat"),
+        "total": _("Nilai total"),
+        "urgency": _("Urgensi"),
+        "beneficiaries": _("Penerima manfaat"),
+        "alignment": _("Kesesuaian prioritas"),
+        "readiness": _("Kesiapan"),
+        "contribution": _("Swadaya"),
         "recommended_volume": _("Volume rekomendasi"),
         "recommended_cost": _("Biaya rekomendasi"),
+    },
+)
+
+register_object_type(
+    "planning.stagewindow",
+    _("Jadwal tahap"),
+    fields={
+        "year": _("Tahun"),
+        "stage": _("Tahap"),
+        "opens_on": _("Dibuka"),
+        "closes_on": _("Ditutup"),
+    },
+)
+register_object_type(
+    "planning.planningyear",
+    _("Pengaturan tahun perencanaan"),
+    fields={
+        "year": _("Tahun"),
+        "kecamatan_quota": _("Kuota usulan per kecamatan"),
+        "weight_urgency": _("Bobot urgensi"),
+        "weight_beneficiaries": _("Bobot penerima manfaat"),
+        "weight_alignment": _("Bobot kesesuaian prioritas"),
+        "weight_readiness": _("Bobot kesiapan"),
+        "weight_contribution": _("Bobot swadaya"),
     },
 )

@@ -9,6 +9,7 @@ a :class:`Decision` row kept next to the audit entry of the same transaction.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,11 @@ from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.accounts.tenancy import TenantOwned, VillageOwned
 from spbe.core.errors import ValidationFailed
 from spbe.core.fields import MoneyField
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    StrOrPromise = str | _StrPromise
 
 
 class Source(models.TextChoices):
@@ -214,3 +220,140 @@ class Decision(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.stage} -> {self.outcome}"
+
+
+class WindowStage(models.TextChoices):
+    """The stages a calendar opens and closes: the five forums, and the entry of pokir by DPRD members."""
+
+    DESA = "desa", _("Musrenbang desa")
+    KECAMATAN = "kecamatan", _("Musrenbang kecamatan")
+    AGENCY = "agency", _("Verifikasi perangkat daerah")
+    BAPPEDA = "bappeda", _("Bappeda")
+    KABUPATEN = "kabupaten", _("Musrenbang kabupaten")
+    POKIR = "pokir", _("Pemasukan pokir DPRD")
+
+
+class StageWindow(TenantOwned):
+    """When one stage of one pemda's planning year is open: from ``opens_on`` to ``closes_on``, both included.
+
+    Dates are calendar days in the pemda's own time zone (``Pemda.time_zone``): a forum in Jayapura closes
+    at midnight WIT, not WIB. At most one window per stage and year.
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun rencana"))
+    stage = models.CharField(_("tahap"), max_length=12, choices=WindowStage.choices)
+    opens_on = models.DateField(_("dibuka"))
+    closes_on = models.DateField(_("ditutup"))
+
+    class Meta:
+        ordering = ["pemda", "year", "opens_on", "stage"]
+        verbose_name = _("jadwal tahap")
+        verbose_name_plural = _("jadwal tahap")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "year", "stage"], name="stage_window_unique"),
+            models.CheckConstraint(
+                condition=Q(stage__in=WindowStage.values), name="stage_window_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="stage_window_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.year} {self.stage}: {self.opens_on}..{self.closes_on}"
+
+
+class Criterion(models.TextChoices):
+    """What a forum scores each proposal on (domain.md 3.1, issue 6 point 4)."""
+
+    URGENCY = "urgency", _("Urgensi")
+    BENEFICIARIES = "beneficiaries", _("Penerima manfaat")
+    ALIGNMENT = "alignment", _("Kesesuaian dengan prioritas tahun ini")
+    READINESS = "readiness", _("Kesiapan")
+    CONTRIBUTION = "contribution", _("Swadaya masyarakat")
+
+
+MIN_SCORE, MAX_SCORE = 1, 5
+WEIGHT_FIELDS = {
+    Criterion.URGENCY: "weight_urgency",
+    Criterion.BENEFICIARIES: "weight_beneficiaries",
+    Criterion.ALIGNMENT: "weight_alignment",
+    Criterion.READINESS: "weight_readiness",
+    Criterion.CONTRIBUTION: "weight_contribution",
+}
+
+
+def _weight(label: StrOrPromise) -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(label, max_digits=5, decimal_places=4, default=Decimal("0.2000"))
+
+
+class PlanningYear(TenantOwned):
+    """One pemda's settings for one planning year: the kecamatan quota and the ranking weights.
+
+    Weights are exact decimals (up to 4 places) that the service checks sum to exactly 1; no row means the
+    defaults (``SPBE_PLANNING_KECAMATAN_QUOTA``, equal weights of 0.2).
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun rencana"))
+    kecamatan_quota = models.PositiveIntegerField(_("kuota usulan per kecamatan"), null=True, blank=True)
+    weight_urgency = _weight(_("bobot urgensi"))
+    weight_beneficiaries = _weight(_("bobot penerima manfaat"))
+    weight_alignment = _weight(_("bobot kesesuaian prioritas"))
+    weight_readiness = _weight(_("bobot kesiapan"))
+    weight_contribution = _weight(_("bobot swadaya"))
+
+    class Meta:
+        verbose_name = _("pengaturan tahun perencanaan")
+        verbose_name_plural = _("pengaturan tahun perencanaan")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "year"], name="planning_year_unique"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 1}), name=f"planning_year_{name}_range"
+                )
+                for name in WEIGHT_FIELDS.values()
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id} {self.year}"
+
+
+class KecamatanYear(TenantOwned):
+    """A row per kecamatan office and year that the kecamatan forum locks while it forwards proposals.
+
+    Holds no count: the count is taken from the forwarding decisions while this row is locked, so it can
+    never drift from what was actually forwarded, and two camat forwarding at once are serialised.
+    """
+
+    kecamatan = models.ForeignKey(PerangkatDaerah, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun rencana"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "year"], name="kecamatan_year_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kecamatan_id} {self.year}"
+
+
+class Score(TenantOwned):
+    """A forum's score of one proposal on one criterion at one stage (1 to 5)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="scores")
+    stage = models.CharField(_("tahap"), max_length=12, choices=Stage.choices)
+    criterion = models.CharField(_("kriteria"), max_length=16, choices=Criterion.choices)
+    score = models.PositiveSmallIntegerField(_("nilai"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "stage", "criterion"], name="score_unique"),
+            models.CheckConstraint(condition=Q(criterion__in=Criterion.values), name="score_criterion_valid"),
+            models.CheckConstraint(
+                condition=Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE), name="score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.stage} {self.criterion}={self.score}"

@@ -8,28 +8,50 @@ transaction, so the public journey and the audit trail can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spbe.accounts.access import Place
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import Actor, MaybeActor, actor_identity, is_person, require_actor
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.text import InvalidText, clean_name
 
-from .access import PROPOSAL
-from .models import FINAL_STAGES, Decision, Proposal, ProposalCounter, Proposer, Source, Stage
+from . import calendar
+from .access import PLANNING, PROPOSAL, STAGE_CAPABILITY
+from .models import (
+    FINAL_STAGES,
+    WEIGHT_FIELDS,
+    Criterion,
+    Decision,
+    KecamatanYear,
+    PlanningYear,
+    Proposal,
+    ProposalCounter,
+    Proposer,
+    Score,
+    Source,
+    Stage,
+    StageWindow,
+    WindowStage,
+)
+from .ranking import Entry, Ranked, check_score, parse_weights, rank
 from .workflow import OUTCOMES, PROPOSAL_FLOW, transition_name
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_VOLUME = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
 COORDINATE_PLACES = Decimal("0.000001")  # about 10 cm
+RANK_ACTION = "rank"
+RANK_ACTION_AUDIT = "proposal.rank"
 SUBMIT_TRANSITION = {Source.MUSRENBANG: "submit", Source.POKIR: "submit_pokir", Source.RENJA: "submit_renja"}
 
 
@@ -193,6 +215,9 @@ def proposal_create(
     if source not in Source.values:
         raise ValidationFailed(_("Sumber usulan tidak dikenal."), field="source")
     PROPOSAL.require(actor, proposal.place(), f"propose_{source}")
+    if source == Source.POKIR:
+        # Pokir have their own deadline before the Musrenbang kabupaten (domain.md 3.1).
+        calendar.require_open(village.pemda, year, WindowStage.POKIR)
     problems = proposal_problems(proposal, proposer)
     if problems:
         field, message = problems[0]
@@ -250,6 +275,8 @@ def proposal_submit(*, actor: MaybeActor, proposal: Proposal, note: str = "") ->
             _("Usulan pokir dan Renja harus menyebut perangkat daerah yang memverifikasinya."),
             field="suggested_unit",
         )
+    if proposal.source == Source.POKIR:
+        calendar.require_open(proposal.pemda, proposal.year, WindowStage.POKIR)
     return _move(vetted, proposal, name, note=note)
 
 
@@ -265,7 +292,10 @@ def proposal_decide(
 ) -> Decision:
     """Decide on ``proposal`` at the stage it is in: ``forward`` (accept at the last), ``reject``, ``defer``.
 
-    ``proposal`` carries the stage the officer saw; if another officer decided first, Conflict.
+    ``proposal`` carries the stage the officer saw; if another officer decided first, Conflict. A stage
+    whose window (:mod:`spbe.planning.calendar`) is not open today is refused with Conflict naming its
+    dates; forwarding from the kecamatan forum beyond the year's quota is refused too. Without ``rank``,
+    the decision keeps the rank the forum's last ranking gave the proposal at this stage.
     """
     vetted = require_actor(actor)
     if outcome not in OUTCOMES:
@@ -288,6 +318,10 @@ def proposal_decide(
             _("Tentukan perangkat daerah yang memverifikasi sebelum meneruskan usulan."),
             field="suggested_unit",
         )
+    calendar.require_open(proposal.pemda, proposal.year, stage)
+    if rank is None:
+        ranked = Decision.objects.filter(proposal=proposal, stage=stage, action=RANK_ACTION).last()
+        rank = ranked.rank if ranked is not None else None
     return _move(
         vetted,
         proposal,
@@ -319,6 +353,8 @@ def _move(
     if rank is not None:
         extra["rank"] = rank
     with transaction.atomic():
+        if name == "forward_kecamatan" and can.decide_kecamatan:
+            require_quota(proposal)
         transition = PROPOSAL_FLOW.apply(
             proposal,
             name,
@@ -342,3 +378,262 @@ def _move(
         )
         decision.save()
     return decision
+
+
+def year_settings(pemda: Pemda, year: int) -> PlanningYear:
+    """The pemda's settings for ``year``; unsaved defaults when Bappeda has set none."""
+    found = PlanningYear.objects.filter(pemda=pemda, year=year).first()
+    return found if found is not None else PlanningYear(pemda=pemda, year=year)
+
+
+def kecamatan_quota(pemda: Pemda, year: int) -> int | None:
+    """How many proposals each kecamatan forum may forward in ``year``; None for no limit."""
+    quota = year_settings(pemda, year).kecamatan_quota
+    if quota is None:
+        quota = settings.SPBE_PLANNING_KECAMATAN_QUOTA or None
+    return quota
+
+
+def require_quota(proposal: Proposal) -> None:
+    """Conflict when the proposal's kecamatan has forwarded its quota for the year already.
+
+    Runs inside the forwarding transaction. It locks the kecamatan's :class:`KecamatanYear` row first and
+    only then counts the ``forward_kecamatan`` decisions: a second camat forwarding at the same moment
+    waits on the lock until the first commits, and (READ COMMITTED takes a new snapshot per statement)
+    then counts the first one's decision too. So the quota can never be overrun by a race, and the count
+    cannot drift because it is never stored: it is read from the decisions that nobody can delete.
+    """
+    quota = kecamatan_quota(proposal.pemda, proposal.year)
+    if quota is None:
+        return
+    kecamatan = proposal.village.kecamatan
+    KecamatanYear.objects.get_or_create(pemda=proposal.pemda, kecamatan=kecamatan, year=proposal.year)
+    KecamatanYear.objects.select_for_update().get(kecamatan=kecamatan, year=proposal.year)
+    used = Decision.objects.filter(
+        action="forward_kecamatan", proposal__year=proposal.year, proposal__village__kecamatan=kecamatan
+    ).count()
+    if used >= quota:
+        raise Conflict(
+            _(
+                "Kuota %(kecamatan)s tahun %(year)d sudah habis: %(used)d dari %(quota)d usulan sudah "
+                "diteruskan."
+            )
+            % {"kecamatan": kecamatan.name, "year": proposal.year, "used": used, "quota": quota}
+        )
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationFailed(
+            _("tahun harus antara %(min)d dan %(max)d") % {"min": MIN_YEAR, "max": MAX_YEAR}, field="year"
+        )
+
+
+def stage_window_set(
+    *, actor: MaybeActor, pemda: Pemda, year: int, stage: str, opens_on: date, closes_on: date
+) -> StageWindow:
+    """Set (or move) when ``stage`` of ``year`` is open in ``pemda``: a Bappeda planner's calendar."""
+    PLANNING.require(actor, Place.of_pemda(pemda), "configure")
+    _check_year(year)
+    if stage not in WindowStage.values:
+        raise ValidationFailed(_("Tahap tidak dikenal."), field="stage")
+    if closes_on < opens_on:
+        raise ValidationFailed(_("Tanggal tutup tidak boleh sebelum tanggal buka."), field="closes_on")
+    with transaction.atomic():
+        window = StageWindow.objects.select_for_update().filter(pemda=pemda, year=year, stage=stage).first()
+        before = None if window is None else {"opens_on": window.opens_on, "closes_on": window.closes_on}
+        if window is None:
+            window = StageWindow(pemda=pemda, year=year, stage=stage)
+        window.opens_on, window.closes_on = opens_on, closes_on
+        window.save()
+        audit.record(
+            actor=actor,
+            action="planning.window_set",
+            obj=window,
+            pemda_code=pemda.code,
+            before=before,
+            after={"year": year, "stage": stage, "opens_on": opens_on, "closes_on": closes_on},
+        )
+    return window
+
+
+def planning_year_set(
+    *,
+    actor: MaybeActor,
+    pemda: Pemda,
+    year: int,
+    kecamatan_quota: int | None,
+    weights: dict[str, str | Decimal] | None = None,
+) -> PlanningYear:
+    """Set the year's kecamatan quota (None: the deployment's default) and ranking weights (sum exactly 1)."""
+    PLANNING.require(actor, Place.of_pemda(pemda), "configure")
+    _check_year(year)
+    if kecamatan_quota is not None and (isinstance(kecamatan_quota, bool) or kecamatan_quota < 1):
+        raise ValidationFailed(_("Kuota kecamatan paling sedikit 1."), field="kecamatan_quota")
+    parsed = parse_weights(weights) if weights is not None else None
+    with transaction.atomic():
+        row = PlanningYear.objects.select_for_update().filter(pemda=pemda, year=year).first()
+        if row is None:
+            row = PlanningYear(pemda=pemda, year=year)
+        before = _year_snapshot(row) if row.pk else None
+        row.kecamatan_quota = kecamatan_quota
+        if parsed is not None:
+            for criterion, field in WEIGHT_FIELDS.items():
+                setattr(row, field, parsed[criterion])
+        row.save()
+        audit.record(
+            actor=actor,
+            action="planning.year_set",
+            obj=row,
+            pemda_code=pemda.code,
+            before=before,
+            after=_year_snapshot(row),
+        )
+    return row
+
+
+def _year_snapshot(row: PlanningYear) -> dict[str, Any]:
+    return {
+        "year": row.year,
+        "kecamatan_quota": row.kecamatan_quota,
+        **{field: str(getattr(row, field)) for field in WEIGHT_FIELDS.values()},
+    }
+
+
+def year_weights(pemda: Pemda, year: int) -> dict[str, Decimal]:
+    row = year_settings(pemda, year)
+    return {criterion: Decimal(getattr(row, field)) for criterion, field in WEIGHT_FIELDS.items()}
+
+
+def proposal_score(*, actor: MaybeActor, proposal: Proposal, scores: dict[str, int]) -> list[Score]:
+    """The forum at the proposal's stage scores it (1 to 5 per criterion); a later score replaces one.
+
+    Only the forum deciding at that stage may, and only while the stage is open: scoring is editing the
+    proposal at its stage, and a closed stage is not edited.
+    """
+    stage = proposal.state
+    if stage not in STAGE_CAPABILITY:
+        raise Conflict(
+            _("Usulan ini tidak sedang menunggu keputusan (tahap: %(stage)s).")
+            % {"stage": Stage(stage).label}
+        )
+    PROPOSAL.require(actor, proposal.place(), STAGE_CAPABILITY[stage])
+    if not scores:
+        raise ValidationFailed(_("Isi paling sedikit satu nilai."), field="scores")
+    for criterion, score in scores.items():
+        check_score(criterion, score)
+    calendar.require_open(proposal.pemda, proposal.year, stage)
+    with transaction.atomic():
+        # The stage the scorer saw must still be the proposal's: a score never lands on the next forum.
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != stage:
+            raise Conflict(_("Usulan ini sudah berpindah tahap; muat ulang halaman."))
+        existing = {s.criterion: s for s in Score.objects.filter(proposal=proposal, stage=stage)}
+        before = {c: s.score for c, s in existing.items()}
+        rows = []
+        for criterion in Criterion.values:
+            if criterion not in scores:
+                continue
+            row = existing.get(criterion) or Score(
+                pemda_id=proposal.pemda_id, proposal=proposal, stage=stage, criterion=criterion, score=0
+            )
+            row.score = scores[criterion]
+            row.save()
+            rows.append(row)
+        audit.record(
+            actor=actor,
+            action="proposal.score",
+            obj=proposal,
+            pemda_code=proposal.pemda_id,
+            before=before or None,
+            after={"stage": stage, **before, **{c: scores[c] for c in scores}},
+        )
+    return rows
+
+
+def proposals_rank(
+    *,
+    actor: MaybeActor,
+    pemda: Pemda,
+    year: int,
+    stage: str,
+    village: VillageGovernment | None = None,
+    kecamatan: PerangkatDaerah | None = None,
+) -> list[Ranked]:
+    """Rank the proposals waiting at a forum and record each one's rank at that stage.
+
+    A desa forum ranks its own desa's proposals (``village``), a kecamatan forum those of every desa of its
+    kecamatan (``kecamatan``, the kecamatan office). Each proposal gets ``rank`` set, a ``rank`` row in its
+    public journey (Decision, stage = outcome = the stage) and an audit entry, all in one transaction.
+    Ranking again replaces the current rank and adds new rows: the journey keeps every ranking.
+    """
+    vetted = require_actor(actor)
+    if stage == Stage.DESA and village is not None and kecamatan is None:
+        if village.pemda_id != pemda.code:
+            raise ValidationFailed(_("Desa bukan bagian dari pemda ini."), field="village")
+        place = Place.of_village(village)
+        scope = Proposal.objects.filter(village=village)
+    elif stage == Stage.KECAMATAN and kecamatan is not None and village is None:
+        if kecamatan.pemda_id != pemda.code or kecamatan.kind != PerangkatDaerah.Kind.KECAMATAN:
+            raise ValidationFailed(_("Kecamatan bukan bagian dari pemda ini."), field="kecamatan")
+        place = Place(pemda.code, unit_id=kecamatan.pk)
+        scope = Proposal.objects.filter(village__kecamatan=kecamatan)
+    else:
+        raise ValidationFailed(
+            _(
+                "Peringkat disusun oleh musrenbang desa (untuk satu desa) atau musrenbang kecamatan "
+                "(untuk satu kecamatan)."
+            ),
+            field="stage",
+        )
+    PROPOSAL.require(vetted, place, STAGE_CAPABILITY[stage])
+    calendar.require_open(pemda, year, stage)
+    weights = year_weights(pemda, year)
+    with transaction.atomic():
+        proposals = list(scope.filter(pemda=pemda, year=year, state=stage).select_for_update().order_by("pk"))
+        scores: dict[int, dict[str, int]] = {p.pk: {} for p in proposals}
+        for proposal_id, criterion, score in Score.objects.filter(
+            proposal__in=proposals, stage=stage
+        ).values_list("proposal_id", "criterion", "score"):
+            scores[proposal_id][criterion] = score
+        submitted: dict[int, Any] = {}
+        for proposal_id, at in Decision.objects.filter(
+            proposal__in=proposals, action__in=SUBMIT_TRANSITION.values()
+        ).values_list("proposal_id", "decided_at"):
+            submitted[proposal_id] = min(at, submitted.get(proposal_id, at))
+        by_key = {p.public_id: p for p in proposals}
+        ranked = rank(
+            (Entry(p.public_id, submitted.get(p.pk, p.created_at), scores[p.pk]) for p in proposals),
+            weights,
+        )
+        now = timezone.now()
+        changes, decisions = [], []
+        for result in ranked:
+            proposal = by_key[result.key]
+            changes.append(
+                audit.Change(
+                    RANK_ACTION_AUDIT,
+                    obj=proposal,
+                    pemda_code=pemda.code,
+                    before={"rank": proposal.rank},
+                    after={"stage": stage, "rank": result.rank, "total": str(result.total_decimal)},
+                )
+            )
+            proposal.rank = result.rank
+            decisions.append(
+                decision_row(
+                    proposal,
+                    actor=vetted,
+                    stage=stage,
+                    action=RANK_ACTION,
+                    outcome=stage,
+                    note="",
+                    at=now,
+                    rank=result.rank,
+                )
+            )
+        Proposal.objects.bulk_update(proposals, ["rank"])
+        Decision.objects.bulk_create(decisions)
+        if changes:
+            audit.record_many(actor=vetted, changes=changes)
+    return ranked
