@@ -1,4 +1,4 @@
-"""Two camat of one kecamatan forward the last place of its quota at once on PostgreSQL: one gets it.
+"""Two camat of one kecamatan race for the last place of its quota on PostgreSQL: one gets it.
 
 As in test_concurrency, the forwarding must commit for real on two connections, so a script runs in its
 own process against a throwaway database. The first camat's transaction holds the kecamatan's lock until a
@@ -40,14 +40,14 @@ load_regions(Path(sys.argv[1]), actor=actor)
 pemda = pemda_create(actor=actor, region_code="35.10").pemda
 unit = unit_create(actor=actor, pemda=pemda, code="1.03.0.00.0.00.02.0000", name="Dinas PU", kind="dinas")
 desa = VillageGovernment.objects.get(region_id="35.10.02.2001")
-planning_year_set(actor=actor, pemda=pemda, year=2028, kecamatan_quota=1)
+planning_year_set(actor=actor, pemda=pemda, year=2028, kecamatan_quota=2)
 officers = []
 for name in ("camat.satu", "camat.dua"):
     user = user_create(actor=actor, username=name, password="rahasia-yang-panjang-1", pemda=pemda)
     membership_grant(actor=actor, user=user, pemda=pemda, role=Role.CAMAT, unit=desa.kecamatan)
     officers.append(user)
 pks = []
-for title in ("Jalan", "Jembatan"):
+for title in ("Sumur", "Jalan", "Jembatan"):
     proposal = proposal_create(
         actor=actor, village=desa, year=2028, source="musrenbang", title=title, problem="Rusak",
         volume=Decimal("10"), unit_of_measure="m", estimated_cost=Decimal("1000"), suggested_unit=unit,
@@ -55,6 +55,9 @@ for title in ("Jalan", "Jembatan"):
     proposal_submit(actor=actor, proposal=proposal)
     proposal_decide(actor=actor, proposal=proposal, outcome="forward")
     pks.append(proposal.pk)
+# One place of two is taken already, so the kecamatan's lock row exists: the race is for the last place
+# and only the row lock (not the unique index of a new row) can keep the two camat apart.
+proposal_decide(actor=actor, proposal=Proposal.objects.get(pk=pks.pop(0)), outcome="forward")
 connections.close_all()
 
 loaded = threading.Barrier(2)
@@ -151,6 +154,6 @@ def test_two_camat_forwarding_the_last_place_at_once_one_gets_conflict(tmp_path)
     assert results["overlapped"] is True, results
     assert results["first"] == "ok", results
     assert results["second"].startswith("Conflict: "), results
-    assert "1 dari 1" in results["second"], results
+    assert "2 dari 2" in results["second"], results
     assert results["states"] == ["agency", "kecamatan"]
-    assert results["forwarded"] == 1
+    assert results["forwarded"] == 2
