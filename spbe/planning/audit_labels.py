@@ -30,6 +30,7 @@ register("proposal.defer_bappeda", _("Usulan ditunda Bappeda"))
 register("proposal.accept_kabupaten", _("Usulan diterima musrenbang kabupaten"))
 register("proposal.reject_kabupaten", _("Usulan ditolak musrenbang kabupaten"))
 register("proposal.defer_kabupaten", _("Usulan ditunda musrenbang kabupaten"))
+register("proposal.edit", _("Usulan diubah"))
 register("proposal.score", _("Usulan dinilai forum"))
 register("proposal.rank", _("Peringkat usulan disusun forum"))
 register("planning.window_set", _("Jadwal tahap perencanaan diatur"))
@@ -54,12 +55,20 @@ register_object_type(
         "suggested_unit": _("Perangkat daerah"),
         "volume": _("Volume"),
         "estimated_cost": _("Perkiraan biaya"),
+        "problem": _("Masalah"),
+        "address": _("Alamat"),
+        "latitude": _("Lintang"),
+        "longitude": _("Bujur"),
+        "bidang": _("Bidang"),
+        "unit_of_measure": _("Satuan"),
+        "beneficiaries": _("Penerima manfaat"),
+        "community_contribution": _("Swadaya masyarakat"),
         "state": _("Tahap"),
         "note": _("Catatan"),
         "rank": _("Peringkat"),
         "total": _("Nilai total"),
+        # Scores by criterion (proposal.score); "beneficiaries" is labelled once, above.
         "urgency": _("Urgensi"),
-        "beneficiaries": _("Penerima manfaat"),
         "alignment": _("Kesesuaian prioritas"),
         "readiness": _("Kesiapan"),
         "contribution": _("Swadaya"),

@@ -25,6 +25,7 @@ from spbe.core import audit
 from spbe.core.actors import Actor, MaybeActor, actor_identity, is_person, require_actor
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.text import InvalidText, clean_name
+from spbe.core.workflow import update_unchanged
 
 from . import calendar
 from .access import PLANNING, PROPOSAL, STAGE_CAPABILITY
@@ -637,3 +638,89 @@ def proposals_rank(
         if changes:
             audit.record_many(actor=vetted, changes=changes)
     return ranked
+
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "problem",
+        "address",
+        "latitude",
+        "longitude",
+        "bidang",
+        "suggested_unit",
+        "volume",
+        "unit_of_measure",
+        "estimated_cost",
+        "beneficiaries",
+        "community_contribution",
+    }
+)
+
+
+def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, Any]) -> Proposal:
+    """Correct a proposal where it is: its proposer while a draft, then the forum deciding at its stage.
+
+    A closed stage (its window passed or not yet open) is not edited, nor is a decided proposal (accepted,
+    rejected, deferred: the journey is what happened). ``proposal`` carries what the editor saw: if it
+    moved or was edited since, Conflict. The trail keeps the changed fields before and after.
+    """
+    vetted = require_actor(actor)
+    stage = proposal.state
+    if stage in FINAL_STAGES:
+        raise Conflict(
+            _("Usulan yang sudah diputuskan (%(stage)s) tidak dapat diubah.") % {"stage": Stage(stage).label}
+        )
+    capability = f"propose_{proposal.source}" if stage == Stage.DRAFT else STAGE_CAPABILITY[stage]
+    PROPOSAL.require(vetted, proposal.place(), capability)
+    unknown = sorted(set(changes) - EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("Kolom ini tidak dapat diubah: %(names)s.") % {"names": ", ".join(unknown)}, field=unknown[0]
+        )
+    if stage == Stage.DRAFT:
+        if proposal.source == Source.POKIR:
+            calendar.require_open(proposal.pemda, proposal.year, WindowStage.POKIR)
+    else:
+        calendar.require_open(proposal.pemda, proposal.year, stage)
+    edited = Proposal.objects.select_related("village", "suggested_unit").get(pk=proposal.pk)
+    for name, value in changes.items():
+        setattr(edited, name, value)
+    if isinstance(edited.address, str):
+        edited.address = edited.address.strip()
+    if isinstance(edited.bidang, str):
+        edited.bidang = edited.bidang.strip()
+    problems = proposal_problems(edited, None)
+    if problems:
+        field, message = problems[0]
+        raise ValidationFailed(message, field=field)
+    names = sorted(changes)
+    values = {name: getattr(edited, name) for name in names}
+    # As the columns keep them, so the trail shows 300.00 whether 300 or 300.00 was typed.
+    for name, places in (
+        ("volume", Decimal("0.01")),
+        ("latitude", COORDINATE_PLACES),
+        ("longitude", COORDINATE_PLACES),
+    ):
+        if values.get(name) is not None:
+            values[name] = values[name].quantize(places)
+    before = {name: _audit_value(proposal, name) for name in names}
+    with transaction.atomic():
+        update_unchanged(
+            proposal,
+            check={"state": stage, "updated_at": proposal.updated_at},
+            values={**values, "updated_at": timezone.now()},
+        )
+        audit.record(
+            actor=vetted,
+            action="proposal.edit",
+            obj=proposal,
+            pemda_code=proposal.pemda_id,
+            before=before,
+            after={name: _audit_value(proposal, name) for name in names},
+        )
+    return proposal
+
+
+def _audit_value(proposal: Proposal, name: str) -> Any:
+    return proposal.suggested_unit_id if name == "suggested_unit" else getattr(proposal, name)
