@@ -9,9 +9,12 @@ kabupaten (Bappeda or TAPD, never whoever decided at Bappeda: see ``bappeda_by``
 
 from __future__ import annotations
 
-from spbe.accounts.access import Can, Policy, object_for_user
-from spbe.accounts.models import Role
+from django.utils.translation import gettext as _
+
+from spbe.accounts.access import Can, Place, Policy, get_pemda_for_user, object_for_user
+from spbe.accounts.models import PerangkatDaerah, Role
 from spbe.core.actors import MaybeActor
+from spbe.core.errors import NotFound
 
 from .models import Proposal, Stage
 
@@ -53,3 +56,21 @@ PLANNING = Policy(
     view={Role.BAPPEDA_PLANNER, Role.TAPD, Role.AUDITOR},
     configure={Role.BAPPEDA_PLANNER},
 )
+
+
+def kecamatan_for_user(user: MaybeActor, pemda_code: str, district_code: str) -> tuple[PerangkatDaerah, Can]:
+    """A kecamatan office (by its region code, ``35.10.02``) whose forum's proposals the user may see.
+
+    NotFound outside the user's scope: the camat of another kecamatan, a desa or agency officer, another
+    pemda's officer. Pemda-wide planning roles (Bappeda, TAPD, DPRD, auditor) see every kecamatan.
+    """
+    pemda = get_pemda_for_user(user, pemda_code)
+    unit = PerangkatDaerah.objects.filter(
+        pemda=pemda, kind=PerangkatDaerah.Kind.KECAMATAN, district_id=district_code
+    ).first()
+    if unit is None:
+        raise NotFound(_("Data tidak ditemukan."))
+    can = PROPOSAL.can(user, Place.of_unit(unit))
+    if not can.view:
+        raise NotFound(_("Data tidak ditemukan."))
+    return unit, can

@@ -21,7 +21,7 @@ from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.schema import Rupiah
 
 from . import selectors
-from .access import proposal_for_user
+from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
 from .services import proposal_decide
 
@@ -38,6 +38,8 @@ class PlaceOut(Schema):
 
 class DecisionOut(Schema):
     stage: str
+    # ``rank`` for a forum's ranking (the stage does not change), else the transition (``forward_desa``...).
+    action: str
     stage_label: str
     outcome: str
     outcome_label: str
@@ -112,6 +114,7 @@ def _summary(p: Proposal) -> dict[str, Any]:
 def _decision(d: Decision) -> DecisionOut:
     return DecisionOut(
         stage=d.stage,
+        action=d.action,
         stage_label=str(Stage(d.stage).label),
         outcome=d.outcome,
         outcome_label=str(Stage(d.outcome).label),
@@ -226,3 +229,40 @@ def decision_create(
         rank=body.rank,
     )
     return Status(201, _staff_decision(decision))
+
+
+class RankedOut(Schema):
+    rank: int | None
+    public_id: str
+    title: str
+    desa: PlaceOut
+    estimated_cost: Rupiah
+    scores: dict[str, int]
+
+
+class RankingQuery(Schema):
+    year: int
+
+
+@staff_router.get(
+    "/pemda/{code}/kecamatan/{kecamatan_code}/ranking",
+    response=list[RankedOut],
+    summary="Peringkat usulan di musrenbang kecamatan (staf)",
+)
+def kecamatan_ranking(
+    request: HttpRequest, code: str, kecamatan_code: str, filters: Query[RankingQuery]
+) -> list[RankedOut]:
+    kecamatan, _can = kecamatan_for_user(_user(request), code, kecamatan_code)
+    proposals = selectors.kecamatan_ranking(kecamatan, filters.year)
+    scores = selectors.stage_scores(proposals, Stage.KECAMATAN)
+    return [
+        RankedOut(
+            rank=p.rank,
+            public_id=p.public_id,
+            title=p.title,
+            desa=PlaceOut(code=p.village.region_id, name=p.village.region.name),
+            estimated_cost=p.estimated_cost,
+            scores=scores[p.pk],
+        )
+        for p in proposals
+    ]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
-from spbe.accounts.models import Pemda
+from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core.errors import NotFound, ValidationFailed
 
-from .models import Decision, Proposal, Stage
+from .models import Decision, Proposal, Score, Stage
 
 # Only the columns a public answer shows: the proposer's identity lives in another table and is never joined.
 PUBLIC_RELATED = ("village__region", "village__kecamatan__district", "suggested_unit")
@@ -74,3 +74,26 @@ def public_proposals(pemda: Pemda, chosen: ProposalFilter) -> QuerySet[Proposal]
     if chosen.status:
         proposals = proposals.filter(state=chosen.status)
     return proposals.order_by("year", "number")
+
+
+# --- staff reads (the caller has checked the scope through spbe.planning.access) ---------------------
+
+
+def kecamatan_ranking(kecamatan: PerangkatDaerah, year: int) -> list[Proposal]:
+    """The proposals waiting at a kecamatan forum, in the order of its last ranking (unranked last)."""
+    return list(
+        Proposal.objects.filter(village__kecamatan=kecamatan, year=year, state=Stage.KECAMATAN)
+        .select_related("village__region")
+        .order_by(F("rank").asc(nulls_last=True), "number")
+    )
+
+
+def stage_scores(proposals: list[Proposal], stage: str) -> dict[int, dict[str, int]]:
+    """Each proposal's scores at ``stage``, by criterion."""
+    found: dict[int, dict[str, int]] = {p.pk: {} for p in proposals}
+    rows = Score.objects.filter(proposal__in=proposals, stage=stage).values_list(
+        "proposal_id", "criterion", "score"
+    )
+    for proposal_id, criterion, score in rows:
+        found[proposal_id][criterion] = score
+    return found

@@ -123,6 +123,9 @@ def scoped_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
         ),
+        "api/v1/pemda/<code>/kecamatan/<kecamatan_code>/ranking": (
+            f"/api/v1/pemda/{a}/kecamatan/{world.desa_x.kecamatan.district_id}/ranking?year=2028"
+        ),
         "api/v1/pemda/<code>/units": f"/api/v1/pemda/{a}/units",
         "api/v1/pemda/<code>/villages": f"/api/v1/pemda/{a}/villages",
         "api/v1/pemda/<code>/villages/<village_code>": f"/api/v1/pemda/{a}/villages/{world.desa_x.code}",

@@ -173,3 +173,39 @@ def test_the_api_answers_wrong_stage_stale_and_outsider_attempts_with_problems(w
     proposal.refresh_from_db()
     assert proposal.state == "desa"
     assert proposal.decisions.count() == 1
+
+
+def test_the_kecamatan_ranking_is_shown_to_its_camat_and_planners_in_rank_order(world):
+    from spbe.planning.services import proposal_score, proposals_rank
+
+    from .helpers import planners
+
+    proposals = []
+    for title in ("Jalan", "Sumur", "Drainase"):
+        proposal = new_proposal(world, title=title)
+        proposal_submit(actor=world.operator_x, proposal=proposal)
+        proposal_decide(actor=world.kades_x, proposal=proposal, outcome="forward")
+        proposals.append(proposal)
+    proposal_score(actor=world.camat_x, proposal=proposals[2], scores={"urgency": 5, "readiness": 4})
+    proposal_score(actor=world.camat_x, proposal=proposals[1], scores={"urgency": 2})
+    kecamatan = world.desa_x.kecamatan
+    proposals_rank(
+        actor=world.camat_x, pemda=world.pemda_a, year=2028, stage="kecamatan", kecamatan=kecamatan
+    )
+    url = f"/api/v1/pemda/35.10/kecamatan/{kecamatan.district_id}/ranking?year=2028"
+    planner, _second = planners(world)
+    for user in (world.camat_x, planner):
+        response = Client().get(url, **_bearer(user))
+        assert response.status_code == 200
+        body = response.json()
+        assert [(r["rank"], r["title"]) for r in body] == [(1, "Drainase"), (2, "Sumur"), (3, "Jalan")]
+        assert body[0]["scores"] == {"urgency": 5, "readiness": 4}
+        assert body[0]["desa"]["code"] == world.desa_x.code
+        assert PERSONAL.nik not in response.content.decode()
+    for outsider in (world.camat_y, world.kades_x, world.agency_head_a):
+        assert Client().get(url, **_bearer(outsider)).status_code == 404
+    other_year = Client().get(url.replace("2028", "2029"), **_bearer(world.camat_x))
+    assert other_year.json() == []
+    # The citizen's journey shows the rank earned at the kecamatan forum.
+    journey = Client().get(f"/api/v1/proposals/{proposals[2].public_id}").json()["journey"]
+    assert [(j["action"], j["stage"], j["rank"]) for j in journey][-1] == ("rank", "kecamatan", 1)
