@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
-from spbe.core.errors import NotFound, RowError, ValidationFailed
+from spbe.core.errors import Conflict, NotFound, RowError, ValidationFailed
 from spbe.core.money import MoneyError, parse_rupiah
 from spbe.core.tabular import Column, ErrorCollector, TableRow, read_table
 from spbe.regions.models import Region
 
+from . import calendar
 from .access import PROPOSAL
-from .models import Decision, Proposal, Proposer, Source, Stage
+from .models import Decision, Proposal, Proposer, Source, Stage, WindowStage
 from .services import (
     COORDINATE_PLACES,
     MAX_YEAR,
@@ -117,6 +118,12 @@ class _Rows:
             v.region_id: v for v in VillageGovernment.objects.filter(pemda=pemda).select_related("kecamatan")
         }
         self.units = {u.code: u for u in PerangkatDaerah.objects.filter(pemda=pemda)}
+        # Pokir have their own entry deadline (spbe.planning.calendar): a late pokir row is a bad row.
+        try:
+            calendar.require_open(pemda, year, WindowStage.POKIR)
+            self.pokir_closed = ""
+        except Conflict as closed:
+            self.pokir_closed = closed.message
 
     def error(self, row: TableRow, column: str | None, message: str) -> None:
         self.errors.add(RowError(row.row, message, column, row.file))
@@ -173,6 +180,8 @@ class _Rows:
         before = self.errors.total
         village = self.village(row, values["kode_desa"].strip())
         source = values["sumber"].strip().lower()
+        if source == Source.POKIR and self.pokir_closed:
+            self.error(row, "sumber", self.pokir_closed)
         unit_code = values.get("kode_skpd", "").strip()
         unit = self.units.get(unit_code) if unit_code else None
         if unit_code and unit is None:

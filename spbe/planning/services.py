@@ -599,7 +599,7 @@ def proposals_rank(
             scores[proposal_id][criterion] = score
         submitted: dict[int, Any] = {}
         for proposal_id, at in Decision.objects.filter(
-            proposal__in=proposals, action__in=SUBMIT_TRANSITION.values()
+            proposal__in=proposals, action__in=[*SUBMIT_TRANSITION.values(), "import"]
         ).values_list("proposal_id", "decided_at"):
             submitted[proposal_id] = min(at, submitted.get(proposal_id, at))
         by_key = {p.public_id: p for p in proposals}

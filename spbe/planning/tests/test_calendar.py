@@ -187,3 +187,24 @@ def test_pokir_entered_after_their_deadline_are_refused(world, monkeypatch):
     assert list(Proposal.objects.values_list("pk", "state")) == [(on_time.pk, Stage.DRAFT)]
     # The pokir deadline does not touch Musrenbang proposals.
     assert new_proposal(world).source == "musrenbang"
+
+
+def test_a_forum_does_not_rank_once_its_stage_is_closed(world):
+    from spbe.planning.services import proposals_rank
+
+    planner, _second = planners(world)
+    proposal = _at_desa(world)
+    stage_window_set(
+        actor=planner,
+        pemda=world.pemda_a,
+        year=2028,
+        stage="desa",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 2, 1),
+    )
+    with pytest.raises(Conflict):
+        proposals_rank(
+            actor=world.kades_x, pemda=world.pemda_a, year=2028, stage="desa", village=world.desa_x
+        )
+    assert Proposal.objects.get(pk=proposal.pk).rank is None
+    assert not Decision.objects.filter(action="rank").exists()

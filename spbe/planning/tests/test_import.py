@@ -182,3 +182,31 @@ def test_pokir_without_an_agency_and_an_unknown_pemda_are_refused(world, tmp_pat
     with pytest.raises(CommandError):
         run(tmp_path / "ok.csv", year=1899)
     assert not Proposal.objects.exists()
+
+
+def test_pokir_rows_after_the_pokir_deadline_are_bad_rows(world, tmp_path):
+    from datetime import date
+
+    from spbe.planning.services import stage_window_set
+
+    from .helpers import planners
+
+    planner, _second = planners(world)
+    stage_window_set(
+        actor=planner,
+        pemda=world.pemda_a,
+        year=2028,
+        stage="pokir",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 3, 1),
+    )
+    path = write_csv(tmp_path / "usulan.csv", [row(), row(sumber="pokir", kode_skpd=world.unit_a.code)])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_proposals", str(path), pemda="35.10", year=2028, stderr=err)
+    assert err.getvalue().startswith("row 3, column sumber: ")
+    assert "1 Maret 2026" in err.getvalue()
+    assert not Proposal.objects.exists()
+    # Musrenbang rows are not held up by the pokir deadline.
+    out, _err = run(write_csv(tmp_path / "ok.csv", [row()]))
+    assert out.splitlines() == ["35.10-2028-000001"]
