@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "spbe.accounts",
     "spbe.reference",
     "spbe.portal",
+    "spbe.lounge",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
     "ninja",
