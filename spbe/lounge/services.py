@@ -61,8 +61,8 @@ SERVICE_COLUMNS = [
 ]
 # The fields of a service an import sets (and the audit trail records).
 SERVICE_FIELDS = ["kode_layanan", "nama", "unit", *SERVICE_TEXT_FIELDS]
-# A service code is what people type at a counter or a kiosk: letters, digits and . - / _ only.
-SERVICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+# A service code is typed at counters and kiosks and is part of its page address: letters, digits, . - _.
+SERVICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass
@@ -130,8 +130,7 @@ def services_import(
                 errors,
                 row,
                 "kode_layanan",
-                _("kode layanan '%(code)s' hanya boleh berisi huruf, angka, titik, garis miring, - dan _")
-                % {"code": kode},
+                _("kode layanan '%(code)s' hanya boleh berisi huruf, angka, titik, - dan _") % {"code": kode},
             )
             good = False
         elif kode in seen:
