@@ -25,7 +25,8 @@ class Service(UnitOwned):
     pengaduan = models.TextField(_("pengaduan"), blank=True)
     loket = models.CharField(_("loket"), max_length=100, blank=True)
     # Lower-case text without diacritics of the code, name, requirements and product, written with the
-    # row: the same "contains" finds "Akta Kelahiran" from "akta kelahiran" on SQLite and PostgreSQL alike.
+    # row: the same "contains" finds "Akté Kelahiran" from "AKTE kelahiran" on SQLite and PostgreSQL alike
+    # (neither database folds diacritics by itself without extensions or ICU collations).
     search_text = models.TextField(editable=False, blank=True)
 
     class Meta:

@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
@@ -26,8 +26,11 @@ def fold(text: str) -> str:
 
 
 def search_text_of(service: Service) -> str:
-    """What a search looks in: the code, the name, the unit's name, the requirements and the product."""
-    parts = [service.kode_layanan, service.nama, service.unit.name, service.persyaratan, service.produk]
+    """What a search looks in, besides the unit's name: the code, the name, the requirements, the product.
+
+    The unit's name is matched on its own column, so renaming an agency never leaves stale search text.
+    """
+    parts = [service.kode_layanan, service.nama, service.persyaratan, service.produk]
     return fold(" ".join(parts))
 
 
@@ -40,10 +43,11 @@ def public_pemda(code: str) -> Pemda:
 
 
 def services_of(pemda: Pemda, query: str = "") -> QuerySet[Service]:
-    """The pemda's services in code order; with ``query``, those whose text holds every word of it."""
+    """The pemda's services in code order; with ``query``, those where every word of it appears."""
     services = Service.objects.filter(pemda=pemda).select_related("unit")
     for word in fold(query).split()[:SEARCH_MAX_WORDS]:
-        services = services.filter(search_text__contains=word)
+        # Agency names are plain ASCII in practice, where icontains ignores case on both databases.
+        services = services.filter(Q(search_text__contains=word) | Q(unit__name__icontains=word))
     return services.order_by("kode_layanan")
 
 

@@ -150,3 +150,16 @@ def test_the_catalogue_shows_the_service_names_of_no_other_pemda(catalogue, clie
     page = client.get("/pemda/19.06/layanan/").content.decode()
     assert "Izin Galian Jalan" not in page
     assert client.get("/api/v1/pemda/19.06/services").json() == []
+
+
+def test_renaming_an_agency_is_found_by_the_search_at_once(catalogue, client):
+    from spbe.accounts.models import PerangkatDaerah
+
+    PerangkatDaerah.objects.filter(pk=catalogue.unit_a2.pk).update(name="Dinas Kependudukan")
+    found = client.get("/api/v1/pemda/35.10/services", {"q": "kependudukan"}).json()
+    assert {s["kode_layanan"] for s in found} == {"DUK-01", "DUK-02"}
+    assert client.get("/api/v1/pemda/35.10/services", {"q": "pendidikan"}).json() == []
+
+
+def test_the_pemda_page_links_to_its_catalogue(catalogue, client):
+    assert 'href="/pemda/35.10/layanan/"' in client.get("/pemda/35.10/").content.decode()

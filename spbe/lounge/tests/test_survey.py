@@ -213,3 +213,22 @@ def test_one_survey_per_ticket(catalogue):
     with pytest.raises(IntegrityError), transaction.atomic():
         _response(catalogue, ticket="A-001").save()
     assert SurveyResponse.objects.count() == 3
+
+
+def test_the_index_is_summed_by_the_database_not_from_loaded_rows(catalogue, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import_survey(
+        write_csv(
+            tmp_path / "survei.csv",
+            [SURVEY_HEADER, *(survey_row("PU-01", "2026-01-05", [3] * 9) for _ in range(30))],
+        )
+    )
+    with CaptureQueriesContext(connection) as queries:
+        result = json.loads(report("--from", "2026-01-01", "--to", "2026-01-31"))
+    assert result["responden"] == 30
+    reads = [q["sql"] for q in queries.captured_queries if "lounge_surveyresponse" in q["sql"]]
+    assert len(reads) == 1
+    assert 'SUM("lounge_surveyresponse"."u9")' in reads[0]
+    assert 'COUNT("lounge_surveyresponse"."id")' in reads[0]
