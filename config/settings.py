@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "spbe.regions",
     "spbe.accounts",
     "spbe.reference",
+    "spbe.planning",
     "spbe.portal",
     "spbe.lounge",
     "spbe.api",

@@ -132,6 +132,8 @@ def child_env(var_dir: Path, database_url: str | None = None) -> dict[str, str]:
         SPBE_DEBUG="0",
         SPBE_SECRET_KEY="bench",  # noqa: S106 - a throwaway key for a local benchmark server
         SPBE_ALLOWED_HOSTS="127.0.0.1",
+        # Plain http on the loopback, as `make demo` serves: no redirect to https, no secure-only cookies.
+        SPBE_HTTPS="0",
         PYTHONUNBUFFERED="1",
     )
     if database_url:
@@ -841,11 +843,12 @@ def bench_api(section: Section, work: Workspace) -> None:
     section.add("wrk socket errors", "; ".join(socket_errors) if socket_errors else "none")
     section.note = (
         f"Two granian servers run side by side, each in WSGI mode with {GRANIAN_WORKERS} worker processes, "
-        "`--no-ws`, on a free port of 127.0.0.1, with `SPBE_DEBUG=0`, `SPBE_SECRET_KEY=bench`, "
-        "`SPBE_ALLOWED_HOSTS=127.0.0.1` and `SPBE_VAR_DIR` pointing at the SQLite database loaded in "
-        "benchmark 1: the application (`config.wsgi:application`) and the static ceiling "
-        "(`scripts/bench_static.py`, a WSGI app returning a constant JSON body of the same shape and size "
-        f"as the API's, {len_static_body()} bytes with two headers: the most requests per second this server "
+        "`--no-ws`, on a free port of 127.0.0.1, with `SPBE_DEBUG=0`, `SPBE_HTTPS=0`, "
+        "`SPBE_SECRET_KEY=bench`, `SPBE_ALLOWED_HOSTS=127.0.0.1` and `SPBE_VAR_DIR` pointing at the "
+        "SQLite database loaded in benchmark 1: the application (`config.wsgi:application`) and the "
+        "static ceiling (`scripts/bench_static.py`, a WSGI app returning a constant JSON body of the same "
+        f"shape and size as the API's, {len_static_body()} bytes with two headers: the most requests per "
+        "second this server "
         "setup can give any Python app here). Only the server under test is busy at a time. Each URL first "
         f"gets a {WRK_WARMUP_SECONDS} s wrk warm-up (which also fills the API's per-worker caches); then "
         f"{WRK_ROUNDS} rounds of `wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s --latency` take "

@@ -13,6 +13,8 @@ from spbe.core import problems
 from spbe.core.errors import SpbeError
 from spbe.core.money import MoneyError
 from spbe.lounge.api import router as lounge_router
+from spbe.planning.api import router as planning_router
+from spbe.planning.api import staff_router as planning_staff_router
 from spbe.regions.api import router as regions_router
 
 # Swagger UI sets inline styles; only the docs page gets them, every other response keeps the strict policy.
@@ -35,6 +37,8 @@ api = NinjaAPI(
 api.add_router("", regions_router)
 api.add_router("", accounts_router)
 api.add_router("", lounge_router)
+api.add_router("", planning_router)
+api.add_router("", planning_staff_router)
 
 
 # Every error is a problem document built by spbe.core.problems, the same builder Django's own 404/500

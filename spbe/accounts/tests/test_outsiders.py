@@ -106,13 +106,45 @@ def test_it_does_not_reach_a_unit_of_another_pemda_through_its_own(world):
 # --- the staff API under /api/v1/pemda/{code}/ ----------------------------------------------------------
 
 
+def _proposal_of_desa_x(world):
+    """A proposal at desa X's forum (the same one on every call within a test)."""
+    from spbe.planning.models import Proposal
+    from spbe.planning.tests.helpers import new_proposal
+
+    found = Proposal.objects.filter(village=world.desa_x).first()
+    return found if found is not None else new_proposal(world)
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
+    proposal = _proposal_of_desa_x(world)
     return {
+        "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
+            f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
+        ),
         "api/v1/pemda/<code>/units": f"/api/v1/pemda/{a}/units",
         "api/v1/pemda/<code>/villages": f"/api/v1/pemda/{a}/villages",
         "api/v1/pemda/<code>/villages/<village_code>": f"/api/v1/pemda/{a}/villages/{world.desa_x.code}",
+    }
+
+
+def public_api_urls(world) -> dict[str, str]:
+    """API routes under /api/v1/pemda/<code>/ that are public by design (published to every citizen).
+
+    Listed by name, so a new route under the pemda prefix is either tested for outsiders above or put
+    here on purpose; never public by accident.
+    """
+    from spbe.lounge.models import Service
+
+    a = world.pemda_a.code
+    service, _created = Service.objects.get_or_create(
+        pemda=world.pemda_a, kode_layanan="PU-01", defaults={"unit": world.unit_a, "nama": "Izin Galian"}
+    )
+    return {
+        "api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals",
+        "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
+        "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
     }
 
 
@@ -123,16 +155,25 @@ def _bearer(user) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
-# Routes under /api/v1/pemda/<code>/ that are public by design (the published service catalogue, tested in
-# spbe/lounge/tests/test_catalogue.py); every other route there must be in scoped_api_urls().
-PUBLIC_API_ROUTES = {"api/v1/pemda/<code>/services", "api/v1/pemda/<code>/services/<kode>"}
-
-
 def test_it_covers_every_scoped_api_route(world):
     routes = {route for route, _name in _all_patterns(get_resolver()) if route.startswith("api/v1/pemda/<")}
-    routes -= PUBLIC_API_ROUTES
     assert routes, "no scoped API routes found"
-    assert routes == set(scoped_api_urls(world)), "add the new API route to scoped_api_urls()"
+    assert not set(scoped_api_urls(world)) & set(public_api_urls(world)), "a route is either scoped or public"
+    assert routes == set(scoped_api_urls(world)) | set(public_api_urls(world)), (
+        "add the new API route to scoped_api_urls() (or, if public by design, to public_api_urls())"
+    )
+
+
+def test_the_public_api_routes_answer_everyone_alike(world):
+    """Public routes need no token, and an outsider's token neither opens nor closes them."""
+    client = world.client_for(None)
+    for url in public_api_urls(world).values():
+        anonymous = client.get(url)
+        assert anonymous.status_code == 200, url
+        assert client.get(url, **_bearer(world.officer_b)).content == anonymous.content, url
+    # They are not where the staff routes are: a staff route still refuses the same anonymous client.
+    for url in scoped_api_urls(world).values():
+        assert client.get(url).status_code == 401, url
 
 
 def test_the_api_answers_404_problems_to_an_officer_of_another_pemda(world):
@@ -158,6 +199,9 @@ def test_the_api_keeps_a_village_operator_to_their_own_desa(world):
     codes = [v["code"] for v in client.get(f"/api/v1/pemda/{a}/villages", **headers).json()]
     assert codes == [world.desa_x.code]
     assert client.get(f"/api/v1/pemda/{a}/units", **headers).json() == []
+    decisions = scoped_api_urls(world)["api/v1/pemda/<code>/proposals/<public_id>/decisions"]
+    assert client.get(decisions, **headers).status_code == 200
+    assert client.get(decisions, **_bearer(world.operator_y)).status_code == 404
 
 
 def test_an_agency_operator_sees_only_their_own_unit_and_a_camat_only_their_desa(world):

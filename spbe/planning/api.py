@@ -1,0 +1,228 @@
+"""Proposals over the API: public tracking for anyone, and decisions for officers with a token.
+
+The public schemas list every field they publish; the proposer's identity (name, NIK, phone, e-mail) is
+not one of them and never will be (a test reads every public response for it). The staff routes live under
+``/api/v1/pemda/{code}/proposals/{public_id}/`` and answer 404 outside the officer's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from spbe.accounts.api import TokenAuth
+from spbe.accounts.models import User
+from spbe.core.errors import Conflict, ValidationFailed
+from spbe.core.schema import Rupiah
+
+from . import selectors
+from .access import proposal_for_user
+from .models import Decision, Proposal, Stage
+from .services import proposal_decide
+
+router = Router(tags=["perencanaan"])
+# Officers decide with a bearer token, inside their own scope (spbe.planning.access).
+staff_router = Router(tags=["perencanaan"], auth=TokenAuth())
+PAGE_SIZE = 50
+
+
+class PlaceOut(Schema):
+    code: str
+    name: str
+
+
+class DecisionOut(Schema):
+    stage: str
+    stage_label: str
+    outcome: str
+    outcome_label: str
+    reason: str
+    date: dt.datetime
+    rank: int | None
+    recommended_volume: Decimal | None
+    recommended_cost: Rupiah | None
+
+
+class ProposalSummaryOut(Schema):
+    public_id: str
+    year: int
+    source: str
+    title: str
+    desa: PlaceOut
+    kecamatan: PlaceOut | None
+    bidang: str
+    status: str
+    status_label: str
+    rank: int | None
+    estimated_cost: Rupiah
+
+
+class ProposalOut(ProposalSummaryOut):
+    problem: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    suggested_unit: PlaceOut | None
+    volume: Decimal
+    unit_of_measure: str
+    beneficiaries: int
+    community_contribution: Rupiah
+    journey: list[DecisionOut]
+
+
+class ProposalPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    items: list[ProposalSummaryOut]
+
+
+class ProposalQuery(Schema):
+    year: int | None = None
+    kecamatan: str = ""
+    desa: str = ""
+    bidang: str = ""
+    status: str = ""
+    page: int = 1
+
+
+def _summary(p: Proposal) -> dict[str, Any]:
+    district = p.village.kecamatan.district
+    return {
+        "public_id": p.public_id,
+        "year": p.year,
+        "source": p.source,
+        "title": p.title,
+        "desa": PlaceOut(code=p.village.region_id, name=p.village.region.name),
+        "kecamatan": PlaceOut(code=district.code, name=district.name) if district else None,
+        "bidang": p.bidang,
+        "status": p.state,
+        "status_label": str(Stage(p.state).label),
+        "rank": p.rank,
+        "estimated_cost": p.estimated_cost,
+    }
+
+
+def _decision(d: Decision) -> DecisionOut:
+    return DecisionOut(
+        stage=d.stage,
+        stage_label=str(Stage(d.stage).label),
+        outcome=d.outcome,
+        outcome_label=str(Stage(d.outcome).label),
+        reason=d.note,
+        date=d.decided_at,
+        rank=d.rank,
+        recommended_volume=d.recommended_volume,
+        recommended_cost=d.recommended_cost,
+    )
+
+
+@router.get("/proposals/{public_id}", response=ProposalOut, summary="Perjalanan satu usulan")
+def proposal_detail(request: HttpRequest, public_id: str) -> ProposalOut:
+    p = selectors.public_proposal(public_id)
+    unit = p.suggested_unit
+    return ProposalOut(
+        **_summary(p),
+        problem=p.problem,
+        address=p.address,
+        latitude=p.latitude,
+        longitude=p.longitude,
+        suggested_unit=PlaceOut(code=unit.code, name=unit.name) if unit else None,
+        volume=p.volume,
+        unit_of_measure=p.unit_of_measure,
+        beneficiaries=p.beneficiaries,
+        community_contribution=p.community_contribution,
+        journey=[_decision(d) for d in selectors.public_journey(p)],
+    )
+
+
+@router.get("/pemda/{code}/proposals", response=ProposalPageOut, summary="Daftar usulan publik suatu pemda")
+def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]) -> ProposalPageOut:
+    pemda = selectors.public_pemda(code)
+    if filters.page < 1:
+        raise ValidationFailed(_("Halaman dimulai dari 1."), field="page")
+    chosen = selectors.ProposalFilter(
+        year=filters.year,
+        kecamatan=filters.kecamatan.strip(),
+        desa=filters.desa.strip(),
+        bidang=filters.bidang.strip(),
+        status=filters.status.strip(),
+    )
+    proposals = selectors.public_proposals(pemda, chosen)
+    count = proposals.count()
+    start = (filters.page - 1) * PAGE_SIZE
+    items = [ProposalSummaryOut(**_summary(p)) for p in proposals[start : start + PAGE_SIZE]]
+    return ProposalPageOut(
+        count=count, page=filters.page, pages=max(1, -(-count // PAGE_SIZE)), page_size=PAGE_SIZE, items=items
+    )
+
+
+# --- officers ----------------------------------------------------------------------------------------
+
+
+class StaffDecisionOut(DecisionOut):
+    decided_by: str
+
+
+class DecisionIn(Schema):
+    """``stage`` is the stage the officer saw: if the proposal has moved on since, 409 and nothing changes."""
+
+    stage: str
+    outcome: str
+    note: str = ""
+    recommended_volume: Decimal | None = None
+    recommended_cost: Rupiah | None = None
+    rank: int | None = None
+
+
+def _staff_decision(d: Decision) -> StaffDecisionOut:
+    return StaffDecisionOut(**_decision(d).model_dump(), decided_by=d.actor_label)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@staff_router.get(
+    "/pemda/{code}/proposals/{public_id}/decisions",
+    response=list[StaffDecisionOut],
+    summary="Keputusan atas satu usulan (staf)",
+)
+def decision_list(request: HttpRequest, code: str, public_id: str) -> list[StaffDecisionOut]:
+    proposal, _can = proposal_for_user(_user(request), code, public_id)
+    return [_staff_decision(d) for d in selectors.public_journey(proposal)]
+
+
+@staff_router.post(
+    "/pemda/{code}/proposals/{public_id}/decisions",
+    response={201: StaffDecisionOut},
+    summary="Memutuskan usulan pada tahapnya",
+)
+def decision_create(
+    request: HttpRequest, code: str, public_id: str, body: DecisionIn
+) -> Status[StaffDecisionOut]:
+    user = _user(request)
+    proposal, _can = proposal_for_user(user, code, public_id)
+    if body.stage != proposal.state:
+        raise Conflict(
+            _("Usulan ini sudah berpindah tahap (sekarang: %(stage)s). Muat ulang sebelum memutuskan.")
+            % {"stage": Stage(proposal.state).label}
+        )
+    decision = proposal_decide(
+        actor=user,
+        proposal=proposal,
+        outcome=body.outcome,
+        note=body.note,
+        recommended_volume=body.recommended_volume,
+        recommended_cost=body.recommended_cost,
+        rank=body.rank,
+    )
+    return Status(201, _staff_decision(decision))

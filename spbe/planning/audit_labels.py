@@ -1,0 +1,59 @@
+"""What e-planning's audit codes mean to people (read by ``spbe.core.audit_labels``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+from spbe.core.audit_labels import register, register_object_type
+
+from .models import Proposal
+
+register("proposal.create", _("Usulan dibuat"))
+register("proposal.import", _("Usulan diimpor"))
+register("proposal.submit", _("Usulan diajukan ke musrenbang desa"))
+register("proposal.submit_pokir", _("Pokir diajukan ke perangkat daerah"))
+register("proposal.submit_renja", _("Usulan Renja diajukan untuk verifikasi"))
+register("proposal.forward_desa", _("Usulan diteruskan musrenbang desa"))
+register("proposal.reject_desa", _("Usulan ditolak musrenbang desa"))
+register("proposal.defer_desa", _("Usulan ditunda musrenbang desa"))
+register("proposal.forward_kecamatan", _("Usulan diteruskan musrenbang kecamatan"))
+register("proposal.reject_kecamatan", _("Usulan ditolak musrenbang kecamatan"))
+register("proposal.defer_kecamatan", _("Usulan ditunda musrenbang kecamatan"))
+register("proposal.forward_agency", _("Usulan lolos verifikasi perangkat daerah"))
+register("proposal.reject_agency", _("Usulan ditolak verifikasi perangkat daerah"))
+register("proposal.defer_agency", _("Usulan ditunda verifikasi perangkat daerah"))
+register("proposal.forward_bappeda", _("Usulan diteruskan Bappeda"))
+register("proposal.reject_bappeda", _("Usulan ditolak Bappeda"))
+register("proposal.defer_bappeda", _("Usulan ditunda Bappeda"))
+register("proposal.accept_kabupaten", _("Usulan diterima musrenbang kabupaten"))
+register("proposal.reject_kabupaten", _("Usulan ditolak musrenbang kabupaten"))
+register("proposal.defer_kabupaten", _("Usulan ditunda musrenbang kabupaten"))
+
+
+def _proposals(ids: list[str]) -> Mapping[str, str]:
+    rows = Proposal.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()]).only("public_id", "title")
+    return {str(p.pk): f"{p.public_id} {p.title}" for p in rows}
+
+
+register_object_type(
+    "planning.proposal",
+    _("Usulan"),
+    describe=_proposals,
+    fields={
+        "public_id": _("Nomor usulan"),
+        "year": _("Tahun"),
+        "source": _("Sumber"),
+        "title": _("Judul"),
+        "village": _("Desa"),
+        "suggested_unit": _("Perangkat daerah"),
+        "volume": _("Volume"),
+        "estimated_cost": _("Perkiraan biaya"),
+        "state": _("Tahap"),
+        "note": _("Catatan"),
+        "rank": _("Peringkat"),
+        "recommended_volume": _("Volume rekomendasi"),
+        "recommended_cost": _("Biaya rekomendasi"),
+    },
+)

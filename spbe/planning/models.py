@@ -1,0 +1,216 @@
+"""E-planning: proposals (usulan) rising from the desa to the regency plan, and every decision on them.
+
+A proposal belongs to one desa government (:class:`VillageOwned`). Kelurahan have no village government, so
+for now proposals are entered per desa only; kelurahan proposals come with the kelurahan forum later.
+Nothing here is ever deleted: a proposal ends accepted, rejected or deferred, and each stage's decision is
+a :class:`Decision` row kept next to the audit entry of the same transaction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from spbe.accounts.access import Place
+from spbe.accounts.models import Pemda, PerangkatDaerah
+from spbe.accounts.tenancy import TenantOwned, VillageOwned
+from spbe.core.errors import ValidationFailed
+from spbe.core.fields import MoneyField
+
+
+class Source(models.TextChoices):
+    MUSRENBANG = "musrenbang", _("Musrenbang")
+    POKIR = "pokir", _("Pokok pikiran DPRD")
+    RENJA = "renja", _("Renja perangkat daerah")
+
+
+class Stage(models.TextChoices):
+    """Where a proposal is now: a forum that has to decide on it, or one of the three outcomes."""
+
+    DRAFT = "draft", _("Draf")
+    DESA = "desa", _("Musrenbang desa")
+    KECAMATAN = "kecamatan", _("Musrenbang kecamatan")
+    AGENCY = "agency", _("Verifikasi perangkat daerah")
+    BAPPEDA = "bappeda", _("Bappeda")
+    KABUPATEN = "kabupaten", _("Musrenbang kabupaten")
+    ACCEPTED = "accepted", _("Diterima")
+    REJECTED = "rejected", _("Ditolak")
+    DEFERRED = "deferred", _("Ditunda")
+
+
+FINAL_STAGES = frozenset({Stage.ACCEPTED, Stage.REJECTED, Stage.DEFERRED})
+
+
+class ProposalCounter(models.Model):
+    """The last number handed out per pemda and year, so public ids never repeat and never race.
+
+    Services lock this row (``select_for_update``) in the transaction that creates the proposals; a
+    second writer waits for the first to commit and continues after its numbers.
+    """
+
+    pemda = models.ForeignKey(Pemda, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    last = models.PositiveIntegerField(_("nomor terakhir"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "year"], name="proposal_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id}-{self.year}: {self.last}"
+
+
+class Proposal(VillageOwned):
+    """One usulan of a desa for a budget year, and where it is in its journey.
+
+    ``public_id`` (``35.10-2028-000123``) is given once at creation and never changes: citizens quote it.
+    The proposer's identity is personal data and lives in :class:`Proposer`, which no public output reads.
+    """
+
+    public_id = models.CharField(_("nomor usulan"), max_length=24, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("tahun rencana"))
+    number = models.PositiveIntegerField(_("nomor urut"), editable=False)
+    source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    problem = models.TextField(_("masalah yang diselesaikan"))
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    bidang = models.CharField(_("bidang"), max_length=20, blank=True)
+    suggested_unit = models.ForeignKey(
+        PerangkatDaerah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("perangkat daerah yang diusulkan"),
+    )
+    suggested_unit_id: int | None
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2)
+    unit_of_measure = models.CharField(_("satuan"), max_length=40)
+    estimated_cost = MoneyField(_("perkiraan biaya"))
+    beneficiaries = models.PositiveIntegerField(_("penerima manfaat"), default=0)
+    community_contribution = MoneyField(_("swadaya masyarakat"), default=Decimal("0.00"))
+    state = models.CharField(_("tahap"), max_length=12, choices=Stage.choices, default=Stage.DRAFT)
+    rank = models.PositiveIntegerField(_("peringkat"), null=True, blank=True)
+    # Who decided at Bappeda: whoever did may not also record the Musrenbang kabupaten (maker-checker).
+    bappeda_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    bappeda_by_id: int | None
+
+    class Meta:
+        ordering = ["pemda", "year", "number"]
+        verbose_name = _("usulan")
+        verbose_name_plural = _("usulan")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "year", "number"], name="proposal_number_unique"),
+            models.CheckConstraint(condition=Q(state__in=Stage.values), name="proposal_state_valid"),
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="proposal_source_valid"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="proposal_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="proposal_longitude_range",
+            ),
+            models.CheckConstraint(condition=Q(volume__gt=0), name="proposal_volume_positive"),
+            models.CheckConstraint(condition=Q(estimated_cost__gte=0), name="proposal_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(community_contribution__gte=0), name="proposal_contribution_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state")]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.title}"
+
+    def place(self) -> Place:
+        """The desa (and its kecamatan) and the agency it is routed to: each stage's role counts here."""
+        return Place(
+            self.pemda_id,
+            unit_id=self.suggested_unit_id,
+            village_id=self.village_id,
+            kecamatan_id=self.village.kecamatan_id,
+        )
+
+    def check_tenant(self) -> None:
+        super().check_tenant()
+        unit = self.suggested_unit
+        if unit is not None and unit.pemda_id != self.pemda_id:
+            raise ValidationFailed(
+                gettext("%(what)s bukan bagian dari pemda ini.") % {"what": str(unit)}, field="suggested_unit"
+            )
+
+
+class Proposer(models.Model):
+    """Who proposed it: personal data (UU 27/2022), read only by staff and never by a public output."""
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, primary_key=True, related_name="proposer"
+    )
+    name = models.CharField(_("nama pengusul"), max_length=150, blank=True)
+    nik = models.CharField(_("NIK pengusul"), max_length=16, blank=True)
+    phone = models.CharField(_("telepon pengusul"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail pengusul"), blank=True)
+
+    class Meta:
+        verbose_name = _("pengusul")
+        verbose_name_plural = _("pengusul")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nik="") | Q(Exact(Length("nik"), 16)), name="proposer_nik_sixteen_characters"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Personal data: never printed by accident (admin, logs, tracebacks).
+        return f"pengusul {self.proposal_id}"
+
+
+class Decision(TenantOwned):
+    """One decision on a proposal at one stage: who, when, what, why, and what was recommended.
+
+    Appended in the transaction that moves the proposal; never changed or deleted (PROTECT everywhere).
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
+    stage = models.CharField(_("tahap"), max_length=12, choices=Stage.choices)
+    action = models.CharField(_("tindakan"), max_length=30)
+    outcome = models.CharField(_("hasil"), max_length=12, choices=Stage.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("pelaku"), max_length=150)
+    decided_at = models.DateTimeField(_("waktu"))
+    recommended_volume = models.DecimalField(
+        _("volume rekomendasi"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    recommended_cost = MoneyField(_("biaya rekomendasi"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("peringkat"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "decided_at", "pk"]
+        verbose_name = _("keputusan")
+        verbose_name_plural = _("keputusan")
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="decision_stage_valid"),
+            models.CheckConstraint(condition=Q(outcome__in=Stage.values), name="decision_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(recommended_cost__isnull=True) | Q(recommended_cost__gte=0),
+                name="decision_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.stage} -> {self.outcome}"
