@@ -53,7 +53,8 @@ def _answer_check(key: str) -> models.CheckConstraint:
 class SurveyResponse(UnitOwned):
     """One respondent's answers (1-4) to the nine IKM elements about one service.
 
-    ``unit`` repeats the service's unit so an index per agency is one filtered aggregate. ``ticket`` is
+    ``unit`` repeats the service's unit so an index per agency is one filtered aggregate; it stays the
+    unit that served the respondent if the service later moves to another agency. ``ticket`` is
     the queue ticket the survey was taken for; unique, so a ticket is rated once (responses from paper
     forms have none).
     """

@@ -196,3 +196,15 @@ def test_only_the_pemda_admin_imports_a_catalogue(world, tmp_path, persona):
     assert not Service.objects.exists()
     services_import(actor=world.officer_a, pemda=world.pemda_a, path=path)
     assert AuditEntry.objects.get(action="service.create").actor_label == "officer.a"
+
+
+def test_the_import_leaves_an_intact_audit_chain_with_readable_labels(world, tmp_path):
+    from spbe.core import audit_labels
+
+    run(write_csv(tmp_path / "a.csv", [SERVICE_HEADER, service_row("PU-01", "Izin Galian")]))
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "35.10:" in out.getvalue()
+    assert audit_labels.action_label("service.create") == "Layanan ditambahkan ke katalog"
+    assert audit_labels.object_type_label("lounge.service") == "Layanan publik"
+    assert audit_labels.action_label("survey.import") != "survey.import"
