@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "spbe.reference",
     "spbe.planning",
     "spbe.portal",
+    "spbe.lounge",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
     "ninja",

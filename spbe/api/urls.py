@@ -12,6 +12,7 @@ from spbe.accounts.api import router as accounts_router
 from spbe.core import problems
 from spbe.core.errors import SpbeError
 from spbe.core.money import MoneyError
+from spbe.lounge.api import router as lounge_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
 from spbe.regions.api import router as regions_router
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 api.add_router("", regions_router)
 api.add_router("", accounts_router)
+api.add_router("", lounge_router)
 api.add_router("", planning_router)
 api.add_router("", planning_staff_router)
 

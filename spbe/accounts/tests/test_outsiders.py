@@ -138,8 +138,17 @@ def public_api_urls(world) -> dict[str, str]:
     Listed by name, so a new route under the pemda prefix is either tested for outsiders above or put
     here on purpose; never public by accident.
     """
+    from spbe.lounge.models import Service
+
     a = world.pemda_a.code
-    return {"api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals"}
+    service, _created = Service.objects.get_or_create(
+        pemda=world.pemda_a, kode_layanan="PU-01", defaults={"unit": world.unit_a, "nama": "Izin Galian"}
+    )
+    return {
+        "api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals",
+        "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
+        "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
+    }
 
 
 def _bearer(user) -> dict[str, str]:

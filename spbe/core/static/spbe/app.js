@@ -17,6 +17,11 @@ document.addEventListener("DOMContentLoaded", () => {
     current.scrollIntoView({ block: "nearest", inline: "center" });
   }
 
+  // "Print" buttons (the service standard page): the print stylesheet keeps only the content.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+
   // A background job's progress: poll its JSON status and move the bar until it is finished.
   document.querySelectorAll("[data-job-status]").forEach((box) => {
     const url = box.getAttribute("data-job-status");

@@ -1,0 +1,103 @@
+"""Service standards (UU 25/2009) and satisfaction survey responses (PermenPAN-RB 14/2017)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from spbe.accounts.tenancy import UnitOwned
+
+from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
+
+
+class Service(UnitOwned):
+    """A public service of one perangkat daerah, with the components of its published standard."""
+
+    kode_layanan = models.CharField(_("kode layanan"), max_length=40)
+    nama = models.CharField(_("nama layanan"), max_length=200)
+    dasar_hukum = models.TextField(_("dasar hukum"), blank=True)
+    persyaratan = models.TextField(_("persyaratan"), blank=True)
+    prosedur = models.TextField(_("prosedur"), blank=True)
+    waktu = models.CharField(_("waktu penyelesaian"), max_length=200, blank=True)
+    biaya = models.CharField(_("biaya/tarif"), max_length=200, blank=True)
+    produk = models.CharField(_("produk layanan"), max_length=300, blank=True)
+    pengaduan = models.TextField(_("pengaduan"), blank=True)
+    loket = models.CharField(_("loket"), max_length=100, blank=True)
+    # Lower-case text without diacritics of the code, name, requirements and product, written with the
+    # row: the same "contains" finds "Akté Kelahiran" from "AKTE kelahiran" on SQLite and PostgreSQL alike
+    # (neither database folds diacritics by itself without extensions or ICU collations).
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["pemda", "kode_layanan"]
+        verbose_name = _("layanan")
+        verbose_name_plural = _("layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "kode_layanan"], name="service_code_unique_in_pemda"),
+            models.CheckConstraint(condition=~Q(kode_layanan=""), name="service_code_not_empty"),
+            models.CheckConstraint(condition=~Q(nama=""), name="service_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode_layanan} {self.nama}"
+
+
+def _answer_check(key: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{key}__gte": MIN_ANSWER, f"{key}__lte": MAX_ANSWER}),
+        name=f"survey_{key}_between_1_and_4",
+    )
+
+
+class SurveyResponse(UnitOwned):
+    """One respondent's answers (1-4) to the nine IKM elements about one service.
+
+    ``unit`` repeats the service's unit so an index per agency is one filtered aggregate; it stays the
+    unit that served the respondent if the service later moves to another agency. ``ticket`` is
+    the queue ticket the survey was taken for; unique, so a ticket is rated once (responses from paper
+    forms have none).
+    """
+
+    class Gender(models.TextChoices):
+        MALE = "L", _("Laki-laki")
+        FEMALE = "P", _("Perempuan")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="responses", verbose_name=_("layanan")
+    )
+    tanggal = models.DateField(_("tanggal"))
+    u1 = models.PositiveSmallIntegerField(_("U1 persyaratan"))
+    u2 = models.PositiveSmallIntegerField(_("U2 prosedur"))
+    u3 = models.PositiveSmallIntegerField(_("U3 waktu pelayanan"))
+    u4 = models.PositiveSmallIntegerField(_("U4 biaya/tarif"))
+    u5 = models.PositiveSmallIntegerField(_("U5 produk layanan"))
+    u6 = models.PositiveSmallIntegerField(_("U6 kompetensi pelaksana"))
+    u7 = models.PositiveSmallIntegerField(_("U7 perilaku pelaksana"))
+    u8 = models.PositiveSmallIntegerField(_("U8 penanganan pengaduan"))
+    u9 = models.PositiveSmallIntegerField(_("U9 sarana dan prasarana"))
+    jenis_kelamin = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
+    usia = models.PositiveSmallIntegerField(_("usia"), null=True, blank=True)
+    pendidikan = models.CharField(_("pendidikan"), max_length=60, blank=True)
+    pekerjaan = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    ticket = models.CharField(_("nomor tiket"), max_length=40, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-tanggal", "pk"]
+        verbose_name = _("jawaban survei")
+        verbose_name_plural = _("jawaban survei")
+        indexes = [
+            models.Index(fields=["pemda", "tanggal"], name="survey_pemda_date"),
+            models.Index(fields=["service", "tanggal"], name="survey_service_date"),
+        ]
+        constraints = [
+            *(_answer_check(key) for key in ELEMENT_KEYS),
+            models.CheckConstraint(
+                condition=Q(usia__isnull=True) | Q(usia__gte=1, usia__lte=120), name="survey_age_plausible"
+            ),
+            models.CheckConstraint(condition=Q(jenis_kelamin__in=["", "L", "P"]), name="survey_gender_known"),
+            models.CheckConstraint(condition=~Q(ticket=""), name="survey_ticket_null_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.tanggal}"

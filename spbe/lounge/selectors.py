@@ -1,0 +1,92 @@
+"""Reads of the lounge: the public catalogue and its search, and the IKM computed from SQL sums."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from spbe.accounts.models import Pemda
+from spbe.core.errors import NotFound, ValidationFailed
+
+from . import ikm
+from .models import Service, SurveyResponse
+
+SEARCH_MAX_WORDS = 8
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: no diacritics, case-folded, single spaces (``Akté`` -> ``akte``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def search_text_of(service: Service) -> str:
+    """What a search looks in, besides the unit's name: the code, the name, the requirements, the product.
+
+    The unit's name is matched on its own column, so renaming an agency never leaves stale search text.
+    """
+    parts = [service.kode_layanan, service.nama, service.persyaratan, service.produk]
+    return fold(" ".join(parts))
+
+
+def public_pemda(code: str) -> Pemda:
+    """A hosted, active pemda; any other code is one that does not exist, to everyone."""
+    pemda = Pemda.objects.filter(code=code, is_active=True).first()
+    if pemda is None:
+        raise NotFound(_("Pemda dengan kode %(code)s tidak ada.") % {"code": code})
+    return pemda
+
+
+def services_of(pemda: Pemda, query: str = "") -> QuerySet[Service]:
+    """The pemda's services in code order; with ``query``, those where every word of it appears."""
+    services = Service.objects.filter(pemda=pemda).select_related("unit")
+    for word in fold(query).split()[:SEARCH_MAX_WORDS]:
+        # Agency names are plain ASCII in practice, where icontains ignores case on both databases.
+        services = services.filter(Q(search_text__contains=word) | Q(unit__name__icontains=word))
+    return services.order_by("kode_layanan")
+
+
+def service_of(pemda: Pemda, kode: str) -> Service:
+    service = Service.objects.select_related("unit").filter(pemda=pemda, kode_layanan=kode).first()
+    if service is None:
+        raise NotFound(_("Layanan dengan kode %(code)s tidak ada.") % {"code": kode})
+    return service
+
+
+@dataclass(frozen=True)
+class IkmScope:
+    """Which responses an index covers: a pemda, a period, and optionally one service or one agency."""
+
+    pemda: Pemda
+    date_from: dt.date
+    date_to: dt.date
+    service_code: str | None = None
+    unit_code: str | None = None
+
+
+def ikm_for(scope: IkmScope) -> ikm.IkmResult:
+    """The IKM of the responses in ``scope``, summed by the database (nine sums and a count, no rows)."""
+    if scope.date_from > scope.date_to:
+        raise ValidationFailed(_("Tanggal awal sesudah tanggal akhir."), field="from")
+    responses = SurveyResponse.objects.filter(
+        pemda=scope.pemda, tanggal__gte=scope.date_from, tanggal__lte=scope.date_to
+    )
+    if scope.service_code is not None:
+        responses = responses.filter(service=service_of(scope.pemda, scope.service_code))
+    if scope.unit_code is not None:
+        unit = scope.pemda.units.filter(code=scope.unit_code).first()
+        if unit is None:
+            raise NotFound(_("Perangkat daerah dengan kode %(code)s tidak ada.") % {"code": scope.unit_code})
+        responses = responses.filter(unit=unit)
+    totals = responses.aggregate(n=Count("pk"), **{key: Sum(key) for key in ikm.ELEMENT_KEYS})
+    if not totals["n"]:
+        raise ValidationFailed(
+            _("Tidak ada responden survei pada %(start)s sampai %(end)s untuk pilihan ini.")
+            % {"start": scope.date_from.isoformat(), "end": scope.date_to.isoformat()}
+        )
+    return ikm.compute(totals["n"], [int(totals[key]) for key in ikm.ELEMENT_KEYS])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lounge"
+
+urlpatterns = [
+    path("pemda/<str:pemda_code>/layanan/", views.catalogue, name="catalogue"),
+    path("pemda/<str:pemda_code>/layanan/<str:kode>/", views.service_page, name="service"),
+]
