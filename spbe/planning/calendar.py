@@ -34,13 +34,17 @@ def is_open(pemda: Pemda, year: int, stage: str) -> bool:
     return window is None or window.opens_on <= today_in(pemda) <= window.closes_on
 
 
-def require_open(pemda: Pemda, year: int, stage: str) -> None:
-    """Conflict naming the stage and its dates when the stage's window is not open today."""
+def require_open(pemda: Pemda, year: int, stage: str, *, early: bool = False) -> None:
+    """Conflict naming the stage and its dates when the stage's window is not open today.
+
+    ``early=True`` lets through what arrives before the opening (a desa's proposals are gathered before
+    its forum meets) and refuses only what comes after the closing.
+    """
     window = window_for(pemda, year, stage)
     if window is None:
         return
     today = today_in(pemda)
-    if window.opens_on <= today <= window.closes_on:
+    if (early or window.opens_on <= today) and today <= window.closes_on:
         return
     values = {
         "stage": WindowStage(stage).label,

@@ -278,6 +278,9 @@ def proposal_submit(*, actor: MaybeActor, proposal: Proposal, note: str = "") ->
         )
     if proposal.source == Source.POKIR:
         calendar.require_open(proposal.pemda, proposal.year, WindowStage.POKIR)
+    elif proposal.source == Source.MUSRENBANG:
+        # Once the desa forum has closed, a proposal sent to it would wait for a decision that cannot come.
+        calendar.require_open(proposal.pemda, proposal.year, WindowStage.DESA, early=True)
     return _move(vetted, proposal, name, note=note)
 
 

@@ -208,3 +208,25 @@ def test_a_forum_does_not_rank_once_its_stage_is_closed(world):
         )
     assert Proposal.objects.get(pk=proposal.pk).rank is None
     assert not Decision.objects.filter(action="rank").exists()
+
+
+def test_a_desa_proposal_is_sent_to_its_forum_before_it_meets_but_not_after_it_closed(world, monkeypatch):
+    planner, _second = planners(world)
+    stage_window_set(
+        actor=planner,
+        pemda=world.pemda_a,
+        year=2028,
+        stage="desa",
+        opens_on=date(2027, 1, 10),
+        closes_on=date(2027, 1, 31),
+    )
+    _freeze(monkeypatch, datetime(2027, 1, 5, 3, 0, tzinfo=UTC))
+    early = new_proposal(world)
+    proposal_submit(actor=world.operator_x, proposal=early)
+    assert early.state == Stage.DESA
+    _freeze(monkeypatch, datetime(2027, 2, 1, 3, 0, tzinfo=UTC))
+    late = new_proposal(world)
+    with pytest.raises(Conflict) as caught:
+        proposal_submit(actor=world.operator_x, proposal=late)
+    assert "sudah ditutup" in caught.value.message
+    assert Proposal.objects.get(pk=late.pk).state == Stage.DRAFT
