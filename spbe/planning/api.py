@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from spbe.accounts.api import TokenAuth
-from spbe.accounts.models import User
+from spbe.accounts.models import PerangkatDaerah, User
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.schema import Rupiah
 
 from . import selectors
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
-from .services import proposal_decide
+from .services import proposal_decide, proposals_rank
 
 router = Router(tags=["perencanaan"])
 # Officers decide with a bearer token, inside their own scope (spbe.planning.access).
@@ -253,7 +253,30 @@ def kecamatan_ranking(
     request: HttpRequest, code: str, kecamatan_code: str, filters: Query[RankingQuery]
 ) -> list[RankedOut]:
     kecamatan, _can = kecamatan_for_user(_user(request), code, kecamatan_code)
-    proposals = selectors.kecamatan_ranking(kecamatan, filters.year)
+    return _ranking(kecamatan, filters.year)
+
+
+class RankingIn(Schema):
+    year: int
+
+
+@staff_router.post(
+    "/pemda/{code}/kecamatan/{kecamatan_code}/ranking",
+    response=list[RankedOut],
+    summary="Menyusun peringkat usulan di musrenbang kecamatan (camat)",
+)
+def kecamatan_rank(request: HttpRequest, code: str, kecamatan_code: str, body: RankingIn) -> list[RankedOut]:
+    """Rank the proposals waiting at the kecamatan forum by the year's weights and the forum's scores."""
+    user = _user(request)
+    kecamatan, _can = kecamatan_for_user(user, code, kecamatan_code)
+    proposals_rank(
+        actor=user, pemda=kecamatan.pemda, year=body.year, stage=Stage.KECAMATAN, kecamatan=kecamatan
+    )
+    return _ranking(kecamatan, body.year)
+
+
+def _ranking(kecamatan: PerangkatDaerah, year: int) -> list[RankedOut]:
+    proposals = selectors.kecamatan_ranking(kecamatan, year)
     scores = selectors.stage_scores(proposals, Stage.KECAMATAN)
     return [
         RankedOut(

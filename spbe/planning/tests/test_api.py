@@ -138,6 +138,10 @@ def _post(user, proposal, **body):
     return Client().post(url, json.dumps(body), content_type="application/json", **_bearer(user))
 
 
+def _post_json(url, body, user):
+    return Client().post(url, json.dumps(body), content_type="application/json", **_bearer(user))
+
+
 def test_an_officer_decides_at_their_stage_through_the_api(world):
     proposal = new_proposal(world)
     proposal_submit(actor=world.operator_x, proposal=proposal)
@@ -175,8 +179,8 @@ def test_the_api_answers_wrong_stage_stale_and_outsider_attempts_with_problems(w
     assert proposal.decisions.count() == 1
 
 
-def test_the_kecamatan_ranking_is_shown_to_its_camat_and_planners_in_rank_order(world):
-    from spbe.planning.services import proposal_score, proposals_rank
+def test_the_camat_ranks_the_kecamatan_and_its_camat_and_planners_read_it_in_rank_order(world):
+    from spbe.planning.services import proposal_score
 
     from .helpers import planners
 
@@ -189,11 +193,18 @@ def test_the_kecamatan_ranking_is_shown_to_its_camat_and_planners_in_rank_order(
     proposal_score(actor=world.camat_x, proposal=proposals[2], scores={"urgency": 5, "readiness": 4})
     proposal_score(actor=world.camat_x, proposal=proposals[1], scores={"urgency": 2})
     kecamatan = world.desa_x.kecamatan
-    proposals_rank(
-        actor=world.camat_x, pemda=world.pemda_a, year=2028, stage="kecamatan", kecamatan=kecamatan
-    )
-    url = f"/api/v1/pemda/35.10/kecamatan/{kecamatan.district_id}/ranking?year=2028"
+    base = f"/api/v1/pemda/35.10/kecamatan/{kecamatan.district_id}/ranking"
     planner, _second = planners(world)
+    # Only the camat of this kecamatan ranks; a planner may look but not rank, another camat sees nothing.
+    for user, status in ((world.camat_y, 404), (planner, 403), (world.officer_b, 404)):
+        refused = _post_json(base, {"year": 2028}, user)
+        assert refused.status_code == status, user
+        assert refused["Content-Type"] == "application/problem+json"
+    assert not Proposal.objects.filter(rank__isnull=False).exists()
+    ranked = _post_json(base, {"year": 2028}, world.camat_x)
+    assert ranked.status_code == 200
+    assert [r["title"] for r in ranked.json()] == ["Drainase", "Sumur", "Jalan"]
+    url = base + "?year=2028"
     for user in (world.camat_x, planner):
         response = Client().get(url, **_bearer(user))
         assert response.status_code == 200
