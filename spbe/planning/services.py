@@ -515,6 +515,8 @@ def proposal_score(*, actor: MaybeActor, proposal: Proposal, scores: dict[str, i
     Only the forum deciding at that stage may, and only while the stage is open: scoring is editing the
     proposal at its stage, and a closed stage is not edited.
     """
+    # Someone who cannot see the proposal learns nothing about its stage.
+    PROPOSAL.require(actor, proposal.place(), "view")
     stage = proposal.state
     if stage not in STAGE_CAPABILITY:
         raise Conflict(
@@ -594,7 +596,9 @@ def proposals_rank(
     calendar.require_open(pemda, year, stage)
     weights = year_weights(pemda, year)
     with transaction.atomic():
-        proposals = list(scope.filter(pemda=pemda, year=year, state=stage).select_for_update().order_by("pk"))
+        proposals = list(
+            scope.filter(pemda=pemda, year=year, state=stage).select_for_update(of=("self",)).order_by("pk")
+        )
         scores: dict[int, dict[str, int]] = {p.pk: {} for p in proposals}
         for proposal_id, criterion, score in Score.objects.filter(
             proposal__in=proposals, stage=stage
@@ -669,6 +673,7 @@ def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, A
     moved or was edited since, Conflict. The trail keeps the changed fields before and after.
     """
     vetted = require_actor(actor)
+    PROPOSAL.require(vetted, proposal.place(), "view")
     stage = proposal.state
     if stage in FINAL_STAGES:
         raise Conflict(

@@ -167,3 +167,18 @@ def test_only_forum_stages_rank_in_their_own_scope(world):
             actor=world.operator_y, pemda=world.pemda_a, year=2028, stage="desa", village=world.desa_x
         )
     assert Stage.DESA == "desa"
+
+
+def test_an_outsider_learns_nothing_about_a_decided_proposal_by_scoring_or_editing_it(world):
+    from spbe.planning.services import proposal_edit
+
+    proposal = _at_desa(world, "Jalan")
+    proposal_decide(actor=world.kades_x, proposal=proposal, outcome="reject", note="Ganda")
+    for outsider in (world.officer_b, world.operator_y, world.camat_y):
+        with pytest.raises(PermissionDenied):
+            proposal_score(actor=outsider, proposal=proposal, scores={"urgency": 3})
+        with pytest.raises(PermissionDenied):
+            proposal_edit(actor=outsider, proposal=proposal, changes={"title": "X"})
+    # Whoever may see it is told why instead.
+    with pytest.raises(Conflict):
+        proposal_score(actor=world.kades_x, proposal=proposal, scores={"urgency": 3})
