@@ -51,6 +51,10 @@ def stale_jobs(now: datetime | None = None) -> Q:
 def jobs_mark_stale(now: datetime | None = None) -> int:
     """Mark every running job without a recent heartbeat as failed ("terhenti"); return how many."""
     now = now or timezone.now()
+    # Pages poll this every second while a worker writes its progress: read first, and take SQLite's one
+    # write lock only when there is something to mark, so a poll never queues behind the worker's batches.
+    if not Job.objects.filter(stale_jobs(now)).exists():
+        return 0
     minutes = max(1, settings.SPBE_JOB_STALE_SECONDS // 60)
     message = _(
         "Terhenti: pekerja latar belakang tidak melaporkan kemajuan selama lebih dari %(minutes)d menit "
