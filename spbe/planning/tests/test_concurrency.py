@@ -10,18 +10,11 @@ Conflict is tested on both in test_services.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
-import psycopg
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[3]
+from spbe.core.testing import fresh_database, run_script
+
 SCRIPT = r"""
 import json, sys, threading, time
 import django
@@ -146,34 +139,8 @@ print(json.dumps(results))
 def test_two_officers_deciding_at_once_one_wins_the_other_gets_conflict(tmp_path):
     from conftest import MINI_REGIONS
 
-    settings = connection.settings_dict
-    name = f"spbe_planning_race_{uuid.uuid4().hex[:8]}"
-    dsn = {k.lower(): settings[k] for k in ("HOST", "PORT", "USER", "PASSWORD")}
-    with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{name}"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "SPBE_VAR_DIR": str(tmp_path),
-            "DATABASE_URL": url,
-        }
-        spbe = str(Path(sys.executable).parent / "spbe")
-        subprocess.run([spbe, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(MINI_REGIONS)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        results = json.loads(done.stdout.strip().splitlines()[-1])
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path, "spbe_planning_race") as env:
+        results = run_script(SCRIPT, str(MINI_REGIONS), env=env)
     assert results["overlapped"] is True, results
     assert results["first"] == "ok", results
     assert results["second"].startswith("Conflict: "), results
