@@ -243,6 +243,7 @@ PEMDA = Policy(
     manage_units={Role.PEMDA_ADMIN},
     grant_admin={Role.PEMDA_ADMIN},
     read_audit={Role.PEMDA_ADMIN, Role.AUDITOR},
+    view_staff={Role.PEMDA_ADMIN, Role.AUDITOR},
 )
 
 
@@ -260,30 +261,9 @@ def get_pemda_for_user(user: MaybeActor, code: str) -> Pemda:
     return pemda
 
 
-def pemda_for_user(user: MaybeActor, code: str) -> tuple[Pemda, Can]:
-    """The pemda and what the user may do to it (manage staff, read the audit trail, ...)."""
-    pemda = get_pemda_for_user(user, code)
-    return pemda, PEMDA.can(user, Place.of_pemda(pemda))
-
-
 def roles_in(user: MaybeActor, pemda: Pemda) -> set[str]:
     """Every role the user holds anywhere in ``pemda`` (for dashboards; decisions use a Policy)."""
     return scope_in(user, pemda).roles
-
-
-def require_role(user: MaybeActor, pemda: Pemda, roles: Iterable[str]) -> None:
-    """Raise PermissionDenied unless the user holds one of the pemda-wide ``roles`` in ``pemda``.
-
-    Only for pemda-wide roles; a unit or village role is asked at its place through a :class:`Policy`.
-    """
-    wanted = set(roles)
-    if not wanted <= PEMDA_ROLES:
-        raise ValueError("require_role() is for pemda-wide roles; use a Policy for roles held at a place")
-    if is_system(user):
-        return
-    if not roles_at(user, Place.of_pemda(pemda)) & wanted:
-        names = ", ".join(sorted(str(Role(r).label) for r in wanted))
-        raise PermissionDenied(_("Tindakan ini memerlukan peran: %(roles)s.") % {"roles": names})
 
 
 def units_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[PerangkatDaerah]:
@@ -320,18 +300,11 @@ def get_village_for_user(user: MaybeActor, pemda: Pemda, code: str) -> VillageGo
 
 def users_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[User]:
     """Staff of the pemda, visible to its admin and auditors."""
-    require_role(user, pemda, {Role.PEMDA_ADMIN, Role.AUDITOR})
+    PEMDA.require(user, Place.of_pemda(pemda), "view_staff")
     return User.objects.filter(memberships__pemda=pemda).distinct()
 
 
 # --- objects of the modules ---------------------------------------------------------------------------
-
-
-class Placed:
-    """Anything with ``place()``: the tenant-owned bases in :mod:`spbe.accounts.tenancy`."""
-
-    def place(self) -> Place:  # pragma: no cover - a protocol
-        raise NotImplementedError
 
 
 def object_for_user[T: Model](

@@ -118,8 +118,6 @@ class EntryView:
             name = label.removeprefix(prefix)
             if name.startswith("job:"):
                 return _("Sistem"), _("pekerjaan latar belakang")
-            if name == "signin":
-                return _("Sistem"), _("pengamanan masuk")
             return _("Sistem"), _("perintah server %(name)s") % {"name": name}
         return label, ""
 

@@ -406,11 +406,14 @@ def api_token_create(*, actor: MaybeActor, user: User, name: str) -> tuple[ApiTo
         token = ApiToken.objects.create(
             user=user, name=name.strip() or "token", prefix=secret[:12], key_hash=hash_token(secret)
         )
-        audit.record(
+        # In the chain of each pemda the user works for, so its admins see who holds API access.
+        _record_account_change(
             actor=actor,
             action="token.create",
-            obj=token,
-            after={"user": user.pk, "name": token.name, "prefix": token.prefix},
+            user=user,
+            pemda=None,
+            before=None,
+            after={"token": token.pk, "name": token.name, "prefix": token.prefix},
         )
     return token, secret
 
@@ -419,7 +422,14 @@ def api_token_revoke(*, actor: MaybeActor, token: ApiToken) -> None:
     _require_own_or_platform(actor, token.user_id)
     with transaction.atomic():
         if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
-            audit.record(actor=actor, action="token.revoke", obj=token, after={"prefix": token.prefix})
+            _record_account_change(
+                actor=actor,
+                action="token.revoke",
+                user=token.user,
+                pemda=None,
+                before=None,
+                after={"token": token.pk, "prefix": token.prefix},
+            )
 
 
 def user_for_token(secret: str) -> User | None:

@@ -354,8 +354,6 @@ def user_detail(request: HttpRequest, pemda: Pemda, user_id: int) -> HttpRespons
             try:
                 services.user_update(actor=request.user, pemda=pemda, user=member, **form.cleaned_data)
             except FormError as exc:
-                if exc.status == 403:
-                    raise
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("Data %(user)s disimpan.") % {"user": member.username})
@@ -420,8 +418,6 @@ def user_password_reset(request: HttpRequest, pemda: Pemda, user_id: int) -> Htt
                     actor=request.user, pemda=pemda, user=member, password=form.cleaned_data["password"]
                 )
             except FormError as exc:
-                if exc.status == 403:
-                    raise
                 form.add_error("password", exc.message)
             else:
                 # Shown in this response only: never in a message (cookie) or a page that can be reloaded.

@@ -59,6 +59,12 @@ class RowError:
     column: str | None = None
     file: str | None = None
 
+    def contract_line(self) -> str:
+        """``row N, column X: reason`` (``row N: reason`` for a whole row): the line the import commands
+        print on stderr, which the issues fix as a contract for scripts and users."""
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
     def __str__(self) -> str:
         where = [self.file] if self.file else []
         where.append(f"baris {self.row}")

@@ -35,7 +35,8 @@ def job_progress(job_id: str, done: int, total: int, message: str = "") -> None:
 
 
 def job_finish(job_id: str, *, ok: bool, message: str) -> None:
-    Job.objects.filter(pk=job_id).update(
+    # Like progress: a job already declared stopped keeps that verdict, which its page has shown.
+    Job.objects.filter(pk=job_id, finished_at__isnull=True).update(
         status=Job.Status.DONE if ok else Job.Status.FAILED, message=message, finished_at=timezone.now()
     )
 

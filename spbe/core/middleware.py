@@ -119,7 +119,7 @@ class SpbeErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, SpbeError) or request.path.startswith("/api/"):
+        if not isinstance(exception, SpbeError) or problems.is_api(request):
             return None
         return render(request, "spbe/error.html", {"error": exception}, status=exception.status)
 

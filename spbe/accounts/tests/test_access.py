@@ -93,8 +93,3 @@ def test_a_policy_refuses_unknown_roles_and_capabilities():
         Policy(view={"kades"})
     with pytest.raises(AttributeError):
         _ = APBDES.can(None, Place("35.10")).approve
-
-
-def test_require_role_is_only_for_pemda_wide_roles(world):
-    with pytest.raises(ValueError, match="Policy"):
-        access.require_role(world.officer_a, world.pemda_a, {Role.KEPALA_DESA})
