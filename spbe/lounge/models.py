@@ -80,7 +80,8 @@ class SurveyResponse(UnitOwned):
     usia = models.PositiveSmallIntegerField(_("usia"), null=True, blank=True)
     pendidikan = models.CharField(_("pendidikan"), max_length=60, blank=True)
     pekerjaan = models.CharField(_("pekerjaan"), max_length=100, blank=True)
-    ticket = models.CharField(_("nomor tiket"), max_length=40, null=True, blank=True, unique=True)
+    # One survey per queue ticket; ticket numbers are a pemda's own, so the rule holds within a pemda.
+    ticket = models.CharField(_("nomor tiket"), max_length=40, null=True, blank=True)
 
     class Meta:
         ordering = ["-tanggal", "pk"]
@@ -91,6 +92,7 @@ class SurveyResponse(UnitOwned):
             models.Index(fields=["service", "tanggal"], name="survey_service_date"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["pemda", "ticket"], name="survey_one_per_ticket_in_pemda"),
             *(_answer_check(key) for key in ELEMENT_KEYS),
             models.CheckConstraint(
                 condition=Q(usia__isnull=True) | Q(usia__gte=1, usia__lte=120), name="survey_age_plausible"

@@ -27,7 +27,7 @@ from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
 from spbe.core.errors import Conflict, RowError, SpbeError
 from spbe.core.tabular import Column, ErrorCollector, TableRow, read_table
-from spbe.core.text import clean_name
+from spbe.core.text import clean_name, describe_characters, invisible_characters
 
 from .access import SERVICE
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
@@ -169,18 +169,22 @@ def services_import(
                 good = False
             else:
                 good = _check_new_unit(errors, row, unit_code, new_units) and good
-        if good:
-            parsed.append(
-                (
+        texts = {name: _text(values.get(name, "")) for name in SERVICE_TEXT_FIELDS}
+        for name, text in texts.items():
+            # Public pages show these fields: a right-to-left override or a zero-width character would
+            # make a requirement read differently from what it says.
+            hidden = [c for c in invisible_characters(text) if c != "\n"]
+            if hidden:
+                _row_error(
+                    errors,
                     row,
-                    {
-                        "kode_layanan": kode,
-                        "nama": nama,
-                        "unit": unit_code,
-                        **{name: _text(values.get(name, "")) for name in SERVICE_TEXT_FIELDS},
-                    },
+                    name,
+                    _("berisi karakter tak terlihat %(chars)s; hapus karakter itu")
+                    % {"chars": describe_characters(hidden)},
                 )
-            )
+                good = False
+        if good:
+            parsed.append((row, {"kode_layanan": kode, "nama": nama, "unit": unit_code, **texts}))
     if errors:
         raise errors.failure(
             _("Berkas %(file)s tidak diimpor: %(count)d isian tidak sah. Perbaiki lalu ulangi.")

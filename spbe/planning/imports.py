@@ -80,6 +80,7 @@ FIELD_COLUMN = {
     "phone": "telepon_pengusul",
 }
 GROUPED_WHOLE = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
+GROUPED_QUANTITY = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 IMPORT_BATCH = 1000
 
 
@@ -98,6 +99,16 @@ def _decimal(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def _quantity(text: str) -> Decimal | None:
+    """A volume as Indonesians write it, read the way the same row's money is read (``parse_rupiah``):
+    ``1.500`` and ``1,500`` are grouped thousands (1500), ``1,5`` and ``1.5`` one and a half. Coordinates
+    keep :func:`_decimal`, where ``114.250`` is a longitude, not a thousand."""
+    stripped = text.strip().replace(" ", "")
+    if GROUPED_QUANTITY.fullmatch(stripped):
+        return Decimal(stripped.replace(".", "").replace(",", ""))
+    return _decimal(stripped)
 
 
 def _whole(text: str) -> int | None:
@@ -188,7 +199,7 @@ class _Rows:
             self.error(row, "kode_skpd", _("perangkat daerah %(code)s tidak dikenal") % {"code": unit_code})
         elif not unit_code and source in (Source.POKIR, Source.RENJA):
             self.error(row, "kode_skpd", _("wajib diisi untuk usulan pokir dan Renja"))
-        volume = _decimal(values["volume"])
+        volume = _quantity(values["volume"])
         if volume is None:
             self.error(row, "volume", _("'%(text)s' bukan angka") % {"text": values["volume"]})
         cost = self.money(row, "perkiraan_biaya", required=True)

@@ -311,6 +311,9 @@ def proposal_decide(
             _("Usulan ini tidak sedang menunggu keputusan (tahap: %(stage)s).")
             % {"stage": Stage(stage).label}
         )
+    # Who may decide here is asked before anything else, so an onlooker learns nothing about windows or
+    # quotas from the refusal.
+    PROPOSAL.require(vetted, proposal.place(), STAGE_CAPABILITY[stage])
     if recommended_volume is not None and recommended_volume <= 0:
         raise ValidationFailed(_("Volume rekomendasi harus lebih dari nol."), field="recommended_volume")
     if recommended_cost is not None and recommended_cost < 0:
@@ -365,7 +368,9 @@ def _move(
             actor=actor,
             can=can,
             note=note,
-            updates={"rank": rank},
+            # A rank belongs to the forum that gave it (kept on the decision): at the next forum the
+            # proposal has none until that forum ranks it; a final outcome keeps its last rank.
+            updates={"rank": rank if PROPOSAL_FLOW.by_name[name].target in FINAL_STAGES else None},
             audit_extra=extra,
         )
         decision = decision_row(
@@ -691,6 +696,15 @@ def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, A
             calendar.require_open(proposal.pemda, proposal.year, WindowStage.POKIR)
     else:
         calendar.require_open(proposal.pemda, proposal.year, stage)
+    needs_unit = (
+        stage in (Stage.AGENCY, Stage.BAPPEDA, Stage.KABUPATEN) or proposal.source != Source.MUSRENBANG
+    )
+    if "suggested_unit" in changes and changes["suggested_unit"] is None and needs_unit:
+        # Without its agency the proposal would wait at verification with nobody able to decide it.
+        raise ValidationFailed(
+            _("Usulan pada tahap ini harus tetap menyebut perangkat daerah yang memverifikasinya."),
+            field="suggested_unit",
+        )
     edited = Proposal.objects.select_related("village", "suggested_unit").get(pk=proposal.pk)
     for name, value in changes.items():
         setattr(edited, name, value)

@@ -10,18 +10,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
-from spbe.core.errors import REPORT_LIMIT, ImportFailed, RowError
-
-
-def contract_line(error: RowError) -> str:
-    where = f"row {error.row}" + (f", column {error.column}" if error.column else "")
-    return f"{where}: {error.message}"
+from spbe.core.errors import REPORT_LIMIT, ImportFailed
 
 
 def import_failure_lines(failure: ImportFailed, limit: int = REPORT_LIMIT) -> list[str]:
     """The first ``limit`` errors as contract lines, then the count of the rest and the counts per column."""
     shown = failure.errors[:limit]
-    return [contract_line(e) for e in shown] + failure.report(limit)[len(shown) :]
+    return [e.contract_line() for e in shown] + failure.report(limit)[len(shown) :]
 
 
 def pemda_or_error(code: str) -> Pemda:

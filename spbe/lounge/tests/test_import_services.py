@@ -208,3 +208,15 @@ def test_the_import_leaves_an_intact_audit_chain_with_readable_labels(world, tmp
     assert audit_labels.action_label("service.create") == "Layanan ditambahkan ke katalog"
     assert audit_labels.object_type_label("lounge.service") == "Layanan publik"
     assert audit_labels.action_label("survey.import") != "survey.import"
+
+
+def test_an_invisible_character_in_a_published_field_is_refused(world, tmp_path):
+    # A right-to-left override would make "Gratis" display as something else on the public page.
+    path = write_csv(
+        tmp_path / "layanan.csv",
+        [SERVICE_HEADER, service_row("PU-01", "Izin Galian", biaya="Gratis\u202e000.005 pR")],
+    )
+    lines = run_failing(path)
+    assert lines[0].startswith("row 2, column biaya: ")
+    assert "U+202E" in lines[0]
+    assert not Service.objects.exists()

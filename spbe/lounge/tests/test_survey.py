@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from spbe.core.errors import PermissionDenied
+from spbe.core.errors import ImportFailed, PermissionDenied
 from spbe.core.models import AuditEntry
 from spbe.lounge.models import SurveyResponse
 from spbe.lounge.services import survey_import
@@ -174,7 +174,7 @@ def test_it_reads_xlsx_with_date_and_number_cells(catalogue, tmp_path):
 
 def test_a_service_of_another_pemda_is_not_in_the_catalogue(catalogue, tmp_path):
     path = write_csv(tmp_path / "survei.csv", [SURVEY_HEADER, survey_row("PU-01", "2026-01-05", [4] * 9)])
-    with pytest.raises(Exception, match="tidak diimpor"):
+    with pytest.raises(ImportFailed, match="tidak diimpor"):
         survey_import(actor=catalogue.officer_b, pemda=catalogue.pemda_b, path=path)
     assert not SurveyResponse.objects.exists()
 
@@ -213,6 +213,25 @@ def test_one_survey_per_ticket(catalogue):
     with pytest.raises(IntegrityError), transaction.atomic():
         _response(catalogue, ticket="A-001").save()
     assert SurveyResponse.objects.count() == 3
+
+
+def test_another_pemda_may_number_its_tickets_the_same(catalogue):
+    from spbe.lounge.models import Service
+
+    _response(catalogue, ticket="A-001").save()
+    unit_b = catalogue.unit_b
+    service_b = Service.objects.create(
+        pemda=catalogue.pemda_b, unit=unit_b, kode_layanan="PU-01", nama="Izin"
+    )
+    SurveyResponse.objects.create(
+        pemda=catalogue.pemda_b,
+        unit=unit_b,
+        service=service_b,
+        tanggal="2026-01-05",
+        ticket="A-001",
+        **{f"u{i}": 3 for i in range(1, 10)},
+    )
+    assert SurveyResponse.objects.filter(ticket="A-001").count() == 2
 
 
 def test_the_index_is_summed_by_the_database_not_from_loaded_rows(catalogue, tmp_path):

@@ -152,11 +152,13 @@ def test_an_officer_decides_at_their_stage_through_the_api(world):
     assert (response.json()["outcome"], response.json()["decided_by"]) == ("kecamatan", "kades.x")
     assert response.json()["recommended_cost"] == "1500000.00"
     proposal.refresh_from_db()
-    assert (proposal.state, proposal.rank) == ("kecamatan", 2)
+    # The desa forum's rank stays with its decision; the kecamatan forum has not ranked it yet.
+    assert (proposal.state, proposal.rank) == ("kecamatan", None)
     listed = Client().get(
         f"/api/v1/pemda/35.10/proposals/{proposal.public_id}/decisions", **_bearer(world.camat_x)
     )
     assert [d["outcome"] for d in listed.json()] == ["desa", "kecamatan"]
+    assert [d["rank"] for d in listed.json()] == [None, 2]
 
 
 def test_the_api_answers_wrong_stage_stale_and_outsider_attempts_with_problems(world):

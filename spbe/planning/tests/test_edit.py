@@ -92,3 +92,11 @@ def test_an_edit_from_a_stale_page_is_refused(world):
     with pytest.raises(Conflict):
         proposal_edit(actor=world.operator_x, proposal=stale, changes={"title": "Kedua"})
     assert Proposal.objects.get(pk=proposal.pk).title == "Pertama"
+
+
+def test_the_agency_cannot_strand_a_proposal_by_clearing_its_own_unit(world):
+    proposal = _at_kecamatan(world, suggested_unit=world.unit_a)
+    proposal_decide(actor=world.camat_x, proposal=proposal, outcome="forward")
+    with pytest.raises(ValidationFailed, match="perangkat daerah"):
+        proposal_edit(actor=world.agency_head_a, proposal=proposal, changes={"suggested_unit": None})
+    assert Proposal.objects.get(pk=proposal.pk).suggested_unit_id == world.unit_a.pk

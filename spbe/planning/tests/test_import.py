@@ -125,7 +125,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world, tmp_path):
             row(judul=""),  # row 7: missing title
             row(nik_pengusul="35100212345"),  # row 8: NIK not 16 digits
             row(sumber="aspirasi", lon="200"),  # row 9: two errors in one row
-            row(volume="1,005"),  # row 10: volume finer than the column holds
+            row(volume="1,0055"),  # row 10: volume finer than the column holds
         ],
     )
     with pytest.raises(CommandError):
@@ -210,3 +210,14 @@ def test_pokir_rows_after_the_pokir_deadline_are_bad_rows(world, tmp_path):
     # Musrenbang rows are not held up by the pokir deadline.
     out, _err = run(write_csv(tmp_path / "ok.csv", [row()]))
     assert out.splitlines() == ["35.10-2028-000001"]
+
+
+def test_a_grouped_volume_reads_like_the_money_beside_it(world, tmp_path):
+    """``1.500`` meter is fifteen hundred, as ``1.500.000`` rupiah is a million and a half."""
+    from spbe.planning.imports import _quantity
+
+    assert _quantity("1.500") == Decimal("1500")
+    assert _quantity("1,500") == Decimal("1500")
+    assert _quantity("1,5") == Decimal("1.5")
+    assert _quantity("1.5") == Decimal("1.5")
+    assert _quantity("12.5") == Decimal("12.5")

@@ -6,14 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from spbe.core.actors import system
-from spbe.core.errors import ImportFailed, RowError, SpbeError
+from spbe.core.errors import ImportFailed, SpbeError
 from spbe.planning.imports import proposals_import
-
-
-def error_line(error: RowError) -> str:
-    """The contract's line: ``row N, column X: reason`` (``row N: reason`` for a whole row)."""
-    where = f"row {error.row}, column {error.column}" if error.column else f"row {error.row}"
-    return f"{where}: {error.message}"
 
 
 class Command(BaseCommand):
@@ -40,7 +34,7 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             # Every error kept (up to the collector's limit), so a user fixes the file in one pass.
             for error in exc.errors:
-                self.stderr.write(error_line(error))
+                self.stderr.write(error.contract_line())
             left = exc.total - len(exc.errors)
             if left > 0:
                 self.stderr.write(_("... dan %(count)d kesalahan lain") % {"count": left})
