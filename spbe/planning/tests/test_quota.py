@@ -48,8 +48,9 @@ def test_forwarding_beyond_the_quota_is_refused_with_the_numbers(world):
 def test_the_quota_counts_per_kecamatan_and_per_year(world):
     planner, _second = planners(world)
     planning_year_set(actor=planner, pemda=world.pemda_a, year=2028, kecamatan_quota=1)
+    planning_year_set(actor=planner, pemda=world.pemda_a, year=2029, kecamatan_quota=1)
     proposal_decide(actor=world.camat_x, proposal=_at_kecamatan(world), outcome="forward")
-    # Another kecamatan has its own quota; another year has no quota set.
+    # Another kecamatan has its own quota, and so has another year: neither counts 2028's forward.
     proposal_decide(actor=world.camat_y, proposal=_at_kecamatan(world, "y"), outcome="forward")
     proposal_decide(actor=world.camat_x, proposal=_at_kecamatan(world, year=2029), outcome="forward")
     assert Decision.objects.filter(action="forward_kecamatan").count() == 3
