@@ -98,7 +98,22 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("operator.desa", "Operator Desa", Role.VILLAGE_OPERATOR, village=True),
     DemoUser("kades", "Kepala Desa", Role.KEPALA_DESA, village=True),
     DemoUser("bendahara.desa", "Kaur Keuangan Desa", Role.VILLAGE_TREASURER, village=True),
+    DemoUser("sekdes", "Sekretaris Desa", Role.VILLAGE_SECRETARY, village=True),
+    DemoUser("kasi.desa", "Kasi Pelaksana Kegiatan Desa", Role.VILLAGE_EXECUTOR, village=True),
+    DemoUser("bpd", "Anggota BPD", Role.BPD_MEMBER, village=True),
     DemoUser("auditor", "Auditor Inspektorat", Role.AUDITOR),
+    DemoUser("setwan", "Sekretariat DPRD", Role.DPRD_SECRETARIAT),
+    DemoUser(
+        "pengawas.pu", "Pengawas Lapangan PU Bina Marga", Role.FIELD_SUPERVISOR, unit_short="PU Bina Marga"
+    ),
+    DemoUser(
+        "loket.dispendukcapil",
+        "Petugas Loket Dispendukcapil",
+        Role.COUNTER_OFFICER,
+        unit_short="Dispendukcapil",
+    ),
+    DemoUser("mpp", "Pengelola Mal Pelayanan Publik", Role.SERVICE_MANAGER),
+    DemoUser("pengaduan", "Petugas Pengaduan", Role.COMPLAINT_OFFICER),
 ]
 
 
@@ -138,6 +153,12 @@ def seed_banyuwangi() -> list[DemoUser]:
                 unit = units["DPMD"]
             elif demo.role == Role.AUDITOR:
                 unit = units["Inspektorat"]
+            elif demo.role == Role.DPRD_SECRETARIAT:
+                unit = units["Setwan"]
+            elif demo.role == Role.SERVICE_MANAGER:
+                unit = units["DPMPTSP"]
+            elif demo.role == Role.COMPLAINT_OFFICER:
+                unit = units["Diskominfo"]
             if not Membership.objects.filter(user=user, pemda=pemda, role=demo.role).exists():
                 membership_grant(
                     actor=SEED,

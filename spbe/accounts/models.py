@@ -49,12 +49,31 @@ class Role(models.TextChoices):
     VILLAGE_OPERATOR = "village_operator", _("Operator desa")
     KEPALA_DESA = "kepala_desa", _("Kepala desa")
     VILLAGE_TREASURER = "village_treasurer", _("Kaur keuangan desa")
+    VILLAGE_SECRETARY = "village_secretary", _("Sekretaris desa")
+    VILLAGE_EXECUTOR = "village_executor", _("Kasi/kaur pelaksana kegiatan desa")
+    BPD_MEMBER = "bpd_member", _("Anggota BPD")
     AUDITOR = "auditor", _("Auditor")
+    DPRD_SECRETARIAT = "dprd_secretariat", _("Sekretariat DPRD")
+    FIELD_SUPERVISOR = "field_supervisor", _("Pengawas lapangan")
+    COUNTER_OFFICER = "counter_officer", _("Petugas loket")
+    SERVICE_MANAGER = "service_manager", _("Pengelola mal pelayanan publik")
+    COMPLAINT_OFFICER = "complaint_officer", _("Petugas pengaduan")
 
 
 # Roles held in one perangkat daerah, in one desa, or across the whole pemda.
-UNIT_ROLES = frozenset({Role.AGENCY_OPERATOR, Role.AGENCY_HEAD, Role.CAMAT})
-VILLAGE_ROLES = frozenset({Role.VILLAGE_OPERATOR, Role.KEPALA_DESA, Role.VILLAGE_TREASURER})
+UNIT_ROLES = frozenset(
+    {Role.AGENCY_OPERATOR, Role.AGENCY_HEAD, Role.CAMAT, Role.FIELD_SUPERVISOR, Role.COUNTER_OFFICER}
+)
+VILLAGE_ROLES = frozenset(
+    {
+        Role.VILLAGE_OPERATOR,
+        Role.KEPALA_DESA,
+        Role.VILLAGE_TREASURER,
+        Role.VILLAGE_SECRETARY,
+        Role.VILLAGE_EXECUTOR,
+        Role.BPD_MEMBER,
+    }
+)
 PEMDA_ROLES = frozenset(set(Role) - UNIT_ROLES - VILLAGE_ROLES)
 # Pemda-wide roles that see every desa of the pemda.
 VILLAGE_WIDE_ROLES = frozenset({Role.PEMDA_ADMIN, Role.DPMD, Role.AUDITOR, Role.TAPD, Role.BAPPEDA_PLANNER})
