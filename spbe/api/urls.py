@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from spbe.accounts.api import router as accounts_router
+from spbe.complaints.api import router as complaints_router
 from spbe.core import problems
 from spbe.core.errors import SpbeError
 from spbe.core.money import MoneyError
@@ -39,6 +40,7 @@ api.add_router("", accounts_router)
 api.add_router("", lounge_router)
 api.add_router("", planning_router)
 api.add_router("", planning_staff_router)
+api.add_router("", complaints_router)
 
 
 # Every error is a problem document built by spbe.core.problems, the same builder Django's own 404/500
