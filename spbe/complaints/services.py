@@ -72,7 +72,7 @@ def ticket_of(pemda_code: str, year: int, number: int) -> str:
 
 def client_hash(client: str) -> str:
     """A keyed hash of the client key: equal for the same client, useless to anyone without the key."""
-    return salted_hmac("spbe.complaints.client", client).hexdigest() if client else ""
+    return salted_hmac("spbe.complaints.client", client, algorithm="sha256").hexdigest() if client else ""
 
 
 def _clean_text(value: str, *, field: str, label: str, max_length: int) -> str:

@@ -25,7 +25,7 @@ from spbe.accounts.access import Can
 from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
 
 from . import selectors, services
-from .access import can_in_pemda, complaint_for_user
+from .access import COMPLAINT, can_in_pemda, complaint_for_user
 from .forms import ComplaintForm, DeadlinesForm, IntakeForm, TextForm
 from .models import Channel, Complaint, State
 from .workflow import COMPLAINT_FLOW
@@ -126,7 +126,11 @@ def staff_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                 _add_error(intake, exc)
             else:
                 messages.success(request, _("Pengaduan dicatat: %(ticket)s.") % {"ticket": complaint.ticket})
-                return redirect("complaints:staff-detail", pemda_code=pemda.code, ticket=complaint.ticket)
+                if COMPLAINT.can(request.user, complaint.place()).view:
+                    return redirect("complaints:staff-detail", pemda_code=pemda.code, ticket=complaint.ticket)
+                # A counter officer records complaints but does not handle them: the public page shows the
+                # ticket to hand to the citizen.
+                return redirect("complaints:status", ticket=complaint.ticket)
     elif request.method == "POST" and request.POST.get("form") == "deadlines":
         deadlines_form = DeadlinesForm(request.POST)
         if deadlines_form.is_valid():
@@ -201,7 +205,7 @@ def staff_step(request: HttpRequest, pemda: Pemda, ticket: str, step: str) -> Ht
     seen = request.POST.get("state", "")
     if seen and seen != complaint.state:
         messages.error(request, _("Pengaduan ini sudah berpindah status; periksa sebelum melanjutkan."))
-        return redirect("complaints:staff-detail", pemda_code=pemda.code, ticket=complaint.ticket)
+        return _detail(request, pemda, complaint, can, status=409)
     user = request.user
     try:
         if step == "verify":
