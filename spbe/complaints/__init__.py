@@ -1,4 +1,4 @@
-"""Complaints (pengaduan): a public ticket, verification, routing to an agency, answers, deadlines, escalation.
+"""Complaints (pengaduan): a public ticket, verification, routing to an agency, answers, deadlines.
 
 A complaint comes in from the web form, the kiosk or a counter and gets a ticket a citizen quotes forever.
 The complainant's identity is personal data kept in :class:`~spbe.complaints.models.Complainant`; public

@@ -42,7 +42,7 @@ def complaint_for_user(user: MaybeActor, pemda_code: str, ticket: str) -> tuple[
 
 
 def complaints_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Complaint]:
-    """The pemda's complaints this user may see: all for pemda-wide roles, else those routed to their units."""
+    """The pemda's complaints the user may see: all for pemda-wide roles, else those routed to their units."""
     complaints = Complaint.objects.filter(pemda=pemda)
     if is_system(user):
         return complaints

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spbe.accounts.models import PerangkatDaerah
+
 
 class ComplaintForm(forms.Form):
     subject = forms.CharField(label=_("Pokok pengaduan"), max_length=200)
@@ -24,7 +26,9 @@ class ComplaintForm(forms.Form):
 class IntakeForm(ComplaintForm):
     """A complaint recorded at a counter; the counter is one of the officer's units."""
 
-    counter_unit = forms.ModelChoiceField(label=_("Loket (perangkat daerah)"), queryset=None, required=False)
+    counter_unit: forms.ModelChoiceField[PerangkatDaerah] = forms.ModelChoiceField(
+        label=_("Loket (perangkat daerah)"), queryset=PerangkatDaerah.objects.none(), required=False
+    )
 
     def __init__(self, *args: object, units: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -32,11 +36,15 @@ class IntakeForm(ComplaintForm):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Isi"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Isi"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DeadlinesForm(forms.Form):
     verify_days = forms.IntegerField(label=_("Hari untuk verifikasi"), min_value=1, max_value=365)
     route_days = forms.IntegerField(label=_("Hari untuk disposisi"), min_value=1, max_value=365)
-    answer_days = forms.IntegerField(label=_("Hari untuk jawaban perangkat daerah"), min_value=1, max_value=365)
+    answer_days = forms.IntegerField(
+        label=_("Hari untuk jawaban perangkat daerah"), min_value=1, max_value=365
+    )
     close_days = forms.IntegerField(label=_("Hari untuk penutupan"), min_value=1, max_value=365)

@@ -108,7 +108,8 @@ class Complaint(TenantOwned):
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="complaint_channel_valid"),
             # An agency answers only what was routed to it.
             models.CheckConstraint(
-                condition=Q(state__in=[State.RECEIVED, State.VERIFIED]) | Q(unit__isnull=False)
+                condition=Q(state__in=[State.RECEIVED, State.VERIFIED])
+                | Q(unit__isnull=False)
                 | Q(state=State.REJECTED),
                 name="complaint_routed_has_unit",
             ),
@@ -207,7 +208,9 @@ class ComplaintDeadlines(TenantOwned):
         constraints = [
             models.UniqueConstraint(fields=["pemda"], name="complaint_deadlines_one_per_pemda"),
             *(
-                models.CheckConstraint(condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 365}), name=f"complaint_{name}_range")
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 365}), name=f"complaint_{name}_range"
+                )
                 for name in ("verify_days", "route_days", "answer_days", "close_days")
             ),
         ]

@@ -10,5 +10,4 @@ urlpatterns = [
     path("pengaduan/<str:ticket>/", views.complaint_status, name="status"),
     path("app/<str:pemda_code>/pengaduan/", views.staff_list, name="staff-list"),
     path("app/<str:pemda_code>/pengaduan/<str:ticket>/", views.staff_detail, name="staff-detail"),
-    path("app/<str:pemda_code>/pengaduan/<str:ticket>/<str:step>/", views.staff_step, name="staff-step"),
 ]

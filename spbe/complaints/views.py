@@ -10,18 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from spbe.accounts import access as accounts_access
+from spbe.accounts.access import Can
 from spbe.accounts.models import Pemda
 from spbe.accounts.signin import client_key
 from spbe.accounts.views import pemda_view
 from spbe.core.actors import is_person, system
-from spbe.accounts.access import Can
 from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
 
 from . import selectors, services
@@ -73,7 +73,10 @@ def complaint_form(request: HttpRequest, pemda_code: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Pengaduan Anda diterima dengan nomor tiket %(ticket)s. Simpan nomor ini untuk melihat statusnya.")
+                _(
+                    "Pengaduan Anda diterima dengan nomor tiket %(ticket)s. "
+                    "Simpan nomor ini untuk melihat statusnya."
+                )
                 % {"ticket": complaint.ticket},
             )
             return redirect("complaints:status", ticket=complaint.ticket)
@@ -135,7 +138,9 @@ def staff_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         deadlines_form = DeadlinesForm(request.POST)
         if deadlines_form.is_valid():
             try:
-                services.complaint_deadlines_set(actor=request.user, pemda=pemda, **deadlines_form.cleaned_data)
+                services.complaint_deadlines_set(
+                    actor=request.user, pemda=pemda, **deadlines_form.cleaned_data
+                )
             except ValidationFailed as exc:
                 _add_error(deadlines_form, exc)
             else:
@@ -143,7 +148,9 @@ def staff_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                 return redirect("complaints:staff-list", pemda_code=pemda.code)
     elif request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
-    chosen = selectors.StaffFilter(state=request.GET.get("status", ""), late=request.GET.get("terlambat") == "1")
+    chosen = selectors.StaffFilter(
+        state=request.GET.get("status", ""), late=request.GET.get("terlambat") == "1"
+    )
     try:
         complaints = list(selectors.staff_complaints(request.user, pemda, chosen)[:200])
     except ValidationFailed:
@@ -165,12 +172,18 @@ def staff_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
 
 
 @pemda_view
+@require_http_methods(["GET", "POST"])
 def staff_detail(request: HttpRequest, pemda: Pemda, ticket: str) -> HttpResponse:
+    """The handling page; a POST with ``step`` (verify, route, answer...) takes that step."""
     complaint, can = complaint_for_user(request.user, pemda.code, ticket)
+    if request.method == "POST":
+        return _step(request, pemda, complaint, can, request.POST.get("step", ""))
     return _detail(request, pemda, complaint, can)
 
 
-def _detail(request: HttpRequest, pemda: Pemda, complaint: Complaint, can: Can, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, pemda: Pemda, complaint: Complaint, can: Can, status: int = 200
+) -> HttpResponse:
     actions = [t.name for t in COMPLAINT_FLOW.available(complaint, can)]
     can_reply = can.reply and complaint.state in (State.ANSWERED, State.CLOSED)
     return render(
@@ -193,12 +206,9 @@ def _detail(request: HttpRequest, pemda: Pemda, complaint: Complaint, can: Can, 
 STEPS = {"verify", "reject", "route", "return", "answer", "close", "reply"}
 
 
-@pemda_view
-@require_POST
-def staff_step(request: HttpRequest, pemda: Pemda, ticket: str, step: str) -> HttpResponseBase:
-    complaint, can = complaint_for_user(request.user, pemda.code, ticket)
+def _step(request: HttpRequest, pemda: Pemda, complaint: Complaint, can: Can, step: str) -> HttpResponse:
     if step not in STEPS:
-        raise Http404(_("Tindakan tidak dikenal."))
+        raise ValidationFailed(_("Tindakan tidak dikenal."), field="step")
     form = TextForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
     # The state the officer saw: if the complaint moved since, the workflow answers with a conflict.
@@ -228,7 +238,7 @@ def staff_step(request: HttpRequest, pemda: Pemda, ticket: str, step: str) -> Ht
     except (Conflict, ValidationFailed) as exc:
         # Shown on the page as it is now, with the status that says what happened (409: state moved).
         messages.error(request, exc.message)
-        complaint, can = complaint_for_user(request.user, pemda.code, ticket)
+        complaint, can = complaint_for_user(request.user, pemda.code, complaint.ticket)
         return _detail(request, pemda, complaint, can, status=exc.status)
     messages.success(request, _("Tersimpan."))
     return redirect("complaints:staff-detail", pemda_code=pemda.code, ticket=complaint.ticket)

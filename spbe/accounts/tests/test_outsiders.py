@@ -24,7 +24,18 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
+        "complaints:staff-list": f"/app/{a}/pengaduan/",
+        "complaints:staff-detail": f"/app/{a}/pengaduan/{_complaint_of_pemda_a(world).ticket}/",
     }
+
+
+def _complaint_of_pemda_a(world):
+    """A complaint of pemda A (the same one on every call within a test)."""
+    from spbe.complaints.models import Complaint
+    from spbe.complaints.tests.conftest import submit
+
+    found = Complaint.objects.filter(pemda=world.pemda_a).first()
+    return found if found is not None else submit(world)
 
 
 # Routes that only take POST (or change something on POST); the rest are read with GET.

@@ -8,163 +8,395 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0006_roles_for_modules'),
+        ("accounts", "0006_roles_for_modules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('ticket', models.CharField(editable=False, max_length=32, unique=True, verbose_name='nomor tiket')),
-                ('year', models.PositiveSmallIntegerField(editable=False, verbose_name='tahun')),
-                ('number', models.PositiveIntegerField(editable=False, verbose_name='nomor urut')),
-                ('channel', models.CharField(choices=[('web', 'Situs web'), ('kiosk', 'Kios informasi'), ('counter', 'Loket')], max_length=8, verbose_name='saluran')),
-                ('subject', models.CharField(max_length=200, verbose_name='pokok pengaduan')),
-                ('description', models.TextField(verbose_name='uraian')),
-                ('location', models.CharField(blank=True, max_length=255, verbose_name='lokasi kejadian')),
-                ('state', models.CharField(choices=[('received', 'Diterima'), ('verified', 'Terverifikasi'), ('routed', 'Diteruskan ke perangkat daerah'), ('answered', 'Dijawab'), ('closed', 'Selesai'), ('rejected', 'Ditolak')], default='received', max_length=10, verbose_name='status')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='tenggat tahap ini')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='dinaikkan pada')),
-                ('escalated_to', models.CharField(blank=True, max_length=20, verbose_name='dinaikkan kepada')),
-                ('client_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('pemda', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.pemda', verbose_name='pemda')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.perangkatdaerah', verbose_name='perangkat daerah tujuan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "ticket",
+                    models.CharField(editable=False, max_length=32, unique=True, verbose_name="nomor tiket"),
+                ),
+                ("year", models.PositiveSmallIntegerField(editable=False, verbose_name="tahun")),
+                ("number", models.PositiveIntegerField(editable=False, verbose_name="nomor urut")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("web", "Situs web"), ("kiosk", "Kios informasi"), ("counter", "Loket")],
+                        max_length=8,
+                        verbose_name="saluran",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="pokok pengaduan")),
+                ("description", models.TextField(verbose_name="uraian")),
+                ("location", models.CharField(blank=True, max_length=255, verbose_name="lokasi kejadian")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Diterima"),
+                            ("verified", "Terverifikasi"),
+                            ("routed", "Diteruskan ke perangkat daerah"),
+                            ("answered", "Dijawab"),
+                            ("closed", "Selesai"),
+                            ("rejected", "Ditolak"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="tenggat tahap ini")),
+                ("escalated_at", models.DateTimeField(blank=True, null=True, verbose_name="dinaikkan pada")),
+                (
+                    "escalated_to",
+                    models.CharField(blank=True, max_length=20, verbose_name="dinaikkan kepada"),
+                ),
+                ("client_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "pemda",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.pemda",
+                        verbose_name="pemda",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.perangkatdaerah",
+                        verbose_name="perangkat daerah tujuan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengaduan',
-                'verbose_name_plural': 'pengaduan',
-                'ordering': ['pemda', 'year', 'number'],
+                "verbose_name": "pengaduan",
+                "verbose_name_plural": "pengaduan",
+                "ordering": ["pemda", "year", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ComplaintCounter',
+            name="ComplaintCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('last', models.PositiveIntegerField(default=0, verbose_name='nomor terakhir')),
-                ('pemda', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.pemda')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                ("last", models.PositiveIntegerField(default=0, verbose_name="nomor terakhir")),
+                (
+                    "pemda",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.pemda"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ComplaintDeadlines',
+            name="ComplaintDeadlines",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('verify_days', models.PositiveSmallIntegerField(default=3, verbose_name='hari untuk verifikasi')),
-                ('route_days', models.PositiveSmallIntegerField(default=2, verbose_name='hari untuk disposisi')),
-                ('answer_days', models.PositiveSmallIntegerField(default=10, verbose_name='hari untuk jawaban perangkat daerah')),
-                ('close_days', models.PositiveSmallIntegerField(default=7, verbose_name='hari untuk penutupan')),
-                ('pemda', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.pemda', verbose_name='pemda')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "verify_days",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="hari untuk verifikasi"),
+                ),
+                (
+                    "route_days",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="hari untuk disposisi"),
+                ),
+                (
+                    "answer_days",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="hari untuk jawaban perangkat daerah"
+                    ),
+                ),
+                (
+                    "close_days",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="hari untuk penutupan"),
+                ),
+                (
+                    "pemda",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.pemda",
+                        verbose_name="pemda",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tenggat pengaduan',
-                'verbose_name_plural': 'tenggat pengaduan',
+                "verbose_name": "tenggat pengaduan",
+                "verbose_name_plural": "tenggat pengaduan",
             },
         ),
         migrations.CreateModel(
-            name='ComplaintEntry',
+            name="ComplaintEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('kind', models.CharField(choices=[('received', 'Pengaduan diterima'), ('verified', 'Pengaduan diverifikasi'), ('routed', 'Diteruskan ke perangkat daerah'), ('returned', 'Dikembalikan oleh perangkat daerah'), ('answered', 'Jawaban perangkat daerah'), ('reply', 'Tanggapan tambahan'), ('closed', 'Pengaduan selesai'), ('rejected', 'Pengaduan ditolak'), ('escalated', 'Melewati tenggat, dinaikkan ke atasan')], max_length=10, verbose_name='jenis')),
-                ('state', models.CharField(choices=[('received', 'Diterima'), ('verified', 'Terverifikasi'), ('routed', 'Diteruskan ke perangkat daerah'), ('answered', 'Dijawab'), ('closed', 'Selesai'), ('rejected', 'Ditolak')], max_length=10, verbose_name='status sesudahnya')),
-                ('text', models.TextField(blank=True, verbose_name='isi')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='pelaku')),
-                ('at', models.DateTimeField(verbose_name='waktu')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='complaints.complaint')),
-                ('pemda', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.pemda', verbose_name='pemda')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.perangkatdaerah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "Pengaduan diterima"),
+                            ("verified", "Pengaduan diverifikasi"),
+                            ("routed", "Diteruskan ke perangkat daerah"),
+                            ("returned", "Dikembalikan oleh perangkat daerah"),
+                            ("answered", "Jawaban perangkat daerah"),
+                            ("reply", "Tanggapan tambahan"),
+                            ("closed", "Pengaduan selesai"),
+                            ("rejected", "Pengaduan ditolak"),
+                            ("escalated", "Melewati tenggat, dinaikkan ke atasan"),
+                        ],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Diterima"),
+                            ("verified", "Terverifikasi"),
+                            ("routed", "Diteruskan ke perangkat daerah"),
+                            ("answered", "Dijawab"),
+                            ("closed", "Selesai"),
+                            ("rejected", "Ditolak"),
+                        ],
+                        max_length=10,
+                        verbose_name="status sesudahnya",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="isi")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="pelaku")),
+                ("at", models.DateTimeField(verbose_name="waktu")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="complaints.complaint",
+                    ),
+                ),
+                (
+                    "pemda",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.pemda",
+                        verbose_name="pemda",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.perangkatdaerah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'riwayat pengaduan',
-                'verbose_name_plural': 'riwayat pengaduan',
-                'ordering': ['complaint', 'at', 'pk'],
+                "verbose_name": "riwayat pengaduan",
+                "verbose_name_plural": "riwayat pengaduan",
+                "ordering": ["complaint", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Complainant',
+            name="Complainant",
             fields=[
-                ('complaint', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='complainant', serialize=False, to='complaints.complaint')),
-                ('name', models.CharField(max_length=150, verbose_name='nama pengadu')),
-                ('nik', models.CharField(blank=True, max_length=16, verbose_name='NIK')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telepon')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
+                (
+                    "complaint",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        primary_key=True,
+                        related_name="complainant",
+                        serialize=False,
+                        to="complaints.complaint",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nama pengadu")),
+                ("nik", models.CharField(blank=True, max_length=16, verbose_name="NIK")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telepon")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
             ],
             options={
-                'verbose_name': 'pengadu',
-                'verbose_name_plural': 'pengadu',
-                'constraints': [models.CheckConstraint(condition=models.Q(('nik', ''), django.db.models.lookups.Exact(django.db.models.functions.text.Length('nik'), 16), _connector='OR'), name='complainant_nik_sixteen_characters')],
+                "verbose_name": "pengadu",
+                "verbose_name_plural": "pengadu",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("nik", ""),
+                            django.db.models.lookups.Exact(django.db.models.functions.text.Length("nik"), 16),
+                            _connector="OR",
+                        ),
+                        name="complainant_nik_sixteen_characters",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['pemda', 'state', 'due_on'], name='complaint_pemda_state_due'),
+            model_name="complaint",
+            index=models.Index(fields=["pemda", "state", "due_on"], name="complaint_pemda_state_due"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['client_hash', 'created_at'], name='complaint_client_recent'),
+            model_name="complaint",
+            index=models.Index(fields=["client_hash", "created_at"], name="complaint_client_recent"),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.UniqueConstraint(fields=('pemda', 'year', 'number'), name='complaint_number_unique'),
+            model_name="complaint",
+            constraint=models.UniqueConstraint(
+                fields=("pemda", "year", "number"), name="complaint_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['received', 'verified', 'routed', 'answered', 'closed', 'rejected'])), name='complaint_state_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["received", "verified", "routed", "answered", "closed", "rejected"])
+                ),
+                name="complaint_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['web', 'kiosk', 'counter'])), name='complaint_channel_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("channel__in", ["web", "kiosk", "counter"])),
+                name="complaint_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['received', 'verified']), ('unit__isnull', False), ('state', 'rejected'), _connector='OR'), name='complaint_routed_has_unit'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["received", "verified"]),
+                    ("unit__isnull", False),
+                    ("state", "rejected"),
+                    _connector="OR",
+                ),
+                name="complaint_routed_has_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['closed', 'rejected']), ('due_on__isnull', False), _connector='OR'), name='complaint_open_has_deadline'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["closed", "rejected"]), ("due_on__isnull", False), _connector="OR"
+                ),
+                name="complaint_open_has_deadline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintcounter',
-            constraint=models.UniqueConstraint(fields=('pemda', 'year'), name='complaint_counter_unique'),
+            model_name="complaintcounter",
+            constraint=models.UniqueConstraint(fields=("pemda", "year"), name="complaint_counter_unique"),
         ),
         migrations.AddConstraint(
-            model_name='complaintdeadlines',
-            constraint=models.UniqueConstraint(fields=('pemda',), name='complaint_deadlines_one_per_pemda'),
+            model_name="complaintdeadlines",
+            constraint=models.UniqueConstraint(fields=("pemda",), name="complaint_deadlines_one_per_pemda"),
         ),
         migrations.AddConstraint(
-            model_name='complaintdeadlines',
-            constraint=models.CheckConstraint(condition=models.Q(('verify_days__gte', 1), ('verify_days__lte', 365)), name='complaint_verify_days_range'),
+            model_name="complaintdeadlines",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("verify_days__gte", 1), ("verify_days__lte", 365)),
+                name="complaint_verify_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintdeadlines',
-            constraint=models.CheckConstraint(condition=models.Q(('route_days__gte', 1), ('route_days__lte', 365)), name='complaint_route_days_range'),
+            model_name="complaintdeadlines",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("route_days__gte", 1), ("route_days__lte", 365)),
+                name="complaint_route_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintdeadlines',
-            constraint=models.CheckConstraint(condition=models.Q(('answer_days__gte', 1), ('answer_days__lte', 365)), name='complaint_answer_days_range'),
+            model_name="complaintdeadlines",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("answer_days__gte", 1), ("answer_days__lte", 365)),
+                name="complaint_answer_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintdeadlines',
-            constraint=models.CheckConstraint(condition=models.Q(('close_days__gte', 1), ('close_days__lte', 365)), name='complaint_close_days_range'),
+            model_name="complaintdeadlines",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("close_days__gte", 1), ("close_days__lte", 365)),
+                name="complaint_close_days_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['received', 'verified', 'routed', 'returned', 'answered', 'reply', 'closed', 'rejected', 'escalated'])), name='complaint_entry_kind_valid'),
+            model_name="complaintentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "received",
+                            "verified",
+                            "routed",
+                            "returned",
+                            "answered",
+                            "reply",
+                            "closed",
+                            "rejected",
+                            "escalated",
+                        ],
+                    )
+                ),
+                name="complaint_entry_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintentry',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['received', 'verified', 'routed', 'answered', 'closed', 'rejected'])), name='complaint_entry_state_valid'),
+            model_name="complaintentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["received", "verified", "routed", "answered", "closed", "rejected"])
+                ),
+                name="complaint_entry_state_valid",
+            ),
         ),
     ]

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import grant, make_user
 from spbe.accounts.models import Role
-from spbe.complaints.models import Complaint, Channel
+from spbe.complaints.models import Channel, Complaint
 from spbe.complaints.services import ComplainantData, complaint_submit
 from spbe.core.actors import system
 
@@ -38,5 +38,7 @@ def people(world):
     world.complaint_officer = grant(make_user("pengaduan.a", a), a, Role.COMPLAINT_OFFICER)
     world.service_manager = grant(make_user("mpp.a", a), a, Role.SERVICE_MANAGER)
     world.counter_a = grant(make_user("loket.a", a), a, Role.COUNTER_OFFICER, unit=world.unit_a)
-    world.officer_b_complaints = grant(make_user("pengaduan.b", world.pemda_b), world.pemda_b, Role.COMPLAINT_OFFICER)
+    world.officer_b_complaints = grant(
+        make_user("pengaduan.b", world.pemda_b), world.pemda_b, Role.COMPLAINT_OFFICER
+    )
     return world

@@ -15,7 +15,8 @@ from spbe.complaints import masking
         ("Al", "A*"),
         ("A", "*"),
         ("Ni Luh Putu Ayu", "N* L** P*** A**"),
-        ("  Budi   Santoso ", "Bu** S******"), ("Bunga Sutami", "Bu*** S*****"),
+        ("  Budi   Santoso ", "Bu** S******"),
+        ("Bunga Sutami", "Bu*** S*****"),
         ("", ""),
     ],
 )

@@ -15,13 +15,12 @@ from spbe.complaints.services import (
     complaint_reply,
     complaint_return,
     complaint_route,
-    complaint_submit,
     complaint_verify,
 )
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.models import AuditEntry
 
-from .conftest import PERSONAL, WEB, submit
+from .conftest import PERSONAL, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +88,9 @@ def test_bad_identity_is_refused_with_its_field(people, field, data):
 
 def test_the_whole_journey_is_audited_and_kept(people):
     complaint = routed(people)
-    complaint_answer(actor=people.agency_head_a, complaint=complaint, text="Perbaikan dijadwalkan minggu depan.")
+    complaint_answer(
+        actor=people.agency_head_a, complaint=complaint, text="Perbaikan dijadwalkan minggu depan."
+    )
     complaint_close(actor=people.complaint_officer, complaint=complaint, note="Terima kasih.")
     complaint.refresh_from_db()
     assert complaint.state == State.CLOSED and complaint.due_on is None
@@ -194,12 +195,19 @@ def test_a_closed_answer_is_never_edited_a_reply_is_added(people):
         ComplaintEntry.objects.filter(pk=answer.pk).update(text="Jawaban yang diubah.")
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         ComplaintEntry.objects.filter(pk=answer.pk).delete()
-    reply = complaint_reply(actor=people.agency_operator_a, complaint=complaint, text="Koreksi: selesai Senin.")
+    reply = complaint_reply(
+        actor=people.agency_operator_a, complaint=complaint, text="Koreksi: selesai Senin."
+    )
     assert ComplaintEntry.objects.get(pk=answer.pk).text == "Jawaban pertama."
     assert (reply.kind, reply.state) == (EntryKind.REPLY, State.CLOSED)
     complaint.refresh_from_db()
     assert complaint.state == State.CLOSED
-    assert AuditEntry.objects.filter(action="complaint.reply", object_type="complaints.complaint", object_id=str(complaint.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="complaint.reply", object_type="complaints.complaint", object_id=str(complaint.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_another_agency_cannot_reply_either(people):
@@ -258,7 +266,12 @@ def test_web_submissions_are_limited_per_client(people, settings):
 
 def test_deadlines_are_configured_by_the_service_manager(people):
     complaint_deadlines_set(
-        actor=people.service_manager, pemda=people.pemda_a, verify_days=1, route_days=1, answer_days=5, close_days=2
+        actor=people.service_manager,
+        pemda=people.pemda_a,
+        verify_days=1,
+        route_days=1,
+        answer_days=5,
+        close_days=2,
     )
     from spbe.complaints import deadlines
 
@@ -266,11 +279,21 @@ def test_deadlines_are_configured_by_the_service_manager(people):
     assert complaint.due_on == deadlines.today_in(people.pemda_a) + __import__("datetime").timedelta(days=1)
     with pytest.raises(PermissionDenied):
         complaint_deadlines_set(
-            actor=people.complaint_officer, pemda=people.pemda_a, verify_days=1, route_days=1, answer_days=5, close_days=2
+            actor=people.complaint_officer,
+            pemda=people.pemda_a,
+            verify_days=1,
+            route_days=1,
+            answer_days=5,
+            close_days=2,
         )
     with pytest.raises(ValidationFailed):
         complaint_deadlines_set(
-            actor=people.service_manager, pemda=people.pemda_a, verify_days=0, route_days=1, answer_days=5, close_days=2
+            actor=people.service_manager,
+            pemda=people.pemda_a,
+            verify_days=0,
+            route_days=1,
+            answer_days=5,
+            close_days=2,
         )
     assert AuditEntry.objects.filter(action="complaint.deadlines_set").count() == 1
 

@@ -29,5 +29,7 @@ class Command(BaseCommand):
                 raise CommandError(f"pemda {options['pemda']} tidak ada atau tidak aktif")
         escalated = complaints_escalate(actor=system("escalate_complaints"), pemda=pemda)
         for complaint in escalated:
-            self.stdout.write(f"{complaint.ticket}\t{complaint.state}\t{complaint.due_on}\t{complaint.escalated_to}")
+            self.stdout.write(
+                f"{complaint.ticket}\t{complaint.state}\t{complaint.due_on}\t{complaint.escalated_to}"
+            )
         self.stdout.write(f"{len(escalated)} pengaduan dinaikkan")
