@@ -389,3 +389,108 @@ def geojson(pemda: Pemda, events: Iterable[EventService]) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- demo ---------------------------------------------------------------------------------------------
+
+# (title, place, address, latitude, longitude, agency code, service codes prefix, days from today, hours)
+DEMO_EVENTS = [
+    (
+        "Posko kesehatan Festival Gandrung Sewu",
+        "Pantai Boom",
+        "Kampung Mandar, Banyuwangi",
+        "-8.2040",
+        "114.3800",
+        "1.02.0.00.0.00.01.0000",
+        "",
+        12,
+        (6, 18),
+    ),
+    (
+        "Mobil layanan Dispendukcapil di Pasar Rogojampi",
+        "Pasar Rogojampi",
+        "Jl. Raya Rogojampi",
+        "-8.3110",
+        "114.2850",
+        "2.12.0.00.0.00.01.0000",
+        "CAPIL",
+        3,
+        (7, 12),
+    ),
+    (
+        "Perekaman KTP-el keliling: Alun-alun Genteng",
+        "Alun-alun Genteng",
+        "Genteng",
+        "-8.3640",
+        "114.1510",
+        "2.12.0.00.0.00.01.0000",
+        "CAPIL",
+        9,
+        (8, 14),
+    ),
+    (
+        "Cek kesehatan gratis Car Free Day",
+        "Taman Blambangan",
+        "Jl. Veteran, Banyuwangi",
+        "-8.2155",
+        "114.3680",
+        "1.02.0.00.0.00.01.0000",
+        "",
+        5,
+        (6, 10),
+    ),
+    (
+        "Posko mudik Pelabuhan Ketapang",
+        "Pelabuhan Ketapang",
+        "Kalipuro",
+        "-8.1430",
+        "114.3980",
+        "2.15.0.00.0.00.01.0000",
+        "",
+        20,
+        (0, 23),
+    ),
+    (
+        "Layanan akta kelahiran di Balai Desa Sukorejo",
+        "Balai Desa Sukorejo",
+        "Bangorejo",
+        None,
+        None,
+        "2.12.0.00.0.00.01.0000",
+        "CAPIL",
+        16,
+        (8, 13),
+    ),
+]
+
+
+def seed_events(pemda: Pemda, *, actor: MaybeActor) -> int:
+    """Add the demo's event services once (a pemda with events gets none); return how many were added."""
+    if EventService.objects.filter(pemda=pemda).exists():
+        return 0
+    units = {u.code: u for u in PerangkatDaerah.objects.filter(pemda=pemda)}
+    today = today_in(pemda)
+    added = 0
+    for title, place, address, lat, lon, code, prefix, days, (start, end) in DEMO_EVENTS:
+        unit = units.get(code)
+        if unit is None:
+            continue
+        day = today + dt.timedelta(days=days)
+        offered = (
+            list(Service.objects.filter(pemda=pemda, kode_layanan__startswith=prefix)[:4]) if prefix else []
+        )
+        event_create(
+            actor=actor,
+            unit=unit,
+            title=title,
+            place_name=place,
+            address=address,
+            starts_at=local_time(pemda, day, dt.time(start)),
+            ends_at=local_time(pemda, day, dt.time(end, 59 if end == 23 else 0)),
+            latitude=Decimal(lat) if lat else None,
+            longitude=Decimal(lon) if lon else None,
+            services=offered,
+            offered="" if prefix else "Cek tekanan darah dan gula darah\nKonsultasi dokter umum",
+        )
+        added += 1
+    return added

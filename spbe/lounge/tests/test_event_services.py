@@ -291,3 +291,18 @@ def test_a_bad_month_or_pemda_is_404(world):
 
 def test_the_pemda_page_links_to_the_calendar(world):
     assert 'href="/pemda/35.10/jemput-bola/"' in Client().get("/pemda/35.10/").content.decode()
+
+
+def test_the_demo_events_load_once_and_make_a_valid_feed(regions):
+    from spbe.accounts.demo import SEED, seed_banyuwangi
+    from spbe.accounts.models import Pemda
+
+    seed_banyuwangi()
+    pemda = Pemda.objects.get(code="35.10")
+    added = events.seed_events(pemda, actor=SEED)
+    assert added == len(events.DEMO_EVENTS)
+    assert events.seed_events(pemda, actor=SEED) == 0
+    found = read_ics(Client().get("/pemda/35.10/jemput-bola.ics").content)
+    assert len(found) == added
+    features = Client().get("/api/v1/pemda/35.10/events").json()["features"]
+    assert len([f for f in features if f["geometry"]]) == added - 1
