@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spbe.accounts.access import Place, Policy
+from spbe.accounts.access import Place, Policy, units_for_user
 from spbe.accounts.models import Pemda, PerangkatDaerah, Role
 from spbe.core import audit, ical
 from spbe.core.actors import MaybeActor
@@ -231,6 +232,35 @@ def event_cancel(*, actor: MaybeActor, event: EventService, reason: str) -> Even
             pemda_code=event.pemda_id,
             after={**_snapshot(event), "reason": reason},
         )
+    return event
+
+
+# --- staff reads ---------------------------------------------------------------------------------------
+
+
+def units_to_manage(user: MaybeActor, pemda: Pemda) -> QuerySet[PerangkatDaerah]:
+    """The agencies whose event services ``user`` may plan (all for the service-mall manager)."""
+    units = units_for_user(user, pemda)
+    allowed = [u.pk for u in units if EVENT.can(user, Place.of_unit(u)).manage]
+    return PerangkatDaerah.objects.filter(pk__in=allowed).order_by("name")
+
+
+def staff_events(user: MaybeActor, pemda: Pemda) -> list[tuple[EventService, bool]]:
+    """The pemda's events from 30 days back, each with whether ``user`` may change it."""
+    since = timezone.now() - dt.timedelta(days=30)
+    found = EventService.objects.filter(pemda=pemda, ends_at__gt=since).select_related("unit")
+    return [(e, EVENT.can(user, e.place()).manage) for e in found.order_by("starts_at", "pk")[:300]]
+
+
+def event_for_staff(pemda: Pemda, uid: str) -> EventService:
+    """One event of the pemda by its calendar id (the service decides who may change it)."""
+    try:
+        key = uuid.UUID(uid)
+    except ValueError as exc:
+        raise NotFound(_("Data tidak ditemukan.")) from exc
+    event = EventService.objects.filter(pemda=pemda, uid=key).first()
+    if event is None:
+        raise NotFound(_("Data tidak ditemukan."))
     return event
 
 

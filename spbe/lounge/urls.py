@@ -9,4 +9,5 @@ urlpatterns = [
     path("pemda/<str:pemda_code>/layanan/<str:kode>/", views.service_page, name="service"),
     path("pemda/<str:pemda_code>/jemput-bola/", event_views.calendar, name="events"),
     path("pemda/<str:pemda_code>/jemput-bola.ics", event_views.feed, name="events-feed"),
+    path("app/<str:pemda_code>/jemput-bola/", event_views.staff_events, name="staff-events"),
 ]

@@ -25,6 +25,7 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
         "complaints:staff-list": f"/app/{a}/pengaduan/",
+        "lounge:staff-events": f"/app/{a}/jemput-bola/",
         "complaints:staff-detail": f"/app/{a}/pengaduan/{_complaint_of_pemda_a(world).ticket}/",
     }
 

@@ -306,3 +306,42 @@ def test_the_demo_events_load_once_and_make_a_valid_feed(regions):
     assert len(found) == added
     features = Client().get("/api/v1/pemda/35.10/events").json()["features"]
     assert len([f for f in features if f["geometry"]]) == added - 1
+
+
+EVENT_FORM = {
+    "title": "Posko kesehatan Pasar Genteng",
+    "place_name": "Pasar Genteng",
+    "start_date": "2027-10-20",
+    "start_time": "07:00",
+    "end_date": "2027-10-20",
+    "end_time": "12:00",
+    "latitude": "-8.3640",
+    "longitude": "114.1510",
+    "offered": "Cek gula darah",
+}
+
+
+def test_an_agency_plans_an_event_on_the_staff_page_in_local_time(world):
+    client = world.client_for(world.agency_operator_a)
+    page = client.get("/app/35.10/jemput-bola/").content.decode()
+    assert 'id="event-form"' in page and "Dinas Pendidikan" not in page  # only their own agency is offered
+    response = client.post("/app/35.10/jemput-bola/", {**EVENT_FORM, "unit": world.unit_a.pk})
+    assert response.status_code == 302
+    event = EventService.objects.get()
+    assert event.starts_at == dt.datetime(2027, 10, 20, 0, 0, tzinfo=dt.UTC)  # 07:00 WIB
+    assert event.unit_id == world.unit_a.pk
+    refused = client.post("/app/35.10/jemput-bola/", {**EVENT_FORM, "unit": world.unit_a2.pk})
+    assert refused.status_code == 200 and EventService.objects.count() == 1
+
+
+def test_staff_cancel_an_event_of_their_agency_only(world):
+    event = plan(world)
+    other = world.client_for(world.agency_operator_a2)
+    form = {"form": "cancel", "uid": str(event.uid), "reason": "Hujan"}
+    assert other.post("/app/35.10/jemput-bola/", form).status_code == 403
+    event.refresh_from_db()
+    assert not event.cancelled
+    assert world.client_for(world.agency_head_a).post("/app/35.10/jemput-bola/", form).status_code == 302
+    event.refresh_from_db()
+    assert event.cancelled and event.sequence == 1
+    assert world.client_for(world.officer_b).get("/app/35.10/jemput-bola/").status_code == 404
