@@ -56,6 +56,13 @@ RANK_ACTION_AUDIT = "proposal.rank"
 SUBMIT_TRANSITION = {Source.MUSRENBANG: "submit", Source.POKIR: "submit_pokir", Source.RENJA: "submit_renja"}
 
 
+class Unset:
+    """The type of :data:`UNSET`: an argument not given, where None means something (the default quota)."""
+
+
+UNSET = Unset()
+
+
 @dataclass(frozen=True)
 class ProposerData:
     """The proposer's identity as typed: personal data, stored apart and never published."""
@@ -326,9 +333,6 @@ def proposal_decide(
             field="suggested_unit",
         )
     calendar.require_open(proposal.pemda, proposal.year, stage)
-    if rank is None:
-        ranked = Decision.objects.filter(proposal=proposal, stage=stage, action=RANK_ACTION).last()
-        rank = ranked.rank if ranked is not None else None
     return _move(
         vetted,
         proposal,
@@ -337,6 +341,7 @@ def proposal_decide(
         recommended_volume=recommended_volume,
         recommended_cost=recommended_cost,
         rank=rank,
+        inherit_rank=rank is None,
     )
 
 
@@ -349,6 +354,7 @@ def _move(
     recommended_volume: Decimal | None = None,
     recommended_cost: Decimal | None = None,
     rank: int | None = None,
+    inherit_rank: bool = False,
 ) -> Decision:
     seen = proposal.state
     can = PROPOSAL.can(actor, proposal.place())
@@ -357,9 +363,16 @@ def _move(
         extra["recommended_volume"] = recommended_volume
     if recommended_cost is not None:
         extra["recommended_cost"] = recommended_cost
-    if rank is not None:
-        extra["rank"] = rank
     with transaction.atomic():
+        # The row lock orders this decision after any ranking of the forum in progress (proposals_rank
+        # locks the same rows): the rank read below is the one the forum committed last, never one that a
+        # ranking committing between the read and the move has replaced.
+        Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").first()
+        if inherit_rank:
+            ranked = Decision.objects.filter(proposal=proposal, stage=seen, action=RANK_ACTION).last()
+            rank = ranked.rank if ranked is not None else None
+        if rank is not None:
+            extra["rank"] = rank
         if name == "forward_kecamatan" and can.decide_kecamatan:
             require_quota(proposal)
         transition = PROPOSAL_FLOW.apply(
@@ -471,13 +484,18 @@ def planning_year_set(
     actor: MaybeActor,
     pemda: Pemda,
     year: int,
-    kecamatan_quota: int | None,
+    kecamatan_quota: int | Unset | None = UNSET,
     weights: dict[str, str | Decimal] | None = None,
 ) -> PlanningYear:
-    """Set the year's kecamatan quota (None: the deployment's default) and ranking weights (sum exactly 1)."""
+    """Set the year's kecamatan quota (None: the deployment's default) and/or ranking weights (sum exactly 1).
+
+    What is not given is kept: setting the weights leaves the quota as it was, and the other way round.
+    """
     PLANNING.require(actor, Place.of_pemda(pemda), "configure")
     _check_year(year)
-    if kecamatan_quota is not None and (isinstance(kecamatan_quota, bool) or kecamatan_quota < 1):
+    if isinstance(kecamatan_quota, Unset) and weights is None:
+        raise ValidationFailed(_("Isi kuota kecamatan atau bobot peringkat."), field="kecamatan_quota")
+    if isinstance(kecamatan_quota, int) and (isinstance(kecamatan_quota, bool) or kecamatan_quota < 1):
         raise ValidationFailed(_("Kuota kecamatan paling sedikit 1."), field="kecamatan_quota")
     parsed = parse_weights(weights) if weights is not None else None
     with transaction.atomic():
@@ -485,7 +503,8 @@ def planning_year_set(
         if row is None:
             row = PlanningYear(pemda=pemda, year=year)
         before = _year_snapshot(row) if row.pk else None
-        row.kecamatan_quota = kecamatan_quota
+        if not isinstance(kecamatan_quota, Unset):
+            row.kecamatan_quota = kecamatan_quota
         if parsed is not None:
             for criterion, field in WEIGHT_FIELDS.items():
                 setattr(row, field, parsed[criterion])
