@@ -178,6 +178,8 @@ SPBE_CLIENT_IP_HEADER = os.environ.get("SPBE_CLIENT_IP_HEADER", "")
 SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 # Proposals a kecamatan forum may forward per year when the pemda set no quota of its own (0: no limit).
 SPBE_PLANNING_KECAMATAN_QUOTA = int(os.environ.get("SPBE_PLANNING_KECAMATAN_QUOTA", "0"))
+# The duplicate check offers proposals of other desa whose map point lies within this many metres.
+SPBE_PLANNING_DUPLICATE_DISTANCE_M = int(os.environ.get("SPBE_PLANNING_DUPLICATE_DISTANCE_M", "500"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

@@ -33,6 +33,8 @@ register("proposal.defer_kabupaten", _("Usulan ditunda musrenbang kabupaten"))
 register("proposal.edit", _("Usulan diubah"))
 register("proposal.score", _("Usulan dinilai forum"))
 register("proposal.rank", _("Peringkat usulan disusun forum"))
+register("proposal.duplicate_link", _("Usulan ditandai duplikat"))
+register("proposal.duplicate_dismiss", _("Calon duplikat usulan ditepis"))
 register("planning.window_set", _("Jadwal tahap perencanaan diatur"))
 register("planning.year_set", _("Pengaturan tahun perencanaan diubah"))
 

@@ -135,7 +135,12 @@ class Proposal(VillageOwned):
                 condition=Q(community_contribution__gte=0), name="proposal_contribution_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state")]
+        indexes = [
+            models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state"),
+            # The duplicate check's two pre-filters: the same desa, or a bounding box around the map point.
+            models.Index(fields=["village", "year"], name="proposal_village_year"),
+            models.Index(fields=["pemda", "latitude", "longitude"], name="proposal_pemda_lat_lon"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
@@ -357,3 +362,42 @@ class Score(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.stage} {self.criterion}={self.score}"
+
+
+class Verdict(models.TextChoices):
+    """What the officer made of a candidate from the duplicate check."""
+
+    LINKED = "linked", _("Duplikat dari")
+    DISMISSED = "dismissed", _("Bukan duplikat")
+
+
+class DuplicateMark(TenantOwned):
+    """An officer's verdict on one candidate the duplicate check offered for a proposal.
+
+    ``linked``: the proposal repeats ``candidate`` (duplikat dari); ``dismissed``: it does not. A later
+    verdict on the same pair replaces the earlier one; the audit trail keeps both.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="duplicate_marks")
+    candidate = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("putusan"), max_length=10, choices=Verdict.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("pelaku"), max_length=150)
+    decided_at = models.DateTimeField(_("waktu"))
+
+    class Meta:
+        verbose_name = _("tanda duplikat")
+        verbose_name_plural = _("tanda duplikat")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "candidate"], name="duplicate_mark_unique"),
+            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="duplicate_mark_verdict"),
+            models.CheckConstraint(
+                condition=~Q(proposal=models.F("candidate")), name="duplicate_mark_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.verdict} {self.candidate_id}"

@@ -34,6 +34,7 @@ from .models import (
     WEIGHT_FIELDS,
     Criterion,
     Decision,
+    DuplicateMark,
     KecamatanYear,
     PlanningYear,
     Proposal,
@@ -43,9 +44,11 @@ from .models import (
     Source,
     Stage,
     StageWindow,
+    Verdict,
     WindowStage,
 )
 from .ranking import Entry, Ranked, check_score, parse_weights, rank
+from .selectors import DUPLICATE_YEARS
 from .workflow import OUTCOMES, PROPOSAL_FLOW, transition_name
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -765,3 +768,62 @@ def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, A
 
 def _audit_value(proposal: Proposal, name: str) -> Any:
     return proposal.suggested_unit_id if name == "suggested_unit" else getattr(proposal, name)
+
+
+def duplicate_mark(
+    *, actor: MaybeActor, proposal: Proposal, candidate: Proposal, verdict: str, note: str = ""
+) -> DuplicateMark:
+    """Record the officer's verdict on ``candidate``: ``linked`` (duplikat dari) or ``dismissed``.
+
+    A second verdict on the same pair replaces the first; the trail keeps both.
+
+    Whoever decides at the proposal's stage judges it (its proposer while a draft), while the stage is
+    open; ``candidate`` must be a published proposal of the same pemda from the years the check looks at.
+    """
+    vetted = require_actor(actor)
+    PROPOSAL.require(vetted, proposal.place(), "view")
+    stage = proposal.state
+    if stage in FINAL_STAGES:
+        raise Conflict(
+            _("Usulan yang sudah diputuskan (%(stage)s) tidak dapat diubah.") % {"stage": Stage(stage).label}
+        )
+    capability = f"propose_{proposal.source}" if stage == Stage.DRAFT else STAGE_CAPABILITY[stage]
+    PROPOSAL.require(vetted, proposal.place(), capability)
+    if verdict not in Verdict.values:
+        raise ValidationFailed(_("Putusan harus 'linked' atau 'dismissed'."), field="verdict")
+    if (
+        candidate.pk == proposal.pk
+        or candidate.pemda_id != proposal.pemda_id
+        or candidate.state == Stage.DRAFT
+        or not proposal.year - DUPLICATE_YEARS <= candidate.year <= proposal.year
+    ):
+        raise ValidationFailed(
+            _("Usulan %(id)s tidak dapat dibandingkan dengan usulan ini.") % {"id": candidate.public_id},
+            field="candidate",
+        )
+    if stage != Stage.DRAFT:
+        calendar.require_open(proposal.pemda, proposal.year, stage)
+    with transaction.atomic():
+        # Lock the proposal: a verdict is recorded at the stage it was given, never on a moved proposal.
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != stage:
+            raise Conflict(_("Usulan ini sudah berpindah tahap; muat ulang halaman."))
+        mark = DuplicateMark.objects.filter(proposal=proposal, candidate=candidate).first()
+        before = None if mark is None else {"verdict": mark.verdict, "note": mark.note}
+        if mark is None:
+            mark = DuplicateMark(pemda_id=proposal.pemda_id, proposal=proposal, candidate=candidate)
+        mark.verdict = verdict
+        mark.note = note.strip()
+        mark.decided_by_id = vetted.pk if is_person(vetted) else None
+        mark.actor_label = actor_identity(vetted)[1]
+        mark.decided_at = timezone.now()
+        mark.save()
+        audit.record(
+            actor=vetted,
+            action=f"proposal.duplicate_{'link' if verdict == Verdict.LINKED else 'dismiss'}",
+            obj=proposal,
+            pemda_code=proposal.pemda_id,
+            before=before,
+            after={"candidate": candidate.public_id, "verdict": verdict, "note": mark.note, "stage": stage},
+        )
+    return mark

@@ -123,6 +123,9 @@ def scoped_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
         ),
+        "api/v1/pemda/<code>/proposals/<public_id>/duplicates": (
+            f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/duplicates"
+        ),
         "api/v1/pemda/<code>/kecamatan/<kecamatan_code>/ranking": (
             f"/api/v1/pemda/{a}/kecamatan/{world.desa_x.kecamatan.district_id}/ranking?year=2028"
         ),
