@@ -14,11 +14,11 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from spbe.accounts.models import Pemda, PerangkatDaerah
+from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core.errors import NotFound, ValidationFailed
 
 from . import similarity
-from .models import Decision, DuplicateMark, Proposal, Score, Stage
+from .models import Decision, DuplicateMark, Proposal, Score, Source, Stage
 
 # Only the columns a public answer shows: the proposer's identity lives in another table and is never joined.
 PUBLIC_RELATED = ("village__region", "village__kecamatan__district", "suggested_unit")
@@ -209,3 +209,47 @@ def duplicate_candidate(proposal: Proposal, candidate_id: str) -> Proposal:
 
 def duplicate_mark_of(proposal: Proposal, candidate: Proposal) -> DuplicateMark | None:
     return DuplicateMark.objects.filter(proposal=proposal, candidate=candidate).first()
+
+
+@dataclass(frozen=True)
+class StaffFilter(ProposalFilter):
+    source: str = ""
+
+
+def staff_proposals(visible: QuerySet[Proposal], chosen: StaffFilter) -> QuerySet[Proposal]:
+    """``visible`` (from ``access.proposals_for_user``) filtered as the officer chose, newest year first.
+
+    Drafts included: staff see their own unfinished work. Unknown status or source values are refused.
+    """
+    if chosen.status and chosen.status not in Stage.values:
+        raise ValidationFailed(
+            _("Status tidak dikenal: %(status)s.") % {"status": chosen.status}, field="status"
+        )
+    if chosen.source and chosen.source not in Source.values:
+        raise ValidationFailed(
+            _("Sumber tidak dikenal: %(source)s.") % {"source": chosen.source}, field="source"
+        )
+    proposals = visible.select_related(*PUBLIC_RELATED)
+    if chosen.year is not None:
+        proposals = proposals.filter(year=chosen.year)
+    if chosen.kecamatan:
+        proposals = proposals.filter(village__kecamatan__district_id=chosen.kecamatan)
+    if chosen.desa:
+        proposals = proposals.filter(village__region_id=chosen.desa)
+    if chosen.bidang:
+        proposals = proposals.filter(bidang=chosen.bidang)
+    if chosen.status:
+        proposals = proposals.filter(state=chosen.status)
+    if chosen.source:
+        proposals = proposals.filter(source=chosen.source)
+    return proposals.order_by("-year", "number")
+
+
+def public_places(pemda: Pemda) -> list[tuple[str, str, str, str]]:
+    """``(desa code, desa name, kecamatan code, kecamatan name)`` of every desa of the pemda, by name."""
+    rows = (
+        VillageGovernment.objects.filter(pemda=pemda)
+        .order_by("region__name")
+        .values_list("region_id", "region__name", "kecamatan__district_id", "kecamatan__name")
+    )
+    return [(code, name, k_code or "", k_name) for code, name, k_code, k_name in rows]
