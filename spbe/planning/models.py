@@ -401,3 +401,31 @@ class DuplicateMark(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.verdict} {self.candidate_id}"
+
+
+class Follower(TenantOwned):
+    """Someone told by e-mail each time a proposal moves: a citizen account or an e-mail address alone.
+
+    The address is personal data: no public page, API answer or audit entry shows it. An address typed
+    in follows only after its owner opens the confirmation link (``confirmed_at``); every notice carries
+    a link that stops it (``stopped_at``). One row per proposal and address; following again after
+    stopping reuses it.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="followers")
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("berhenti"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pengikut usulan")
+        verbose_name_plural = _("pengikut usulan")
+        constraints = [models.UniqueConstraint(fields=["proposal", "email"], name="follower_unique")]
+        indexes = [models.Index(fields=["proposal", "confirmed_at"], name="follower_proposal_confirmed")]
+
+    def __str__(self) -> str:
+        # Personal data: never printed by accident.
+        return f"pengikut {self.pk} usulan {self.proposal_id}"

@@ -49,6 +49,7 @@ from .models import (
 )
 from .ranking import Entry, Ranked, check_score, parse_weights, rank
 from .selectors import DUPLICATE_YEARS
+from .tasks import notify_followers_task
 from .workflow import OUTCOMES, PROPOSAL_FLOW, transition_name
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -402,6 +403,9 @@ def _move(
             rank=rank,
         )
         decision.save()
+        # Followers hear of each move once it is committed; a rolled-back decision mails nobody.
+        decision_id = decision.pk
+        transaction.on_commit(lambda: notify_followers_task.enqueue(decision_id))
     return decision
 
 

@@ -16,16 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spbe.accounts import access as accounts_access
 from spbe.accounts.models import Pemda
 from spbe.accounts.views import pemda_view
+from spbe.core.actors import system
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.exports import FORMATS, Column, export_response
 from spbe.core.forms import MoneyFormField
 
-from . import selectors
+from . import following, selectors
 from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
 from .models import Proposal, Source, Stage, Verdict
 from .services import duplicate_mark, proposal_decide
@@ -267,5 +268,69 @@ def public_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "pemda": proposal.pemda,
         "proposal": proposal,
         "journey": selectors.public_journey(proposal),
+        "follow_form": FollowForm(),
     }
     return render(request, "planning/public_proposal.html", context)
+
+
+# --- citizens following a proposal ---------------------------------------------------------------------
+
+# Who acts for a visitor who is not signed in: the trail says the public form did it, never the address.
+PUBLIC_FORM = system("formulir_ikuti_usulan")
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Alamat e-mail Anda"), required=False, max_length=254)
+
+
+def _visitor(request: HttpRequest) -> Any:
+    return request.user if request.user.is_authenticated else PUBLIC_FORM
+
+
+@require_POST
+def follow(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Follow a proposal: by e-mail (a confirmation link is sent) or, signed in as a citizen, at once."""
+    try:
+        proposal = selectors.public_proposal(public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = FollowForm(request.POST)
+    context: dict[str, Any] = {"pemda": proposal.pemda, "proposal": proposal, "journey": []}
+    if form.is_valid():
+        try:
+            follower = following.proposal_follow(
+                actor=_visitor(request), proposal=proposal, email=form.cleaned_data["email"]
+            )
+        except ValidationFailed as exc:
+            form.add_error("email", exc.message)
+        else:
+            context["done"] = "following" if follower.confirmed_at else "confirm"
+            return render(request, "planning/follow.html", context)
+    context["journey"] = selectors.public_journey(proposal)
+    context["follow_form"] = form
+    return render(request, "planning/public_proposal.html", context, status=400)
+
+
+def _token_page(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    """GET shows a button, POST acts: a mail scanner opening the link changes nothing."""
+    service = following.follow_confirm if action == "confirm" else following.follow_stop
+    if request.method == "POST":
+        try:
+            follower = service(actor=_visitor(request), token=token)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except ValidationFailed as exc:
+            return render(request, "planning/follow.html", {"error": exc.message}, status=400)
+        done = "confirmed" if action == "confirm" else "stopped"
+        return render(request, "planning/follow.html", {"proposal": follower.proposal, "done": done})
+    return render(request, "planning/follow.html", {"ask": action})
+
+
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    return _token_page(request, token, "confirm")
+
+
+@require_http_methods(["GET", "POST"])
+def follow_stop(request: HttpRequest, token: str) -> HttpResponse:
+    return _token_page(request, token, "stop")
