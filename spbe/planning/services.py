@@ -371,7 +371,9 @@ def _move(
         # The row lock orders this decision after any ranking of the forum in progress (proposals_rank
         # locks the same rows): the rank read below is the one the forum committed last, never one that a
         # ranking committing between the read and the move has replaced.
-        Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").first()
+        # No ordering: the model's default ordering joins the pemda, and FOR UPDATE would lock that row too,
+        # making every decision in the pemda wait for every other.
+        list(Proposal.objects.select_for_update().filter(pk=proposal.pk).order_by().values_list("pk"))
         if inherit_rank:
             ranked = Decision.objects.filter(proposal=proposal, stage=seen, action=RANK_ACTION).last()
             rank = ranked.rank if ranked is not None else None

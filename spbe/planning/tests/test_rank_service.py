@@ -211,6 +211,9 @@ def test_a_decision_keeps_the_rank_committed_before_its_transaction_not_an_earli
                 )
             return real_transaction.atomic(*args, **kwargs)
 
+        def __getattr__(self, name):
+            return getattr(real_transaction, name)
+
     monkeypatch.setattr(services, "transaction", RankingFirst())
     decision = proposal_decide(actor=world.kades_x, proposal=road, outcome="forward")
     assert not armed[0]
