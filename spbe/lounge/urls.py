@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import reports, views
 
 app_name = "lounge"
 
 urlpatterns = [
     path("pemda/<str:pemda_code>/layanan/", views.catalogue, name="catalogue"),
     path("pemda/<str:pemda_code>/layanan/<str:kode>/", views.service_page, name="service"),
+    path("pemda/<str:pemda_code>/ikm/", include(reports.urlpatterns)),
 ]
