@@ -24,7 +24,7 @@ from django.db.models import Count, Field, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -302,8 +302,11 @@ def ikm_page(
 def ikm_pdf(
     request: HttpRequest, pemda_code: str, year: int, semester: int, unit_code: str | None = None
 ) -> HttpResponse:
-    report = _report(pemda_code, year, semester, unit_code)
-    return render_pdf_response("lounge/reports/ikm_pdf.html", _context(report), report.filename)
+    # The document is Indonesian whatever the reader chose (spbe.core.documents): so are its labels.
+    with translation.override("id"):
+        report = _report(pemda_code, year, semester, unit_code)
+        context = _context(report)
+    return render_pdf_response("lounge/reports/ikm_pdf.html", context, report.filename)
 
 
 #: Mounted under ``pemda/<pemda_code>/ikm/`` by the lounge's URLs.

@@ -24,6 +24,9 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
+        "planning-kecamatan-annex": (
+            f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
+        ),
     }
 
 
