@@ -10,7 +10,7 @@ This module owns the rendering and the response; it knows nothing of the documen
 
 Rendering never reaches the network or the file system beyond the product's own static files: the
 document's base address is a reserved name that cannot resolve (``.invalid``, RFC 6761), and
-:class:`StaticOnlyFetcher` answers only that origin's ``/static/`` paths, from the static files the
+:func:`static_only_fetcher` answers only that origin's ``/static/`` paths, from the static files the
 product ships; every other address (http, https, file, ftp) is refused, so text a user typed into a
 document can never make the server fetch anything. Fonts are the machine's own (fontconfig), never
 downloaded.
@@ -22,6 +22,7 @@ Indonesian whatever language the user reads the product in.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mimetypes
 import posixpath
 import re
@@ -40,8 +41,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .money import ROUNDING
 
@@ -75,21 +74,32 @@ class DocumentFetchRefused(ValueError):
     """A document asked for a resource outside the product's own static files."""
 
 
-class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
-    """Serve a document the product's static files and ``data:`` addresses; refuse everything else.
+def static_only_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves the product's static files and ``data:`` addresses only.
 
     WeasyPrint reports a refused resource as a warning and leaves it out (an image, a stylesheet), so a
     stray external address degrades the document instead of failing it, and never leaves the machine.
     """
+    return _fetcher_class()()
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("https", "data"), allow_redirects=False)
 
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            # Inline data (a QR code drawn by segno, say) is decoded locally by urllib's data handler.
-            return super().fetch(url, dict(headers or {}))
-        return URLFetcherResponse(url, body=_static_bytes(url), headers={"Content-Type": _mime_type(url)})
+@functools.cache
+def _fetcher_class() -> type:
+    # WeasyPrint takes seconds to import: only a process that renders a document pays for it, not every
+    # command, worker and web process that merely loads the URL map.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("https", "data"), allow_redirects=False)
+
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
+            if url.startswith("data:"):
+                # Inline data (a QR code drawn by segno, say) is decoded locally by urllib's data handler.
+                return super().fetch(url, dict(headers or {}))
+            return URLFetcherResponse(url, body=_static_bytes(url), headers={"Content-Type": _mime_type(url)})
+
+    return StaticOnlyFetcher
 
 
 def _static_prefix() -> str:
@@ -137,8 +147,10 @@ def render_html(template_name: str, context: Mapping[str, Any], *, language: str
 
 def render_pdf(template_name: str, context: Mapping[str, Any], *, language: str = "id") -> bytes:
     """Render ``template_name`` (extending ``core/documents/base.html``) with ``context`` to PDF bytes."""
+    from weasyprint import HTML  # imported on first use: see _fetcher_class
+
     html = render_html(template_name, context, language=language)
-    document = HTML(string=html, base_url=DOCUMENT_ORIGIN + "/", url_fetcher=StaticOnlyFetcher())
+    document = HTML(string=html, base_url=DOCUMENT_ORIGIN + "/", url_fetcher=static_only_fetcher())
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf

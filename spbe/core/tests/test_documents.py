@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import socket
 from decimal import Decimal
 
@@ -17,13 +18,13 @@ from spbe.core.documents import (
     DOCUMENT_ORIGIN,
     DocumentFetchRefused,
     Signer,
-    StaticOnlyFetcher,
     format_number,
     long_date,
     pdf_response,
     render_pdf,
     safe_filename,
     signing_place,
+    static_only_fetcher,
 )
 
 A4 = (595, 842)  # points
@@ -136,10 +137,10 @@ def test_a_document_is_written_in_indonesian_whatever_the_reader_chose(sample):
 
 
 def test_the_fetcher_serves_the_products_static_files():
-    response = StaticOnlyFetcher()(f"{DOCUMENT_ORIGIN}/static/spbe/documents.css")
+    response = static_only_fetcher()(f"{DOCUMENT_ORIGIN}/static/spbe/documents.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
-    inline = StaticOnlyFetcher()("data:text/plain;base64,aGFsbw==")
+    inline = static_only_fetcher()("data:text/plain;base64,aGFsbw==")
     assert inline.read() == b"halo"
 
 
@@ -162,7 +163,7 @@ def test_the_fetcher_serves_the_products_static_files():
 )
 def test_the_fetcher_refuses_everything_else(url):
     with pytest.raises(DocumentFetchRefused):
-        StaticOnlyFetcher()(url)
+        static_only_fetcher()(url)
 
 
 def test_rendering_never_opens_a_connection(sample, monkeypatch):
@@ -292,6 +293,26 @@ def test_signature_blocks_wrap_at_the_given_number_of_columns():
     html = render("{% signature_blocks signers %}", signers=signers[:2])
     assert html.count('<td class="signature-role">') == 2
     assert "signature-when" not in html
+
+
+def test_loading_the_url_map_does_not_import_weasyprint():
+    """WeasyPrint takes seconds to import; web processes and commands load the URL map at start."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); from django.urls import get_resolver;"
+        "get_resolver().url_patterns; import spbe.core.documents, spbe.core.templatetags.documents;"
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert out.stdout.strip() == "False"
 
 
 def test_the_module_refuses_nothing_it_should_serve_for_the_base_template():
