@@ -214,7 +214,7 @@ def _profile(responses: QuerySet[SurveyResponse]) -> tuple[int, list[ProfileGrou
         given = [(value, n) for value, n in by_value if value]
         blank = sum(n for value, n in by_value if not value)
         top, rest = given[:PROFILE_TOP], sum(n for _value, n in given[PROFILE_TOP:])
-        groups.append(ProfileGroup(title, rows([*top, (_("Lainnya"), rest), (not_given, blank)])))
+        groups.append(ProfileGroup(title, rows([*top, (_("Jawaban lain"), rest), (not_given, blank)])))
     return total, groups
 
 

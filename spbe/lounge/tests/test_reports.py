@@ -160,7 +160,7 @@ def test_free_text_answers_beyond_the_first_ten_are_summed_as_other(surveyed):
     rows = profile_of(ikm_report(surveyed.pemda_a, Semester(2027, 1)))["Pekerjaan"]
     assert next(iter(rows)) == "Pekerjaan 00" and rows["Pekerjaan 00"][0] == 2
     assert len(rows) == 11
-    assert rows["Lainnya"][0] == 2  # Pekerjaan 10 and 11
+    assert rows["Jawaban lain"][0] == 2  # Pekerjaan 10 and 11
     assert "Pekerjaan 11" not in rows
 
 
