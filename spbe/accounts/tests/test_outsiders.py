@@ -29,6 +29,9 @@ def scoped_urls(world) -> dict[str, str]:
         "complaints:staff-detail": f"/app/{a}/pengaduan/{_complaint_of_pemda_a(world).ticket}/",
         "planning:proposal-list": f"/app/{a}/usulan/",
         "planning:proposal-detail": f"/app/{a}/usulan/{_proposal_of_desa_x(world).public_id}/",
+        "planning-kecamatan-annex": (
+            f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
+        ),
     }
 
 
