@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spbe.accounts.tenancy import VillageOwned
 from spbe.core.fields import MoneyField
-from spbe.core.versions import Version
+from spbe.core.versions import LineSpec, Version
 
 CODE_LENGTH = 30
 SOURCE_LENGTH = 10
@@ -150,6 +150,9 @@ class Realisation(VillageOwned):
         ]
         indexes = [models.Index(fields=["pemda", "year"], name="realisation_pemda_year")]
 
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year} {self.account_code} {self.amount}"
+
 
 class AccountName(models.Model):
     """The name of a village account below the reference list's depth (Siskeudes ``Ref_Rek4``: objek)."""
@@ -161,6 +164,9 @@ class AccountName(models.Model):
     class Meta:
         ordering = ["year", "code"]
         constraints = [models.UniqueConstraint(fields=["year", "code"], name="account_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
 
 
 class SiskeudesImport(VillageOwned):
@@ -180,3 +186,20 @@ class SiskeudesImport(VillageOwned):
         constraints = [
             models.UniqueConstraint(fields=["village", "year"], name="siskeudes_import_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year} {self.file_name}"
+
+
+#: The data set of the published village pages and API (``spbe.core.published``): bumped in every
+#: transaction that changes what they show (an import, an adoption).
+DATA_SET = "villages"
+
+#: How the lines of an APBDes version are identified and compared across versions (codes, never ids).
+LINE_SPEC = LineSpec(
+    lines=lambda version: ApbdesLine.objects.filter(apbdes_id=version.pk),
+    key=("activity_code", "account_code", "sub_code", "number"),
+    values=("source_code", "description", "amount"),
+    amount="amount",
+    version_field="apbdes",
+)

@@ -1,0 +1,106 @@
+"""Public APBDes API: a desa's adopted budget and its realisation, the same bytes for everyone.
+
+Answers are built once per data version (``spbe.core.published``: an import or an adoption bumps it) and
+sent with a strong ETag and ``Cache-Control: public``; ``PUBLISHED_ROUTES`` lets the WSGI layer replay
+them without running Django. Amounts are JSON strings of plain decimals (``"1234567.89"``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from ninja import Router, Schema
+
+from spbe.core.middleware import language_neutral
+from spbe.core.published import current_version
+from spbe.core.schema import Rupiah
+
+from . import selectors
+from .models import DATA_SET
+
+router = Router(tags=["keuangan desa"])
+CACHE_SECONDS = 300
+PUBLISHED_ROUTES = [(r"/api/v1/villages/[0-9.]+/apbdes/[0-9]+", DATA_SET)]
+
+
+class PairOut(Schema):
+    anggaran: Rupiah
+    realisasi: Rupiah
+
+
+class FinancingOut(Schema):
+    penerimaan: PairOut
+    pengeluaran: PairOut
+    netto: PairOut
+
+
+class BidangOut(Schema):
+    kode: str
+    nama: str
+    anggaran: Rupiah
+    realisasi: Rupiah
+
+
+class SourceOut(Schema):
+    kode: str
+    anggaran: Rupiah
+    realisasi: Rupiah
+
+
+class VersionOut(Schema):
+    nomor: int
+    jenis: str
+    asal: str
+    ditetapkan_pada: dt.datetime | None
+    sidik_isi: str
+
+
+class ApbdesOut(Schema):
+    kode_desa: str
+    nama_desa: str
+    tahun: int
+    versi: VersionOut
+    pendapatan: PairOut
+    belanja: PairOut
+    pembiayaan: FinancingOut
+    bidang: list[BidangOut]
+    sumber_dana: list[SourceOut]
+    rekening: list[BidangOut]
+
+
+def public_apbdes_json(kode_desa: str, year: int) -> tuple[bytes, str]:
+    """The published JSON of a desa's APBDes and its ETag, built once per data version."""
+    key = f"villages:{current_version(DATA_SET)}:apbdes:{kode_desa}:{year}"
+    entry: tuple[bytes, str] | None = cache.get(key)
+    if entry is None:
+        data = ApbdesOut.model_validate(selectors.apbdes_summary(selectors.published_apbdes(kode_desa, year)))
+        body = json.dumps(
+            data.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+        ).encode()
+        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        cache.set(key, entry, CACHE_SECONDS)
+    return entry
+
+
+@router.get(
+    "/villages/{kode_desa}/apbdes/{year}",
+    response=ApbdesOut,
+    summary="APBDes dan realisasi satu desa",
+    description="APBDes yang sudah ditetapkan (versi terakhir) beserta realisasinya: pendapatan, belanja, "
+    "pembiayaan, per bidang, per sumber dana dan per rekening. Jumlah uang berupa teks desimal.",
+)
+def get_apbdes(request: HttpRequest, kode_desa: str, year: int) -> Any:
+    body, etag = public_apbdes_json(kode_desa, year)
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    return language_neutral(response)
