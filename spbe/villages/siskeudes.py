@@ -32,10 +32,13 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,7 +156,8 @@ class _Desa:
 
     village: VillageGovernment
     year: int
-    lines: dict[tuple[str, str, str, int], ApbdesLine] = field(default_factory=dict)
+    # (kegiatan, account, sub rincian, no urut) -> (funding source, description, amount in sen)
+    lines: dict[tuple[str, str, str, int], tuple[str, str, int]] = field(default_factory=dict)
     revised: bool = False
     realisation: defaultdict[tuple[str, str, str], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -169,6 +173,9 @@ class _Reader:
         self.desa: dict[tuple[str, int], _Desa] = {}
         self.rows = 0
         self.account_names: dict[str, str] = {}
+        # Exports repeat the same few codes on every row: each distinct text is checked once. Only good
+        # values are remembered, so every bad cell is still reported on its own row.
+        self._memo: dict[tuple[str, str, str], object] = {}
 
     # --- cells ---------------------------------------------------------------------------------------
 
@@ -176,14 +183,21 @@ class _Reader:
         self.errors.add(RowError(row, message, column, table.file))
 
     def year(self, table: _Table, row: int, text: str) -> int | None:
+        hit = self._memo.get(("year", text, ""))
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         text = text.strip()
         if text.isascii() and text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+            self._memo[("year", text, "")] = int(text)
             return int(text)
         self.error(table, row, "Tahun", _("'%(text)s' bukan tahun anggaran") % {"text": text})
         return None
 
     def village(self, table: _Table, row: int, text: str) -> tuple[str, VillageGovernment] | None:
         """The desa of a ``Kd_Desa`` (``KK.DDDD.``) and its own prefix as it appears in ``Kd_Keg``."""
+        hit = self._memo.get(("desa", text, ""))
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         match = DESA.match(text.strip())
         if match is None:
             self.error(
@@ -200,10 +214,14 @@ class _Reader:
                 _("desa %(code)s bukan desa pemda %(pemda)s") % {"code": code, "pemda": self.pemda.code},
             )
             return None
-        return f"{match.group(1)}.{match.group(2)}.", village
+        found = (f"{match.group(1)}.{match.group(2)}.", village)
+        self._memo[("desa", text, "")] = found
+        return found
 
     def sen(self, table: _Table, row: int, column: str, text: str) -> int | None:
         """An amount as plain decimal text (``1500000``, ``1500000.50``, ``-25.0000``), in whole sen."""
+        if text.isdigit() and text.isascii():
+            return int(text) * 100  # the common case: whole rupiah
         text = text.strip()
         if not text:
             return 0
@@ -226,31 +244,44 @@ class _Reader:
     def account(self, table: _Table, row: int, text: str, *, required: bool = True) -> str | None:
         """The account of a row without its trailing dot; a realisation row (``required=False``) may name
         none (a cash-bank move) or a balance-sheet account, which the sums then leave out."""
+        key = ("account" if required else "any_account", text, "")
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         code = text.strip().removesuffix(".")
         if not code and not required:
             return ""
         pattern = ACCOUNT if required else ANY_ACCOUNT
         if len(code) <= CODE_LENGTH and pattern.match(code):
+            self._memo[key] = code
             return code
         self.error(table, row, "Kd_Rincian", _("'%(text)s' bukan kode rekening APBDes") % {"text": text})
         return None
 
     def activity(self, table: _Table, row: int, column: str, text: str, prefix: str) -> str | None:
         """The kegiatan ``BB.SS.KK`` of a ``Kd_Keg`` (``01.2001.02.01.03.``), or "" for none."""
+        hit = self._memo.get(("activity", text, prefix))
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         code = text.strip()
         if code.startswith(prefix):
             code = code[len(prefix) :]
         code = code.removesuffix(".")
         if code in NO_ACTIVITY:
-            return ""
-        if ACTIVITY.match(code):
+            code = ""
+        if not code or ACTIVITY.match(code):
+            self._memo[("activity", text, prefix)] = code
             return code
         self.error(table, row, column, _("'%(text)s' bukan kode kegiatan desa") % {"text": text})
         return None
 
     def source(self, table: _Table, row: int, column: str, text: str) -> str | None:
+        hit = self._memo.get(("source", text, ""))
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         code = text.strip().upper()
         if len(code) <= SOURCE_LENGTH:
+            self._memo[("source", text, "")] = code
             return code
         self.error(table, row, column, _("kode sumber dana '%(text)s' terlalu panjang") % {"text": text})
         return None
@@ -320,15 +351,8 @@ class _Reader:
                     _("rincian %(key)s muncul dua kali") % {"key": " ".join(str(k) for k in key if k != "")},
                 )
                 continue
-            entry.lines[key] = ApbdesLine(
-                account_code=account,
-                activity_code=activity,
-                sub_code=sub_code,
-                number=urut,
-                source_code=source,
-                description=" ".join(cells[c["Uraian"]].split())[:DESCRIPTION_LENGTH],  # type: ignore[index]
-                amount=from_sen(amount),
-            )
+            description = " ".join(cells[c["Uraian"]].split())[:DESCRIPTION_LENGTH]  # type: ignore[index]
+            entry.lines[key] = (source, description, amount)
 
     def _common(
         self, table: _Table, number: int, cells: list[str], c: dict[str, int | None], source_column: str
@@ -587,6 +611,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _insert(model: type[Model], fields: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows given as column values with one prepared statement, run for every row.
+
+    An export's lines number in the thousands; building a model instance per line costs more than
+    reading and checking the whole file. Money goes in as whole sen, the form ``MoneyField`` stores
+    (``spbe.core.fields``): the reader already has every amount as an exact sen integer.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column or name) for name in fields)  # type: ignore[union-attr]
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from _meta)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
 def _replace(entry: _Desa, *, actor: MaybeActor, file_name: str, sha: str, rows: int) -> DesaResult:
     """Write one desa's year, replacing what an earlier import wrote. Runs inside the import's transaction."""
     village, year = entry.village, entry.year
@@ -615,25 +657,45 @@ def _replace(entry: _Desa, *, actor: MaybeActor, file_name: str, sha: str, rows:
         kind=Apbdes.Kind.PERUBAHAN if entry.revised else Apbdes.Kind.MURNI,
         origin=Origin.SISKEUDES,
     )
-    lines = list(entry.lines.values())
-    for line in lines:
-        line.apbdes = apbdes
-    ApbdesLine.objects.bulk_create(lines, batch_size=BATCH)
+    now = timezone.now()
+    _insert(
+        ApbdesLine,
+        [
+            "apbdes",
+            "activity_code",
+            "account_code",
+            "sub_code",
+            "number",
+            "source_code",
+            "description",
+            "amount",
+        ],
+        [
+            (apbdes.pk, activity, account, sub_code, number, source, description, sen)
+            for (activity, account, sub_code, number), (source, description, sen) in entry.lines.items()
+        ],
+    )
     realisation = [
-        Realisation(
-            pemda_id=village.pemda_id,
-            village=village,
-            year=year,
-            origin=Origin.SISKEUDES,
-            account_code=account,
-            activity_code=activity,
-            source_code=source,
-            amount=from_sen(sen),
-        )
+        (village.pemda_id, village.pk, year, Origin.SISKEUDES.value, account, activity, source, sen, now, now)
         for (account, activity, source), sen in sorted(entry.realisation.items())
         if sen != 0
     ]
-    Realisation.objects.bulk_create(realisation, batch_size=BATCH)
+    _insert(
+        Realisation,
+        [
+            "pemda",
+            "village",
+            "year",
+            "origin",
+            "account_code",
+            "activity_code",
+            "source_code",
+            "amount",
+            "created_at",
+            "updated_at",
+        ],
+        realisation,
+    )
     SiskeudesImport.objects.create(
         pemda_id=village.pemda_id,
         village=village,
@@ -657,12 +719,12 @@ def _replace(entry: _Desa, *, actor: MaybeActor, file_name: str, sha: str, rows:
             "year": year,
             "file": file_name,
             "sha256": sha,
-            "lines": len(lines),
-            "budget": format(from_sen(sum(int(line.amount * 100) for line in lines)), "f"),
+            "lines": len(entry.lines),
+            "budget": format(from_sen(sum(sen for _s, _d, sen in entry.lines.values())), "f"),
             "realisation_rows": len(realisation),
         },
     )
-    return DesaResult(village.region_id, year, len(lines), len(realisation), bool(existing))
+    return DesaResult(village.region_id, year, len(entry.lines), len(realisation), bool(existing))
 
 
 def siskeudes_import(path: Path | str, *, actor: MaybeActor, pemda_code: str) -> ImportResult:

@@ -300,7 +300,7 @@ def test_it_imports_budget_and_realisation_by_the_siskeudes_rule(
     }
     assert Apbdes.objects.get(village=world.desa_y).kind == "murni"
     entry = AuditEntry.objects.filter(action="apbdes.siskeudes_import", object_id=str(apbdes.pk)).get()
-    assert entry.pemda_code == "35.10" and entry.after["lines"] == 6
+    assert entry.pemda_code == "35.10" and (entry.after or {})["lines"] == 6
 
 
 def test_a_second_import_replaces_that_desa_only(world: Any, reference_year: int, tmp_path: Path) -> None:
