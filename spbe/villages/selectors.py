@@ -54,6 +54,15 @@ def published_apbdes(kode_desa: str, year: int) -> Apbdes:
     return apbdes
 
 
+def lines_of(apbdes: Apbdes) -> list[ApbdesLine]:
+    """The lines of one version in the order of the chart: account, kegiatan, number."""
+    return list(
+        ApbdesLine.objects.filter(apbdes=apbdes).order_by(
+            "account_code", "activity_code", "sub_code", "number"
+        )
+    )
+
+
 def _names(year: int, codes: set[str]) -> tuple[dict[str, str], dict[str, str]]:
     accounts = dict(VillageAccount.objects.filter(year=year, code__in=codes).values_list("code", "name"))
     deeper = codes - accounts.keys()
