@@ -29,7 +29,7 @@ def drafts(world: Any, reference_year: int) -> tuple[Apbdes, Apbdes]:
     return x, y
 
 
-def bearer(user: Any) -> dict[str, str]:
+def bearer(user: Any) -> dict[str, Any]:
     _token, secret = api_token_create(actor=user, user=user, name="tes")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
