@@ -28,6 +28,8 @@ APBDES = Policy(
     view={*VILLAGE_OFFICERS, Role.CAMAT, Role.DPMD, Role.AUDITOR, Role.PEMDA_ADMIN},
     # Drafting lines: the operator and the sekretaris desa who prepares the draft (Permendagri 20/2018).
     edit={Role.VILLAGE_OPERATOR, Role.VILLAGE_SECRETARY},
+    # The BPD agrees on the draft with the Kades; the camat evaluates it; the Kades sends and adopts it.
+    agree={Role.BPD_MEMBER},
     evaluate={Role.CAMAT},
     adopt={Role.KEPALA_DESA},
     import_siskeudes={Role.DPMD},

@@ -45,9 +45,19 @@ class Apbdes(VillageOwned, Version):
         MURNI = "murni", _("APBDes murni")
         PERUBAHAN = "perubahan", _("APBDes perubahan")
 
+    class Stage(models.TextChoices):
+        """Where the draft is on its way to adoption (``workflow.APBDES_FLOW``)."""
+
+        DRAFT = "draft", _("Draf")
+        AGREED = "agreed", _("Disepakati Kades dan BPD")
+        EVALUATION = "evaluation", _("Dievaluasi camat")
+        EVALUATED = "evaluated", _("Selesai dievaluasi")
+        ADOPTED = "adopted", _("Ditetapkan")
+
     year = models.PositiveSmallIntegerField(_("tahun anggaran"))
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.MURNI)
     origin = models.CharField(_("asal"), max_length=10, choices=Origin.choices, default=Origin.ENTRY)
+    stage = models.CharField(_("tahap"), max_length=10, choices=Stage.choices, default=Stage.DRAFT)
 
     class Meta:
         ordering = ["village", "year", "number"]
@@ -62,6 +72,14 @@ class Apbdes(VillageOwned, Version):
             models.CheckConstraint(condition=Q(kind__in=["murni", "perubahan"]), name="apbdes_kind_valid"),
             models.CheckConstraint(
                 condition=Q(origin__in=["entry", "siskeudes"]), name="apbdes_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=["draft", "agreed", "evaluation", "evaluated", "adopted"]),
+                name="apbdes_stage_valid",
+            ),
+            # An adopted APBDes is frozen: the hash is taken in the transaction that adopts it.
+            models.CheckConstraint(
+                condition=~Q(stage="adopted") | Q(version_state="frozen"), name="apbdes_adopted_is_frozen"
             ),
         ]
         indexes = [models.Index(fields=["pemda", "year"], name="apbdes_pemda_year")]
@@ -116,6 +134,27 @@ class ApbdesLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_code} {self.activity_code} {self.amount}"
+
+
+class LineNote(models.Model):
+    """The camat's note on one line of a draft under evaluation (Permendagri 20/2018: evaluation by the
+    regency through the camat). Notes are kept, never edited: a correction is a new note."""
+
+    line = models.ForeignKey(ApbdesLine, on_delete=models.CASCADE, related_name="notes")
+    # Empty only for a note written by a system actor (a command); a camat's note names the camat.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("catatan"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["line", "created_at", "pk"]
+        verbose_name = _("catatan evaluasi")
+        verbose_name_plural = _("catatan evaluasi")
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class Realisation(VillageOwned):

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from spbe.core.errors import NotFound
+from spbe.core.money_sql import MoneySum
 from spbe.reference.models import VillageAccount, VillageActivity
 
 from .models import AccountName, Apbdes, ApbdesLine, Realisation
-from .rules import ancestors, is_expenditure_side, is_receipt_side
+from .rules import GOVERNMENT_SUB_BIDANG, Totals, ancestors, is_expenditure_side, is_receipt_side
 
 ZERO = Decimal("0.00")
 
@@ -52,6 +53,21 @@ def published_apbdes(kode_desa: str, year: int) -> Apbdes:
             % {"year": year, "code": kode_desa}
         )
     return apbdes
+
+
+def apbdes_totals(apbdes: Apbdes) -> Totals:
+    """The sums the adoption checks need, from one aggregate query."""
+    sums = ApbdesLine.objects.filter(apbdes=apbdes).aggregate(
+        revenue=MoneySum("amount", filter=Q(account_code__startswith="4.")),
+        expenditure=MoneySum("amount", filter=Q(account_code__startswith="5.")),
+        financing_in=MoneySum("amount", filter=Q(account_code__startswith="6.1.")),
+        financing_out=MoneySum("amount", filter=Q(account_code__startswith="6.2.")),
+        government=MoneySum(
+            "amount",
+            filter=Q(account_code__startswith="5.", activity_code__startswith=f"{GOVERNMENT_SUB_BIDANG}."),
+        ),
+    )
+    return Totals(**sums)
 
 
 def lines_of(apbdes: Apbdes) -> list[ApbdesLine]:

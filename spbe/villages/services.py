@@ -19,16 +19,19 @@ from django.utils.translation import gettext as _
 from spbe.accounts.access import Place
 from spbe.accounts.models import VillageGovernment
 from spbe.core import audit, versions
-from spbe.core.actors import MaybeActor
+from spbe.core.actors import MaybeActor, is_person
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.money import parse_rupiah
 from spbe.core.published import bump_version
 from spbe.core.text import clean_name
 from spbe.reference.models import FundingSource, VillageAccount, VillageActivity
 
+from . import selectors
 from .access import APBDES
-from .models import CODE_LENGTH, DATA_SET, LINE_SPEC, MAX_YEAR, MIN_YEAR, Apbdes, ApbdesLine, Origin
+from .models import CODE_LENGTH, DATA_SET, LINE_SPEC, MAX_YEAR, MIN_YEAR, Apbdes, ApbdesLine, LineNote, Origin
+from .rules import budget_problems
 from .siskeudes import ACCOUNT, ACTIVITY, DESCRIPTION_LENGTH
+from .workflow import APBDES_FLOW
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,15 @@ def apbdes_line_save(
             if attempt == "before_lock":
                 # The version row lock serialises saves to one APBDes: a retry racing its original
                 # waits here and then finds the line the original committed.
-                versions.ensure_draft(apbdes)
+                locked = versions.ensure_draft(apbdes)
+                if getattr(locked, "stage", None) != Apbdes.Stage.DRAFT:
+                    raise Conflict(
+                        _(
+                            "APBDes sedang dalam tahap '%(stage)s'; "
+                            "rincian hanya dapat diubah pada tahap draf."
+                        )
+                        % {"stage": locked.get_stage_display()}  # type: ignore[attr-defined]
+                    )
         number = (
             ApbdesLine.objects.filter(
                 apbdes_id=apbdes.pk,
@@ -175,12 +186,56 @@ def apbdes_line_save(
     return line, True
 
 
+def apbdes_move(*, actor: MaybeActor, apbdes: Apbdes, action: str, note: str = "") -> Apbdes:
+    """Move a draft along ``APBDES_FLOW``: ``agree`` (BPD), ``submit`` (Kades, to the camat), ``return``
+    (camat, with a reason) or ``approve`` (camat closes the evaluation). Adoption is :func:`apbdes_adopt`."""
+    if action == "adopt":
+        raise ValueError("adoption freezes the version: use apbdes_adopt()")
+    can = APBDES.can(actor, apbdes.place())
+    APBDES_FLOW.apply(apbdes, action, actor=actor, can=can, note=note)
+    return apbdes
+
+
 def apbdes_adopt(*, actor: MaybeActor, apbdes: Apbdes) -> Apbdes:
-    """The Kades adopts the draft: it is frozen with the hash of its lines and published."""
-    APBDES.require(actor, apbdes.place(), "adopt")
+    """The Kades adopts the evaluated draft: checked, frozen with the hash of its lines, published.
+
+    Refused while the budget does not balance or breaks the 70:30 rule (``rules.budget_problems``).
+    """
+    can = APBDES.require(actor, apbdes.place(), "adopt")
     with transaction.atomic():
+        versions.ensure_draft(apbdes)
         if not ApbdesLine.objects.filter(apbdes_id=apbdes.pk).exists():
             raise ValidationFailed(_("APBDes tanpa rincian tidak dapat ditetapkan."))
-        versions.freeze(apbdes, LINE_SPEC, actor=actor, action="apbdes.adopt")
+        problems = budget_problems(selectors.apbdes_totals(apbdes))
+        if problems:
+            raise ValidationFailed(" ".join(problems))
+        # Frozen first, then moved: if the stage moved meanwhile, apply() raises and the freeze rolls back.
+        stage_seen = apbdes.stage
+        versions.freeze(apbdes, LINE_SPEC, actor=actor, action="apbdes.freeze")
+        apbdes.stage = stage_seen
+        APBDES_FLOW.apply(apbdes, "adopt", actor=actor, can=can)
         bump_version(DATA_SET)
     return apbdes
+
+
+def apbdes_line_note(*, actor: MaybeActor, line: ApbdesLine, text: str) -> LineNote:
+    """The camat's note on one line of a draft under evaluation."""
+    apbdes = line.apbdes
+    APBDES.require(actor, apbdes.place(), "evaluate")
+    text = text.strip()
+    if not text:
+        raise ValidationFailed(_("Catatan tidak boleh kosong."), field="text")
+    with transaction.atomic():
+        # The row lock keeps a note from landing after the camat's own "approve" moved the stage on.
+        stage = Apbdes.objects.select_for_update().values_list("stage", flat=True).get(pk=apbdes.pk)
+        if stage != Apbdes.Stage.EVALUATION:
+            raise Conflict(_("Catatan hanya dapat ditulis selama APBDes dievaluasi camat."))
+        note = LineNote.objects.create(line=line, author_id=actor.pk if is_person(actor) else None, text=text)
+        audit.record(
+            actor=actor,
+            action="apbdes.line_note",
+            obj=note,
+            pemda_code=apbdes.pemda_id,
+            after={"apbdes": apbdes.pk, "line": line.pk, "account_code": line.account_code, "text": text},
+        )
+    return note

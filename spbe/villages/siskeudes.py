@@ -708,6 +708,7 @@ def _replace(entry: _Desa, *, actor: MaybeActor, file_name: str, sha: str, rows:
     )
     # Siskeudes holds the adopted budget (the Perdes): it is published frozen, with its content hash.
     versions.freeze(apbdes, LINE_SPEC, actor=actor, action="apbdes.siskeudes_freeze")
+    Apbdes.objects.filter(pk=apbdes.pk).update(stage=Apbdes.Stage.ADOPTED)
     audit.record(
         actor=actor,
         action="apbdes.siskeudes_import",

@@ -13,8 +13,15 @@ from spbe.accounts.services import api_token_create
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.models import AuditEntry
 from spbe.villages.access import apbdes_for_user
-from spbe.villages.models import Apbdes, ApbdesLine
-from spbe.villages.services import LineData, apbdes_adopt, apbdes_create, apbdes_line_save
+from spbe.villages.models import Apbdes, ApbdesLine, LineNote
+from spbe.villages.services import (
+    LineData,
+    apbdes_adopt,
+    apbdes_create,
+    apbdes_line_note,
+    apbdes_line_save,
+    apbdes_move,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,17 +82,41 @@ def test_a_key_reused_for_other_content_is_a_conflict(world: Any, drafts: tuple[
     assert list(ApbdesLine.objects.values_list("amount", flat=True)) == [Decimal("36000000.00")]
 
 
-def test_a_retry_after_adoption_still_finds_its_line(world: Any, drafts: tuple[Apbdes, Apbdes]) -> None:
+def to_evaluated(world: Any, bpd: Any, apbdes: Apbdes) -> None:
+    apbdes_move(actor=bpd, apbdes=apbdes, action="agree")
+    apbdes_move(actor=world.kades_x, apbdes=apbdes, action="submit")
+    apbdes_move(actor=world.camat_x, apbdes=apbdes, action="approve")
+
+
+# Balanced, and within the 70:30 rule: 36,000,000 of 120,000,000 expenditure is exactly 30%.
+BALANCED = [
+    SILTAP,
+    LineData("5.3.5", "02.03.01", "DDS", "Jalan dusun", "84000000"),
+    LineData("4.2.1", "", "DDS", "Dana Desa", "100000000"),
+    LineData("6.1.1", "", "PAD", "SiLPA", "20000000"),
+]
+
+
+def fill(world: Any, apbdes: Apbdes, lines: list[LineData]) -> None:
+    for data in lines:
+        apbdes_line_save(actor=world.operator_x, apbdes=apbdes, idempotency_key=uuid.uuid4(), data=data)
+
+
+def test_a_retry_after_adoption_still_finds_its_line(
+    world: Any, bpd_x: Any, drafts: tuple[Apbdes, Apbdes]
+) -> None:
     apbdes, _y = drafts
     key = uuid.uuid4()
     line, _created = apbdes_line_save(actor=world.operator_x, apbdes=apbdes, idempotency_key=key, data=SILTAP)
+    fill(world, apbdes, BALANCED[1:])
+    to_evaluated(world, bpd_x, apbdes)
     apbdes_adopt(actor=world.kades_x, apbdes=apbdes)
     again, created = apbdes_line_save(actor=world.operator_x, apbdes=apbdes, idempotency_key=key, data=SILTAP)
     assert (again.pk, created) == (line.pk, False)
     with pytest.raises(Conflict):  # a new line on an adopted APBDes
         apbdes_line_save(actor=world.operator_x, apbdes=apbdes, idempotency_key=uuid.uuid4(), data=SILTAP)
     assert Client().get(f"/api/v1/villages/{world.desa_x.region_id}/apbdes/{YEAR}").json()["belanja"] == {
-        "anggaran": "36000000.00",
+        "anggaran": "120000000.00",
         "realisasi": "0.00",
     }
 
@@ -170,13 +201,79 @@ def test_the_camat_sees_only_the_desa_of_the_kecamatan(world: Any, drafts: tuple
     assert not ApbdesLine.objects.exists()
 
 
-def test_only_the_kades_adopts(world: Any, drafts: tuple[Apbdes, Apbdes]) -> None:
+def test_the_way_to_adoption_each_step_by_its_own_role(
+    world: Any, bpd_x: Any, drafts: tuple[Apbdes, Apbdes]
+) -> None:
     x, _y = drafts
-    apbdes_line_save(actor=world.operator_x, apbdes=x, idempotency_key=uuid.uuid4(), data=SILTAP)
+    fill(world, x, BALANCED)
+    with pytest.raises(PermissionDenied):
+        apbdes_move(actor=world.kades_x, apbdes=x, action="agree")  # the BPD agrees, not the Kades alone
+    apbdes_move(actor=bpd_x, apbdes=x, action="agree")
+    with pytest.raises(Conflict):  # lines are frozen for editing once agreed
+        apbdes_line_save(actor=world.operator_x, apbdes=x, idempotency_key=uuid.uuid4(), data=SILTAP)
+    apbdes_move(actor=world.kades_x, apbdes=x, action="submit")
+    with pytest.raises(PermissionDenied):
+        apbdes_move(actor=world.camat_y, apbdes=x, action="approve")  # another kecamatan's camat
+    with pytest.raises(ValidationFailed):
+        apbdes_move(actor=world.camat_x, apbdes=x, action="return")  # a return needs its reason
+    apbdes_move(actor=world.camat_x, apbdes=x, action="approve")
     with pytest.raises(PermissionDenied):
         apbdes_adopt(actor=world.operator_x, apbdes=x)
     x.refresh_from_db()
-    assert not x.is_frozen
+    assert (x.stage, x.is_frozen) == ("evaluated", False)
     apbdes_adopt(actor=world.kades_x, apbdes=x)
     x.refresh_from_db()
-    assert x.is_frozen and x.frozen_by_id == world.kades_x.pk
+    assert (x.stage, x.is_frozen, x.frozen_by_id) == ("adopted", True, world.kades_x.pk)
+    assert list(
+        AuditEntry.objects.filter(object_type="villages.apbdes", object_id=str(x.pk)).values_list(
+            "action", flat=True
+        )
+    ) == ["apbdes.create", "apbdes.agree", "apbdes.submit", "apbdes.approve", "apbdes.freeze", "apbdes.adopt"]
+
+
+def test_the_camat_notes_lines_while_evaluating_and_can_return_the_draft(
+    world: Any, bpd_x: Any, drafts: tuple[Apbdes, Apbdes]
+) -> None:
+    x, _y = drafts
+    fill(world, x, BALANCED)
+    road = ApbdesLine.objects.get(apbdes=x, account_code="5.3.5")
+    with pytest.raises(Conflict):  # not under evaluation yet
+        apbdes_line_note(actor=world.camat_x, line=road, text="Volume jalan?")
+    apbdes_move(actor=bpd_x, apbdes=x, action="agree")
+    apbdes_move(actor=world.kades_x, apbdes=x, action="submit")
+    with pytest.raises(PermissionDenied):
+        apbdes_line_note(actor=world.camat_y, line=road, text="Bukan wilayah saya")
+    note = apbdes_line_note(actor=world.camat_x, line=road, text="  Lampirkan RAB jalan dusun.  ")
+    assert (note.text, note.author_id) == ("Lampirkan RAB jalan dusun.", world.camat_x.pk)
+    apbdes_move(actor=world.camat_x, apbdes=x, action="return", note="Perbaiki RAB jalan")
+    x.refresh_from_db()
+    assert x.stage == "draft"
+    assert list(LineNote.objects.filter(line=road).values_list("text", flat=True)) == [
+        "Lampirkan RAB jalan dusun."
+    ]
+    # Back in draft, the operator may correct the lines again.
+    fill(world, x, [LineData("5.3.5", "02.03.01", "DDS", "Jalan dusun tahap 2", "0")])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (LineData("5.2.1", "02.03.01", "DDS", "", "1000"), "tidak seimbang"),
+        # 1,000 more in 01.01: 36,001,000 of 120,001,000 is above 30% even though the budget
+        # is balanced by 1,000 more revenue.
+        (LineData("5.1.2", "01.01.02", "ADD", "", "1000"), "30%"),
+    ],
+)
+def test_adoption_is_refused_while_a_check_fails(
+    world: Any, bpd_x: Any, drafts: tuple[Apbdes, Apbdes], extra: LineData, message: str
+) -> None:
+    x, _y = drafts
+    fill(world, x, [*BALANCED, extra])
+    if extra.activity_code.startswith("01.01"):
+        fill(world, x, [LineData("4.1.1", "", "PAD", "", "1000")])
+    to_evaluated(world, bpd_x, x)
+    with pytest.raises(ValidationFailed) as caught:
+        apbdes_adopt(actor=world.kades_x, apbdes=x)
+    assert message in caught.value.message
+    x.refresh_from_db()
+    assert (x.stage, x.is_frozen) == ("evaluated", False)
