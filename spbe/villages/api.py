@@ -28,12 +28,16 @@ from spbe.core.schema import Rupiah
 
 from . import selectors
 from .access import apbdes_for_user
-from .models import DATA_SET, ApbdesLine
+from .models import ApbdesLine, published_data_set
 from .services import LineData, apbdes_line_save
 
 router = Router(tags=["keuangan desa"])
 CACHE_SECONDS = 300
-PUBLISHED_ROUTES = [(r"/api/v1/villages/[0-9.]+/apbdes/[0-9]+", DATA_SET)]
+# One data set per desa and year (models.published_data_set), so an import or an adoption in one desa
+# leaves every other desa's published answers in place.
+PUBLISHED_ROUTES = [
+    (r"/api/v1/villages/(?P<desa>[0-9.]{1,20})/apbdes/(?P<year>[0-9]{4})", "apbdes:{desa}:{year}")
+]
 
 
 class PairOut(Schema):
@@ -83,7 +87,8 @@ class ApbdesOut(Schema):
 
 def public_apbdes_json(kode_desa: str, year: int) -> tuple[bytes, str]:
     """The published JSON of a desa's APBDes and its ETag, built once per data version."""
-    key = f"villages:{current_version(DATA_SET)}:apbdes:{kode_desa}:{year}"
+    data_set = published_data_set(kode_desa, year)
+    key = f"villages:{data_set}:{current_version(data_set)}"
     entry: tuple[bytes, str] | None = cache.get(key)
     if entry is None:
         data = ApbdesOut.model_validate(selectors.apbdes_summary(selectors.published_apbdes(kode_desa, year)))

@@ -230,9 +230,11 @@ class SiskeudesImport(VillageOwned):
         return f"{self.village_id} {self.year} {self.file_name}"
 
 
-#: The data set of the published village pages and API (``spbe.core.published``): bumped in every
-#: transaction that changes what they show (an import, an adoption).
-DATA_SET = "villages"
+def published_data_set(kode_desa: str, year: int | str) -> str:
+    """The data set of a desa's published APBDes of a year (``spbe.core.published``), bumped in every
+    transaction that changes what its page and API show (an import, an adoption)."""
+    return f"apbdes:{kode_desa}:{year}"
+
 
 #: How the lines of an APBDes version are identified and compared across versions (codes, never ids).
 LINE_SPEC = LineSpec(

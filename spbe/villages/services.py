@@ -28,7 +28,17 @@ from spbe.reference.models import FundingSource, VillageAccount, VillageActivity
 
 from . import selectors
 from .access import APBDES
-from .models import CODE_LENGTH, DATA_SET, LINE_SPEC, MAX_YEAR, MIN_YEAR, Apbdes, ApbdesLine, LineNote, Origin
+from .models import (
+    CODE_LENGTH,
+    LINE_SPEC,
+    MAX_YEAR,
+    MIN_YEAR,
+    Apbdes,
+    ApbdesLine,
+    LineNote,
+    Origin,
+    published_data_set,
+)
 from .rules import budget_problems
 from .siskeudes import ACCOUNT, ACTIVITY, DESCRIPTION_LENGTH
 from .workflow import APBDES_FLOW
@@ -214,7 +224,7 @@ def apbdes_adopt(*, actor: MaybeActor, apbdes: Apbdes) -> Apbdes:
         versions.freeze(apbdes, LINE_SPEC, actor=actor, action="apbdes.freeze")
         apbdes.stage = stage_seen
         APBDES_FLOW.apply(apbdes, "adopt", actor=actor, can=can)
-        bump_version(DATA_SET)
+        bump_version(published_data_set(apbdes.village.region_id, apbdes.year))
     return apbdes
 
 

@@ -54,7 +54,6 @@ from spbe.core.tabular import CONTROL_CHARACTERS, MAX_FILE_BYTES, MAX_UNPACKED_B
 from .access import APBDES
 from .models import (
     CODE_LENGTH,
-    DATA_SET,
     LINE_SPEC,
     MAX_YEAR,
     MIN_YEAR,
@@ -65,6 +64,7 @@ from .models import (
     Origin,
     Realisation,
     SiskeudesImport,
+    published_data_set,
 )
 from .rules import is_expenditure_side, is_receipt_side
 
@@ -770,5 +770,5 @@ def siskeudes_import(path: Path | str, *, actor: MaybeActor, pemda_code: str) ->
             results.append(
                 _replace(reader.desa[key], actor=vetted, file_name=path.name, sha=sha, rows=reader.rows)
             )
-        bump_version(DATA_SET)
+            bump_version(published_data_set(*key))
     return ImportResult(reader.rows, results)

@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 
 from spbe.core.actors import system
+from spbe.core.models import DataVersion
+from spbe.core.published import PublishedResponses, collect_routes
 from spbe.villages.models import Apbdes
 from spbe.villages.siskeudes import siskeudes_import
 
@@ -92,3 +94,18 @@ def test_the_public_page_shows_the_same_figures(imported: None) -> None:
     assert "Rp801.200.000,50" in text and "Rp640.350.000,25" in text
     assert "BIDANG PELAKSANAAN PEMBANGUNAN DESA" in text
     assert Client().get("/desa/35.10.02.2001/apbdes/2026/").status_code == 404
+
+
+def test_each_desa_year_is_its_own_published_data_set(imported: None, world: Any, tmp_path: Path) -> None:
+    app = PublishedResponses(lambda environ, start: [], routes=collect_routes())
+    assert app._data_set(URL) == "apbdes:35.10.02.2001:2027"
+
+    def version(name: str) -> int:
+        return DataVersion.objects.get(name=name).version
+
+    x, y = version("apbdes:35.10.02.2001:2027"), version("apbdes:35.10.03.2001:2027")
+    tables = scenario()
+    for name in ("Ta_RABRinci", "Ta_TBPRinci", "Ta_SPP", "Ta_SPPRinci"):
+        tables[name] = [r for r in tables[name] if r["Kd_Desa"] == "02.2001."]
+    siskeudes_import(write_zip(tmp_path / "x.zip", tables), actor=system("tests"), pemda_code="35.10")
+    assert (version("apbdes:35.10.02.2001:2027"), version("apbdes:35.10.03.2001:2027")) == (x + 1, y)
