@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,7 @@ from .models import (
     AccountName,
     Apbdes,
     ApbdesLine,
+    LineNote,
     Origin,
     Realisation,
     SiskeudesImport,
@@ -629,6 +630,11 @@ def _insert(model: type[Model], fields: list[str], rows: Sequence[Sequence[Any]]
             cursor.executemany(sql, rows[start : start + BATCH])
 
 
+def _delete(rows: QuerySet[Any]) -> None:
+    """Delete ``rows`` with one statement (the caller has removed whatever points at them)."""
+    rows._raw_delete(rows.db)
+
+
 def _replace(entry: _Desa, *, actor: MaybeActor, file_name: str, sha: str, rows: int) -> DesaResult:
     """Write one desa's year, replacing what an earlier import wrote. Runs inside the import's transaction."""
     village, year = entry.village, entry.year
@@ -643,10 +649,12 @@ def _replace(entry: _Desa, *, actor: MaybeActor, file_name: str, sha: str, rows:
         )
     before = [{"number": a.number, "content_hash": a.content_hash} for a in existing]
     if existing:
-        ApbdesLine.objects.filter(apbdes__in=existing).delete()
+        # Straight DELETEs: Django's collector would load every line to look for notes to cascade to.
+        _delete(LineNote.objects.filter(line__apbdes__in=existing))
+        _delete(ApbdesLine.objects.filter(apbdes__in=existing))
         for old in existing:  # newest first: a revision points at the version before it (PROTECT)
             old.delete()
-    Realisation.objects.filter(village=village, year=year, origin=Origin.SISKEUDES).delete()
+    _delete(Realisation.objects.filter(village=village, year=year, origin=Origin.SISKEUDES))
     SiskeudesImport.objects.filter(village=village, year=year).delete()
     apbdes = Apbdes.objects.create(
         pemda_id=village.pemda_id,
