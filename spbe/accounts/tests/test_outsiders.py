@@ -136,11 +136,20 @@ def _proposal_of_desa_x(world):
     return found if found is not None else new_proposal(world)
 
 
+def _apbdes_lines_of_desa_x(world) -> str:
+    """The line-entry URL of desa X's APBDes, which exists, so an outsider's 404 is the scope's doing."""
+    from spbe.villages.models import Apbdes
+
+    Apbdes.objects.get_or_create(pemda=world.pemda_a, village=world.desa_x, year=2027)
+    return f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_x.code}/apbdes/2027/lines"
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
     proposal = _proposal_of_desa_x(world)
     return {
+        "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
         ),
@@ -230,6 +239,9 @@ def test_the_api_keeps_a_village_operator_to_their_own_desa(world):
     decisions = scoped_api_urls(world)["api/v1/pemda/<code>/proposals/<public_id>/decisions"]
     assert client.get(decisions, **headers).status_code == 200
     assert client.get(decisions, **_bearer(world.operator_y)).status_code == 404
+    lines = _apbdes_lines_of_desa_x(world)
+    assert client.get(lines, **headers).status_code == 200
+    assert client.get(lines, **_bearer(world.operator_y)).status_code == 404
 
 
 def test_an_agency_operator_sees_only_their_own_unit_and_a_camat_only_their_desa(world):
