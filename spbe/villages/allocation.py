@@ -335,6 +335,7 @@ class VillageIndicators:
     kode_desa: str
     indicators: Mapping[str, Decimal]
     officials: int = 0
+    row: int = 0  # where it was read, for messages about it (0: not from a file)
 
 
 def read_villages(path: Path | str, config: AllocationConfig) -> list[VillageIndicators]:
@@ -445,7 +446,7 @@ def read_villages(path: Path | str, config: AllocationConfig) -> list[VillageInd
                 )
             else:
                 officials = int(text)
-        villages.append(VillageIndicators(code, indicators, officials))
+        villages.append(VillageIndicators(code, indicators, officials, row.row))
     if errors:
         raise errors.failure(
             _("Berkas %(file)s tidak dibaca: %(count)d isian tidak sah. Perbaiki lalu ulangi.")
