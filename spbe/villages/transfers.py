@@ -125,7 +125,7 @@ def _create(
     config: dict[str, Any],
     rows: list[tuple[VillageGovernment, int, int, int, int, int, dict[str, str]]],
 ) -> TransferScenario:
-    """Write the scenario, its rows and the audit entry; rows: desa, siltap, dasar, prop, jumlah, need (sen)."""
+    """Write the scenario, its rows and the audit entry (rows: desa, then amounts in sen, then indicators)."""
     table = [(v.region_id, s, d, p, j) for v, s, d, p, j, _need, _ind in rows]
     total_sen = sum(j for _v, _s, _d, _p, j, _need, _ind in rows)
     scenario = TransferScenario(
