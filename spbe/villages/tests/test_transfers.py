@@ -52,9 +52,9 @@ def codes(world: Any) -> list[str]:
 
 
 def indicators(
-    tmp_path: Path, world: Any, *, officials: bool = False, name: str = "desa.csv", **rows: str
+    tmp_path: Path, world: Any, *, officials: bool = False, replace: dict[str, str] | None = None
 ) -> Path:
-    """Every desa of pemda A with penduduk = 100 x its position and luas 1, unless ``replace`` gives a line."""
+    """Every desa of pemda A: penduduk 100 x its position, luas 1, unless ``replace`` gives its line."""
     header = "kode_desa,penduduk,luas" + (",jumlah_perangkat_lain" if officials else "")
     lines = [header]
     for position, code in enumerate(codes(world), start=1):
