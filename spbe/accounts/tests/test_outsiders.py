@@ -24,11 +24,29 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
+        **_transfer_urls(world),
+    }
+
+
+def _transfer_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.transfer_helpers import scenario_of_pemda_a
+
+    a, pk = world.pemda_a.code, scenario_of_pemda_a(world).pk
+    return {
+        "villages:transfer-list": f"/app/{a}/transfer-desa/",
+        "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
+        "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
+        "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
     }
 
 
 # Routes that only take POST (or change something on POST); the rest are read with GET.
-POST_ONLY = {"accounts:membership-revoke", "accounts:user-account-action", "accounts:user-password-reset"}
+POST_ONLY = {
+    "accounts:membership-revoke",
+    "accounts:user-account-action",
+    "accounts:user-password-reset",
+    "villages:transfer-adopt",
+}
 
 
 def fetch(client, name, url):
