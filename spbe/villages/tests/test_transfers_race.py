@@ -42,7 +42,8 @@ with tempfile.TemporaryDirectory() as directory:
     for n, name in enumerate(("Lama", "Satu", "Dua"), start=1):
         path = Path(directory) / f"{name}.csv"
         path.write_text("kode_desa,pagu\n" + "".join(f"{c},{n * 1000}\n" for c in codes), encoding="utf-8")
-        pks.append(transfer_scenario_import_published(actor=actor, pemda=pemda, year=2027, name=name, path=path).pk)
+        scenario = transfer_scenario_import_published(actor=actor, pemda=pemda, year=2027, name=name, path=path)
+        pks.append(scenario.pk)
 transfer_scenario_adopt(actor=actor, scenario=TransferScenario.objects.get(pk=pks[0]))
 connections.close_all()
 
@@ -97,10 +98,10 @@ second_waits.set()
 for t in threads:
     t.join(120)
 results["adopted"] = list(TransferScenario.objects.filter(adopted=True).values_list("name", flat=True))
+entries = AuditEntry.objects.filter(action__in=["transfer_scenario.adopt", "transfer_scenario.unadopt"])
 results["trail"] = [
     [action.split(".")[1], TransferScenario.objects.get(pk=int(object_id)).name]
-    for action, object_id in AuditEntry.objects.filter(action__in=["transfer_scenario.adopt", "transfer_scenario.unadopt"])
-    .order_by("seq").values_list("action", "object_id")
+    for action, object_id in entries.order_by("seq").values_list("action", "object_id")
 ]
 print(json.dumps(results))
 """
