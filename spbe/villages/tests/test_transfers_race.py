@@ -42,7 +42,9 @@ with tempfile.TemporaryDirectory() as directory:
     for n, name in enumerate(("Lama", "Satu", "Dua"), start=1):
         path = Path(directory) / f"{name}.csv"
         path.write_text("kode_desa,pagu\n" + "".join(f"{c},{n * 1000}\n" for c in codes), encoding="utf-8")
-        scenario = transfer_scenario_import_published(actor=actor, pemda=pemda, year=2027, name=name, path=path)
+        scenario = transfer_scenario_import_published(
+            actor=actor, pemda=pemda, year=2027, name=name, path=path
+        )
         pks.append(scenario.pk)
 transfer_scenario_adopt(actor=actor, scenario=TransferScenario.objects.get(pk=pks[0]))
 connections.close_all()
