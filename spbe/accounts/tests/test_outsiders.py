@@ -34,6 +34,8 @@ def _transfer_urls(world) -> dict[str, str]:
     a, pk = world.pemda_a.code, scenario_of_pemda_a(world).pk
     return {
         "villages:transfer-list": f"/app/{a}/transfer-desa/",
+        "villages:transfer-simulate": f"/app/{a}/transfer-desa/simulasi/",
+        "villages:transfer-import-dd": f"/app/{a}/transfer-desa/impor-dana-desa/",
         "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
         "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
         "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
@@ -46,6 +48,8 @@ POST_ONLY = {
     "accounts:user-account-action",
     "accounts:user-password-reset",
     "villages:transfer-adopt",
+    "villages:transfer-simulate",
+    "villages:transfer-import-dd",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +94,73 @@ def test_the_detail_page_lists_siltap_shortfalls(world: Any, dpmd: Any, tmp_path
     plain = scenario_of_pemda_a(world)
     html = world.client_for(dpmd).get(f"/app/35.10/transfer-desa/{plain.pk}/").content.decode()
     assert 'class="shortfall"' not in html
+
+
+def test_simulating_from_the_page(world: Any, dpmd: Any, tmp_path: Path) -> None:
+    client = world.client_for(dpmd)
+    path = indicators(tmp_path, world)
+    with path.open("rb") as upload:
+        response = client.post(
+            "/app/35.10/transfer-desa/simulasi/",
+            {
+                "year": "2027",
+                "kind": "BHPRD",
+                "name": "BHPRD awal",
+                "config": json.dumps(CONFIG),
+                "berkas": upload,
+            },
+        )
+    scenario = TransferScenario.objects.get(name="BHPRD awal")
+    assert response.status_code == 302 and response["Location"] == f"/app/35.10/transfer-desa/{scenario.pk}/"
+    assert (scenario.kind, scenario.year, scenario.total, scenario.created_by) == (
+        "BHPRD",
+        2027,
+        Decimal("1000000000"),
+        dpmd,
+    )
+    assert scenario.allocations.count() == len(codes(world))
+
+
+def test_a_bad_upload_shows_every_error_and_writes_nothing(world: Any, dpmd: Any, tmp_path: Path) -> None:
+    client = world.client_for(dpmd)
+    bad = indicators(tmp_path, world, replace={codes(world)[0]: f"{codes(world)[0]},-3,1"})
+    with bad.open("rb") as upload:
+        response = client.post(
+            "/app/35.10/transfer-desa/simulasi/",
+            {"year": "2027", "kind": "ADD", "name": "Salah", "config": json.dumps(CONFIG), "berkas": upload},
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "tidak boleh negatif" in html and "baris 2" in html
+    assert 'value="Salah"' in html  # what was typed is kept
+    response = client.post(
+        "/app/35.10/transfer-desa/simulasi/", {"year": "2027", "kind": "ADD", "name": "X", "config": "{"}
+    )
+    assert "bukan JSON yang sah" in response.content.decode()
+    assert not TransferScenario.objects.exists()
+
+
+def test_importing_dana_desa_from_the_page(world: Any, dpmd: Any, tmp_path: Path) -> None:
+    path = tmp_path / "dd.csv"
+    path.write_text(
+        "kode_desa,pagu\n" + "".join(f'{c},"1.000.000"\n' for c in codes(world)), encoding="utf-8"
+    )
+    with path.open("rb") as upload:
+        response = world.client_for(dpmd).post(
+            "/app/35.10/transfer-desa/impor-dana-desa/",
+            {"dd_year": "2027", "dd_name": "Pagu DD", "dd_berkas": upload},
+        )
+    scenario = TransferScenario.objects.get(name="Pagu DD")
+    assert response.status_code == 302
+    assert (scenario.kind, scenario.total) == ("DD", Decimal(1_000_000 * len(codes(world))))
+
+
+def test_only_transfer_staff_may_upload(world: Any, tmp_path: Path) -> None:
+    path = indicators(tmp_path, world)
+    with path.open("rb") as upload:
+        response = world.client_for(world.auditor).post(
+            "/app/35.10/transfer-desa/simulasi/",
+            {"year": "2027", "kind": "ADD", "name": "A", "config": json.dumps(CONFIG), "berkas": upload},
+        )
+    assert response.status_code == 404
+    assert not TransferScenario.objects.exists()
