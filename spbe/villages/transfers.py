@@ -318,6 +318,17 @@ def transfer_scenario_adopt(*, actor: MaybeActor, scenario: TransferScenario) ->
     second waits, then finds the state the first left. Adopting the adopted scenario again is a Conflict.
     """
     TRANSFER.require(actor, scenario.place(), "adopt")
+    try:
+        return _adopt(actor, scenario)
+    except IntegrityError as exc:
+        # The lock in _adopt keeps adoptions apart; should a write ever bypass it, the one-adopted
+        # constraint still refuses the second, and the user hears why rather than meeting a server error.
+        raise Conflict(
+            _("Skenario lain baru saja ditetapkan untuk jenis dan tahun ini; muat ulang halaman.")
+        ) from exc
+
+
+def _adopt(actor: MaybeActor, scenario: TransferScenario) -> TransferScenario:
     with transaction.atomic():
         group = list(
             TransferScenario.objects.select_for_update()

@@ -324,3 +324,19 @@ def test_access_is_for_transfer_staff_of_the_pemda(world: Any, dpmd: Any, tmp_pa
     dpmd_b = grant(make_user("dpmd.b", world.pemda_b), world.pemda_b, Role.DPMD)
     with pytest.raises(NotFound):
         scenario_for_user(dpmd_b, "19.06", scenario.pk)
+
+
+def test_an_adoption_that_misses_the_lock_is_a_conflict_not_a_crash(
+    world: Any, dpmd: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = indicators(tmp_path, world)
+    first = simulate(world, dpmd, path, name="Satu")
+    second = simulate(world, dpmd, path, name="Dua")
+    transfer_scenario_adopt(actor=dpmd, scenario=first)
+    # As if the first adoption had committed after the group was read: the second does not see it.
+    monkeypatch.setattr(
+        TransferScenario.objects, "select_for_update", lambda: TransferScenario.objects.filter(adopted=False)
+    )
+    with pytest.raises(Conflict, match="baru saja ditetapkan"):
+        transfer_scenario_adopt(actor=dpmd, scenario=second)
+    assert list(TransferScenario.objects.filter(adopted=True)) == [first]
