@@ -23,6 +23,7 @@ from spbe.accounts.access import Place
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import Actor, MaybeActor, actor_identity, is_person, require_actor
+from spbe.core.bulk import update_rows
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.published import bump_version
 from spbe.core.text import InvalidText, clean_name
@@ -656,7 +657,7 @@ def proposals_rank(
                     rank=result.rank,
                 )
             )
-        Proposal.objects.bulk_update(proposals, ["rank"])
+        update_rows(Proposal, ["rank"], {p.pk: [p.rank] for p in proposals})
         Decision.objects.bulk_create(decisions)
         if changes:
             audit.record_many(actor=vetted, changes=changes)
