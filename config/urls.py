@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.lounge.urls")),
     path("", include("spbe.villages.urls_transfers")),
     path("", include("spbe.complaints.urls")),
+    path("", include("spbe.planning.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operasi/", regions_views.operations, name="operations"),
