@@ -244,3 +244,14 @@ LINE_SPEC = LineSpec(
     amount="amount",
     version_field="apbdes",
 )
+
+
+# The transfer allocation's models live in their own module; importing them here registers them with the app.
+from .models_transfers import (  # noqa: E402
+    ScenarioSource,
+    TransferAllocation,
+    TransferKind,
+    TransferScenario,
+)
+
+__all__ = ["ScenarioSource", "TransferAllocation", "TransferKind", "TransferScenario"]

@@ -32,6 +32,21 @@ def scoped_urls(world) -> dict[str, str]:
         "planning-kecamatan-annex": (
             f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
         ),
+        **_transfer_urls(world),
+    }
+
+
+def _transfer_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.transfer_helpers import scenario_of_pemda_a
+
+    a, pk = world.pemda_a.code, scenario_of_pemda_a(world).pk
+    return {
+        "villages:transfer-list": f"/app/{a}/transfer-desa/",
+        "villages:transfer-simulate": f"/app/{a}/transfer-desa/simulasi/",
+        "villages:transfer-import-dd": f"/app/{a}/transfer-desa/impor-dana-desa/",
+        "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
+        "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
+        "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
     }
 
 
@@ -49,7 +64,14 @@ def _complaint_of_pemda_a(world):
 
 
 # Routes that only take POST (or change something on POST); the rest are read with GET.
-POST_ONLY = {"accounts:membership-revoke", "accounts:user-account-action", "accounts:user-password-reset"}
+POST_ONLY = {
+    "accounts:membership-revoke",
+    "accounts:user-account-action",
+    "accounts:user-password-reset",
+    "villages:transfer-adopt",
+    "villages:transfer-simulate",
+    "villages:transfer-import-dd",
+}
 
 
 def fetch(client, name, url):
