@@ -246,10 +246,14 @@ def counter_console(request: HttpRequest, pemda: Pemda, counter_id: int) -> Http
 @pemda_view
 def counter_action(request: HttpRequest, pemda: Pemda, counter_id: int, action: str) -> HttpResponse:
     """Call the next number, or recall, start, finish or skip the ticket the form names."""
-    counter, _can = queue_access.counter_for_user(request.user, pemda.code, counter_id)
+    counter, can = queue_access.counter_for_user(request.user, pemda.code, counter_id)
     verb = COUNTER_ACTIONS.get(action)
     if verb is None:
         raise Http404
+    if not can.call:
+        # Seeing a console (manager, agency head) is not calling at it; the service would refuse too.
+        messages.error(request, _("Hanya petugas loket perangkat daerah ini yang memanggil di loket ini."))
+        return redirect("lounge:counter", pemda.code, counter.pk)
     try:
         if verb == "call":
             called = queues.ticket_call_next(actor=request.user, counter=counter)
@@ -271,8 +275,6 @@ def counter_action(request: HttpRequest, pemda: Pemda, counter_id: int, action: 
             raise Http404(exc.message) from exc
         messages.error(request, exc.message)
     except SpbeError as exc:
-        if exc.status == 403:
-            raise
         messages.error(request, exc.message)
     return redirect("lounge:counter", pemda.code, counter.pk)
 

@@ -24,11 +24,41 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
+        **_lounge_urls(world),
+    }
+
+
+def _lounge_urls(world) -> dict[str, str]:
+    """The queue's staff pages, on a mall built once per test (the same one on every call)."""
+    from spbe.lounge import queues
+    from spbe.lounge.models import Counter, KioskDevice
+    from spbe.lounge.tests.queue_helpers import build_mall
+
+    a = world.pemda_a.code
+    counter = Counter.objects.filter(pemda=world.pemda_a).first()
+    if counter is None:
+        mall = build_mall(world)
+        counter = mall.loket_pu
+        queues.kiosk_register(actor=mall.manager, lounge=mall.lounge, name="Kios Lobi")
+    kiosk = KioskDevice.objects.get(pemda=world.pemda_a)
+    return {
+        "lounge:queue-home": f"/app/{a}/antrean/",
+        "lounge:queue-stats": f"/app/{a}/antrean/statistik/",
+        "lounge:counter": f"/app/{a}/antrean/loket/{counter.pk}/",
+        "lounge:counter-action": f"/app/{a}/antrean/loket/{counter.pk}/panggil/",
+        "lounge:kiosk-list": f"/app/{a}/antrean/kios/",
+        "lounge:kiosk-deactivate": f"/app/{a}/antrean/kios/{kiosk.pk}/nonaktif/",
     }
 
 
 # Routes that only take POST (or change something on POST); the rest are read with GET.
-POST_ONLY = {"accounts:membership-revoke", "accounts:user-account-action", "accounts:user-password-reset"}
+POST_ONLY = {
+    "accounts:membership-revoke",
+    "accounts:user-account-action",
+    "accounts:user-password-reset",
+    "lounge:counter-action",
+    "lounge:kiosk-deactivate",
+}
 
 
 def fetch(client, name, url):
