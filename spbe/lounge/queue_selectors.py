@@ -152,7 +152,8 @@ def board(lounge: Lounge, at: dt.datetime | None = None) -> dict[str, Any]:
         "tanggal": day.isoformat(),
         "loket": counters,
         "panggilan": [
-            {"nomor": t.code, "loket": names.get(t.counter_id, ""), "panggilan_ke": t.calls} for t in recent
+            {"nomor": t.code, "loket": names.get(t.counter_id or 0, ""), "panggilan_ke": t.calls}
+            for t in recent
         ],
         "menunggu": {row["prefix"]: row["n"] for row in waiting},
     }

@@ -323,6 +323,10 @@ class KioskForm(forms.Form):
     lounge = forms.ChoiceField(label=gettext_lazy("Ruang layanan"))
     name = forms.CharField(label=gettext_lazy("Nama perangkat"), max_length=100)
 
+    def __init__(self, *args: Any, lounges: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lounge"] = forms.ChoiceField(label=gettext_lazy("Ruang layanan"), choices=lounges)
+
 
 @require_http_methods(["GET", "POST"])
 @pemda_view
@@ -330,8 +334,8 @@ def kiosk_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     """Kiosk devices of the pemda; registering one shows its token once."""
     devices = list(queue_access.kiosks_for_user(request.user, pemda))
     lounges = list(queue_selectors.lounges_of(pemda))
-    form = KioskForm(request.POST or None)
-    form.fields["lounge"].choices = [(lg.code, lg.name) for lg in lounges]
+    choices = [(lg.code, lg.name) for lg in lounges]
+    form = KioskForm(request.POST or None, lounges=choices)
     token = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,8 +347,7 @@ def kiosk_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
             form.add_error("name", exc.message)
         else:
             devices = list(queue_access.kiosks_for_user(request.user, pemda))
-            form = KioskForm()
-            form.fields["lounge"].choices = [(lg.code, lg.name) for lg in lounges]
+            form = KioskForm(lounges=choices)
             messages.success(request, _("Perangkat %(name)s terdaftar.") % {"name": device.name})
     response = render(
         request,

@@ -44,8 +44,15 @@ def test_a_kiosk_reaches_no_staff_page_or_staff_api_even_signed_in(world, enroll
     client, _device = enrolled
     # Someone signs in on the kiosk afterwards: the kiosk cookie still makes the browser anonymous.
     client.force_login(world.officer_a)
-    for url in ("/app/", "/app/35.10/", "/app/35.10/antrean/kios/", "/app/35.10/pengguna/", "/masuk/",
-                "/operasi/", "/akun/kata-sandi/"):
+    for url in (
+        "/app/",
+        "/app/35.10/",
+        "/app/35.10/antrean/kios/",
+        "/app/35.10/pengguna/",
+        "/masuk/",
+        "/operasi/",
+        "/akun/kata-sandi/",
+    ):
         response = client.get(url)
         assert response.status_code == 403, url
         assert "Tidak tersedia di kios" in response.content.decode()

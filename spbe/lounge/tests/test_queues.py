@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 ANSWERS = {f"u{i}": 3 for i in range(1, 10)}
 
 
-def take(mall, service=None, at=None, taker=Taker()):
-    return queues.ticket_take(taker=taker, lounge=mall.lounge, service=service or mall.izin, at=at)
+def take(mall, service=None, at=None, taker=None):
+    return queues.ticket_take(taker=taker or Taker(), lounge=mall.lounge, service=service or mall.izin, at=at)
 
 
 def test_numbers_run_per_prefix_and_day_without_gaps(mall):
@@ -87,7 +87,9 @@ def test_the_counter_calls_the_longest_waiting_of_its_own_services(mall):
     # Loket 2 serves only PU-01; Loket 3 only the other agency's service.
     assert queues.ticket_call_next(actor=mall.officer_pu, counter=mall.loket_pu2).pk == second_a.pk
     assert queues.ticket_call_next(actor=mall.officer_dik, counter=mall.loket_dik).pk == first_b.pk
-    queues.ticket_finish(actor=mall.officer_dik, counter=mall.loket_dik, ticket=QueueTicket.objects.get(pk=first_b.pk))
+    queues.ticket_finish(
+        actor=mall.officer_dik, counter=mall.loket_dik, ticket=QueueTicket.objects.get(pk=first_b.pk)
+    )
     assert queues.ticket_call_next(actor=mall.officer_dik, counter=mall.loket_dik) is None
 
 
@@ -139,11 +141,16 @@ def test_a_busy_counter_finishes_first_and_a_recall_keeps_the_ticket(mall):
     assert ticket.state == "done" and ticket.service_seconds is not None and ticket.finished_at
     actions = list(
         AuditEntry.objects.filter(action__startswith="queue_ticket.", object_id=str(ticket.pk))
-        .order_by("seq").values_list("action", flat=True)
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions == [
-        "queue_ticket.call", "queue_ticket.recall", "queue_ticket.skip", "queue_ticket.recall",
-        "queue_ticket.start", "queue_ticket.finish",
+        "queue_ticket.call",
+        "queue_ticket.recall",
+        "queue_ticket.skip",
+        "queue_ticket.recall",
+        "queue_ticket.start",
+        "queue_ticket.finish",
     ]
 
 
@@ -212,7 +219,10 @@ def test_statistics_per_service_counter_and_hour(mall):
     izin = rows["Izin Galian"]
     assert (izin.tickets, izin.served, izin.avg_wait_minutes, izin.max_wait_minutes) == (3, 2, 4.0, 6.0)
     assert izin.avg_service_minutes == 7.5
-    by_counter = {r.key: (r.tickets, r.served) for r in queue_selectors.queue_stats(mall.lounge.pemda, day, day, "counter")}
+    by_counter = {
+        r.key: (r.tickets, r.served)
+        for r in queue_selectors.queue_stats(mall.lounge.pemda, day, day, "counter")
+    }
     assert by_counter == {"Loket 1": (2, 2), "Loket 3": (1, 1)}
     morning = dt.datetime.combine(day, dt.time(2, 30), tzinfo=dt.UTC)  # 09.30 WIB
     QueueTicket.objects.filter(prefix="A").update(taken_at=morning)
@@ -227,8 +237,9 @@ def test_setup_is_for_the_manager_and_keeps_services_with_their_agency(mall, wor
     with pytest.raises(PermissionDenied):
         queues.lounge_create(actor=mall.officer_pu, pemda=world.pemda_a, code="lain", name="Lain")
     with pytest.raises(ValidationFailed):
-        queues.counter_create(actor=mall.manager, lounge=mall.lounge, unit=world.unit_a, name="Loket 9",
-                              services=[mall.ijazah])
+        queues.counter_create(
+            actor=mall.manager, lounge=mall.lounge, unit=world.unit_a, name="Loket 9", services=[mall.ijazah]
+        )
     with pytest.raises(ValidationFailed):
         queues.lounge_offer(actor=mall.manager, lounge=mall.lounge, service=mall.izin, prefix="a1")
     lounge = queues.lounge_create(actor=mall.manager, pemda=world.pemda_a, code="rsud", name="RSUD")
