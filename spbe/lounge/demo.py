@@ -22,6 +22,7 @@ from spbe.core.actors import Actor
 
 from .ikm import ELEMENT_KEYS
 from .models import SurveyResponse
+from .queue_demo import seed_queues
 from .services import services_import, survey_import
 
 # Agency (by code in the demo organisation): the prefix of its service codes, its counter, and its services
@@ -518,4 +519,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
             added = survey_import(
                 actor=actor, pemda=pemda, path=_write_csv(Path(folder), "survei.csv", survey_header, survey)
             ).rows
-    return f"layanan publik: {len(rows)} layanan ({result.created} baru), {added} jawaban survei baru"
+    queues = seed_queues(pemda, CATALOGUE, actor=actor)
+    return (
+        f"layanan publik: {len(rows)} layanan ({result.created} baru), {added} jawaban survei baru; {queues}"
+    )
