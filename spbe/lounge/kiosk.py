@@ -189,6 +189,7 @@ def ticket(request: HttpRequest, public_id: str) -> HttpResponse:
         "lounge/kiosk/ticket.html",
         {
             "device": device,
+            "lounge": device.lounge,
             "ticket": found,
             "status": queue_selectors.ticket_status(found),
             "qr": qr_svg(status_url, _("Kode QR tiket")),

@@ -132,3 +132,12 @@ def test_tickets_from_the_kiosk_record_it(world, mall):
     device, _token = queues.kiosk_register(actor=mall.manager, lounge=mall.lounge, name="Kios 1")
     ticket = queues.ticket_take(taker=Taker("kiosk", device), lounge=mall.lounge, service=mall.izin)
     assert (ticket.channel, ticket.kiosk) == ("kiosk", device)
+
+
+def test_the_ticket_prints_the_pemdas_own_time(world, mall):
+    import datetime as dt
+
+    at = dt.datetime(2026, 3, 2, 16, 59, tzinfo=dt.UTC)
+    ticket = queues.ticket_take(taker=Taker(), lounge=mall.lounge, service=mall.izin, at=at)
+    page = world.client_for(None).get(f"/pemda/35.10/antrean/tiket/{ticket.public_id}/cetak/80/")
+    assert "02-03-2026 23:59" in page.content.decode()  # WIB, UTC+7
