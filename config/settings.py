@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "spbe.planning",
     "spbe.portal",
     "spbe.lounge",
+    "spbe.complaints",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
     "ninja",
@@ -176,6 +177,9 @@ SPBE_SIGNIN_MAX_PER_USERNAME = int(os.environ.get("SPBE_SIGNIN_MAX_PER_USERNAME"
 SPBE_SIGNIN_MAX_PER_CLIENT = int(os.environ.get("SPBE_SIGNIN_MAX_PER_CLIENT", "30"))
 # Behind a reverse proxy: the header carrying the client's address (e.g. X-Forwarded-For); else REMOTE_ADDR.
 SPBE_CLIENT_IP_HEADER = os.environ.get("SPBE_CLIENT_IP_HEADER", "")
+# Complaints from the public web form one client may send per window (a flood, not a citizen).
+SPBE_COMPLAINT_MAX_PER_CLIENT = int(os.environ.get("SPBE_COMPLAINT_MAX_PER_CLIENT", "5"))
+SPBE_COMPLAINT_WINDOW_SECONDS = int(os.environ.get("SPBE_COMPLAINT_WINDOW_SECONDS", "3600"))
 # A running job that has reported no progress for this long is shown as stopped (its worker is gone).
 SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 # Proposals a kecamatan forum may forward per year when the pemda set no quota of its own (0: no limit).

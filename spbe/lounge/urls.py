@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import kiosk, views, views_queue
+from . import event_views, kiosk, views, views_queue
 
 app_name = "lounge"
 
 urlpatterns = [
     path("pemda/<str:pemda_code>/layanan/", views.catalogue, name="catalogue"),
     path("pemda/<str:pemda_code>/layanan/<str:kode>/", views.service_page, name="service"),
+    path("pemda/<str:pemda_code>/jemput-bola/", event_views.calendar, name="events"),
+    path("pemda/<str:pemda_code>/jemput-bola.ics", event_views.feed, name="events-feed"),
+    path("app/<str:pemda_code>/jemput-bola/", event_views.staff_events, name="staff-events"),
     *views_queue.urlpatterns,
     *kiosk.urlpatterns,
 ]

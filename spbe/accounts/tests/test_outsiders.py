@@ -24,6 +24,9 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
+        "complaints:staff-list": f"/app/{a}/pengaduan/",
+        "lounge:staff-events": f"/app/{a}/jemput-bola/",
+        "complaints:staff-detail": f"/app/{a}/pengaduan/{_complaint_of_pemda_a(world).ticket}/",
         **_lounge_urls(world),
     }
 
@@ -49,6 +52,15 @@ def _lounge_urls(world) -> dict[str, str]:
         "lounge:kiosk-list": f"/app/{a}/antrean/kios/",
         "lounge:kiosk-deactivate": f"/app/{a}/antrean/kios/{kiosk.pk}/nonaktif/",
     }
+
+
+def _complaint_of_pemda_a(world):
+    """A complaint of pemda A (the same one on every call within a test)."""
+    from spbe.complaints.models import Complaint
+    from spbe.complaints.tests.conftest import submit
+
+    found = Complaint.objects.filter(pemda=world.pemda_a).first()
+    return found if found is not None else submit(world)
 
 
 # Routes that only take POST (or change something on POST); the rest are read with GET.
@@ -178,6 +190,7 @@ def public_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals",
         "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
         "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
+        "api/v1/pemda/<code>/events": f"/api/v1/pemda/{a}/events",
     }
 
 

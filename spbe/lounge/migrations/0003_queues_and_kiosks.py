@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_roles_for_modules"),
-        ("lounge", "0002_one_survey_per_ticket_in_pemda"),
+        ("lounge", "0003_event_services"),
     ]
 
     operations = [
