@@ -316,7 +316,8 @@ def _season(pemda: Pemda, year: int, actor: Actor, planners: tuple[Actor, Actor]
     # Kecamatan forums: rank, forward up to the quota, reject the rest but a few deferred or waiting.
     waiting = _waiting(pemda, year, Stage.KECAMATAN)
     kecamatan_ids = sorted({p.village.kecamatan_id for p in waiting})
-    undecided = set() if complete else set(rng.sample(kecamatan_ids, 3))
+    # A few kecamatan forums have not met yet (none when there are too few to spare).
+    undecided = set() if complete else set(rng.sample(kecamatan_ids, min(3, len(kecamatan_ids) // 4)))
     if not complete:
         for kecamatan_id in kecamatan_ids:
             kecamatan = PerangkatDaerah.objects.get(pk=kecamatan_id)
@@ -373,7 +374,8 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
                 rows = _rows(rng, villages, year, PER_DESA, units)
                 rows += _pokir(rng, villages, units)
             else:
-                rows = _rows(rng, rng.sample(villages, HISTORY_PER_YEAR // 4), year, 4, units)
+                sample = rng.sample(villages, min(len(villages), HISTORY_PER_YEAR // 4))
+                rows = _rows(rng, sample, year, 4, units)
             _import(Path(folder), pemda, year, rows, actor)
             _season(pemda, year, actor, planners, complete=year != SEASON)
             added.append(f"{year}: {len(rows)}")
@@ -387,7 +389,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
 
 def _pokir(rng: random.Random, villages: list[VillageGovernment], units: set[str]) -> list[list[str]]:
     rows = []
-    for row in _rows(rng, rng.sample(villages, POKIR), SEASON, 1, units):
+    for row in _rows(rng, rng.sample(villages, min(len(villages), POKIR)), SEASON, 1, units):
         if not row[8]:
             continue
         row[1] = "pokir"
