@@ -105,7 +105,8 @@ def _draft_state(pemda: Pemda, year: int, replace: bool) -> BudgetVersion | None
     if not replace:
         raise Conflict(
             _(
-                "APBD %(year)d sudah mempunyai versi draf (versi %(number)d); gunakan --replace untuk menimpanya."
+                "APBD %(year)d sudah mempunyai versi draf (versi %(number)d); "
+                "gunakan --replace untuk menimpanya."
             )
             % {"year": year, "number": draft.number}
         )
@@ -219,7 +220,8 @@ def _check_row(
                 row,
                 "kode_skpd",
                 _(
-                    "perangkat daerah %(code)s tidak ada di pemda ini; tambahkan dulu atau impor dengan --create-units"
+                    "perangkat daerah %(code)s tidak ada di pemda ini; "
+                    "tambahkan dulu atau impor dengan --create-units"
                 )
                 % {"code": unit_code},
             )
@@ -370,7 +372,8 @@ def _check_ceilings(
                     RowError(
                         row.row,
                         _(
-                            "pagu %(scope)s perangkat daerah %(unit)s sebesar %(ceiling)s terlampaui pada baris ini"
+                            "pagu %(scope)s perangkat daerah %(unit)s sebesar %(ceiling)s "
+                            "terlampaui pada baris ini"
                         )
                         % {
                             "scope": ceiling.code or "",

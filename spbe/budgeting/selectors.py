@@ -46,7 +46,7 @@ def thresholds_for(pemda: Pemda | str, year: int) -> Thresholds:
 
 
 def version_for(pemda: Pemda, year: int, number: int | None = None) -> BudgetVersion:
-    """Version ``number`` of the year, or the newest one (the draft being worked on, else the last adopted)."""
+    """Version ``number`` of the year, or the newest (the draft being worked on, else the last adopted)."""
     versions_ = BudgetVersion.objects.filter(pemda=pemda, year=year)
     found = (
         versions_.filter(number=number).first()

@@ -54,7 +54,7 @@ from .workflow import RKA_FLOW
 
 # How versions are hashed (every detail row) and compared (line by line, by codes, never ids).
 DETAIL_SPEC = versions.LineSpec(
-    lines=lambda v: RkaDetail.objects.filter(line__version=v),
+    lines=lambda v: RkaDetail.objects.filter(line__version_id=v.pk),
     key=(
         "line__unit__code",
         "line__sub_kegiatan",
@@ -81,7 +81,7 @@ DETAIL_SPEC = versions.LineSpec(
     version_field="line__version",
 )
 LINE_SPEC = versions.LineSpec(
-    lines=lambda v: RkaLine.objects.filter(version=v),
+    lines=lambda v: RkaLine.objects.filter(version_id=v.pk),
     key=("unit__code", "sub_kegiatan", "account", "funding", "location"),
     values=("amount",),
     amount="amount",
@@ -121,7 +121,8 @@ class YearCodes:
         if code not in self.accounts:
             raise ValidationFailed(
                 _(
-                    "kode rekening %(code)s bukan rekening rincian (paling bawah) pada bagan akun tahun %(year)d"
+                    "kode rekening %(code)s bukan rekening rincian (paling bawah) "
+                    "pada bagan akun tahun %(year)d"
                 )
                 % {"code": code, "year": self.year},
                 field="account",
@@ -296,7 +297,7 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
     with transaction.atomic():
         locked = versions.ensure_draft(version)
         waiting = list(
-            Rka.objects.filter(version=locked)
+            Rka.objects.filter(version_id=locked.pk)
             .exclude(state=RkaState.VERIFIED)
             .values_list("unit__code", flat=True)
         )
@@ -305,7 +306,7 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
                 _("RKA perangkat daerah berikut belum terverifikasi: %(units)s.")
                 % {"units": ", ".join(waiting)}
             )
-        if not Rka.objects.filter(version=locked).exists():
+        if not Rka.objects.filter(version_id=locked.pk).exists():
             raise Conflict(_("Versi ini belum berisi RKA."))
         versions.freeze(locked, DETAIL_SPEC, actor=actor, action="budget.version_adopt")
     version.refresh_from_db()
@@ -641,10 +642,8 @@ def detail_remove(*, actor: MaybeActor, detail: RkaDetail) -> None:
 
 def _move_line(line: RkaLine, change: Decimal) -> None:
     """Keep the line's total the exact sum of its details; an edited line goes back to TAPD unreviewed."""
-    if change >= 0:
-        amount = F("amount") + Money(change)
-    else:
-        amount = F("amount") - Money(-change)
+    # Money() is a rupiah literal; a negative change is written as a subtraction of its size.
+    amount = F("amount") + Money(change) if change >= 0 else F("amount") - Money(-change)
     RkaLine.objects.filter(pk=line.pk).update(amount=amount, review=Review.PENDING, review_note="")
 
 

@@ -16,7 +16,8 @@ from django.db.models import Model, QuerySet
 
 
 def lock_shared[T: Model](queryset: QuerySet[T]) -> list[T]:
-    """The rows of ``queryset`` (a plain filter on one model), locked ``FOR SHARE`` until the transaction ends."""
+    """The rows of ``queryset`` (a plain filter on one model), locked ``FOR SHARE`` until the transaction
+    ends."""
     connection = connections[queryset.db]
     if not transaction.get_connection(queryset.db).in_atomic_block:
         raise RuntimeError("lock_shared() must run inside the service's transaction")

@@ -213,7 +213,15 @@ def copy_to_draft(
     vetted = require_actor(actor)
     model = type(version)
     with transaction.atomic():
-        draft = model(**values, based_on=version, version_state=Version.State.DRAFT, content_hash="")
+        # One dict: with a concrete subclass in the project, django-stubs types ``model`` as the abstract
+        # base and would reject its inherited fields passed as keywords.
+        fields: dict[str, Any] = {
+            **values,
+            "based_on": version,
+            "version_state": Version.State.DRAFT,
+            "content_hash": "",
+        }
+        draft = model(**fields)
         draft.save()
         source = list(spec.lines(version).order_by("pk"))
         copies = []

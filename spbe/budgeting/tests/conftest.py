@@ -52,7 +52,11 @@ def _nomenclature_rows() -> list[Nomenclature]:
             code = nomenclature_parent(code)
     return [
         Nomenclature(
-            year=YEAR, code=c, parent_code=nomenclature_parent(c), level=levels[c.count(".") + 1], name=f"N {c}"
+            year=YEAR,
+            code=c,
+            parent_code=nomenclature_parent(c),
+            level=levels[c.count(".") + 1],
+            name=f"N {c}",
         )
         for c in sorted(codes)
     ]
@@ -99,7 +103,14 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | None 
 
 
 def row(
-    skpd: str, sub: str, rekening: str, volume: str, harga: str, jumlah: str = "", uraian: str = "Rincian", **more: str
+    skpd: str,
+    sub: str,
+    rekening: str,
+    volume: str,
+    harga: str,
+    jumlah: str = "",
+    uraian: str = "Rincian",
+    **more: str,
 ) -> dict[str, str]:
     return {
         "kode_skpd": skpd,

@@ -28,7 +28,9 @@ def line(rka_: Rka, account: str = "5.2.04.01.01.0001", sub: str = ROAD, **more)
     return line_create(actor=SYSTEM, rka=rka_, account=account, sub_kegiatan=sub, **more)
 
 
-def add(line_: RkaLine, price: str, *factors: tuple[str, str], actor=SYSTEM, tax: str = "0", text: str = "Rincian"):
+def add(
+    line_: RkaLine, price: str, *factors: tuple[str, str], actor=SYSTEM, tax: str = "0", text: str = "Rincian"
+):
     return detail_add(
         actor=actor,
         line=line_,

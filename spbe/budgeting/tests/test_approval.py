@@ -28,7 +28,7 @@ from spbe.core import versions
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.models import AuditEntry
 
-from .helpers import ROAD_2, SYSTEM, add, draft, line, rka
+from .helpers import ROAD_2, add, draft, line, rka
 
 
 @pytest.fixture
@@ -61,10 +61,18 @@ def test_operator_drafts_head_submits_tapd_returns_then_verifies_and_adoption_fr
         rka_return(actor=world.tapd_a, rka=rka_a, note="")
     rka_return(actor=world.tapd_a, rka=rka_a, note="Perbaiki baris beton")
     second.refresh_from_db()
-    assert (rka_a.state, second.review, second.review_note) == ("returned", "returned", "Harga beton di atas SSH")
+    assert (rka_a.state, second.review, second.review_note) == (
+        "returned",
+        "returned",
+        "Harga beton di atas SSH",
+    )
 
     detail = RkaDetail.objects.get(line=second)
-    detail_change(actor=world.agency_operator_a, detail=detail, change=DetailInput("Beton", [("1", "m3")], Decimal("200")))
+    detail_change(
+        actor=world.agency_operator_a,
+        detail=detail,
+        change=DetailInput("Beton", [("1", "m3")], Decimal("200")),
+    )
     rka_submit(actor=world.agency_head_a, rka=rka_a)
     for each in RkaLine.objects.filter(rka=rka_a):
         line_review(actor=world.tapd_a, line=each, accept=True)
@@ -83,7 +91,11 @@ def test_operator_drafts_head_submits_tapd_returns_then_verifies_and_adoption_fr
 
 def test_the_submitter_cannot_verify_even_holding_a_tapd_role(world, drafted):
     _version, rka_a, first, _second = drafted
-    both = grant(grant(make_user("kepala.tapd", world.pemda_a), world.pemda_a, Role.AGENCY_HEAD, unit=world.unit_a), world.pemda_a, Role.TAPD)
+    both = grant(
+        grant(make_user("kepala.tapd", world.pemda_a), world.pemda_a, Role.AGENCY_HEAD, unit=world.unit_a),
+        world.pemda_a,
+        Role.TAPD,
+    )
     rka_submit(actor=both, rka=rka_a)
     with pytest.raises(PermissionDenied, match="empat mata"):
         line_review(actor=both, line=first, accept=True)
@@ -137,7 +149,7 @@ def _adopt(world, version, rka_a):
 
 
 def test_a_revision_starts_as_a_copy_and_the_diff_names_what_changed(world, drafted):
-    version, rka_a, first, second = drafted
+    version, rka_a, _first, second = drafted
     with pytest.raises(Conflict, match="ditetapkan"):
         version_revise(actor=world.tapd_a, version=version, kind="perubahan")
     _adopt(world, version, rka_a)

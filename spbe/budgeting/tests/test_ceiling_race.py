@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from spbe.accounts.models import Role
 from spbe.accounts.services import membership_grant, pemda_create, unit_create, user_create
 from spbe.budgeting.models import RkaDetail, RkaLine
-from spbe.budgeting.services import DetailInput, ceiling_set, detail_add, line_create, rka_open, version_create
+from spbe.budgeting.services import DetailInput, ceiling_set, detail_add, line_create, rka_open
+from spbe.budgeting.services import version_create
 from spbe.budgeting.tests.conftest import _account_rows, _nomenclature_rows
 from spbe.core.actors import system
 from spbe.core.errors import Conflict

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -49,9 +50,10 @@ def import_args(path, *extra: str) -> list[str]:
     return ["import_budget", "--pemda", "35.10", "--year", str(YEAR), *extra, str(path)]
 
 
-def summary_of(*extra: str) -> dict:
+def summary_of(*extra: str) -> dict[str, Any]:
     out, _err = run("budget_summary", "--pemda", "35.10", "--year", str(YEAR), *extra, "--format", "json")
-    return json.loads(out)
+    data: dict[str, Any] = json.loads(out)
+    return data
 
 
 @pytest.fixture
@@ -68,16 +70,25 @@ def test_import_writes_lines_and_details_with_exact_amounts(imported, world):
     road = RkaLine.objects.get(version=imported, account="5.2.04.01.01.0001")
     assert road.amount == Decimal("250000000.03")
     assert road.sub_kegiatan == "1.03.02.2.01.0001" and road.unit == world.unit_a
-    assert RkaLine.objects.get(version=imported, unit=world.unit_a, account="5.1.01.01.01.0001").sub_kegiatan == PUNJANG_A
+    assert (
+        RkaLine.objects.get(version=imported, unit=world.unit_a, account="5.1.01.01.01.0001").sub_kegiatan
+        == PUNJANG_A
+    )
     assert AuditEntry.objects.filter(pemda_code="35.10", action="budget.import").count() == 1
 
 
 def test_rows_of_one_line_become_its_detail_rows(world, ref2028, tmp_path):
-    rows = [row(UNIT_A, PUNJANG_A, "5.1.02.01.01.0024", "2", "0.01"), row(UNIT_A, PUNJANG_A, "5.1.02.01.01.0024", "1", "5")]
+    rows = [
+        row(UNIT_A, PUNJANG_A, "5.1.02.01.01.0024", "2", "0.01"),
+        row(UNIT_A, PUNJANG_A, "5.1.02.01.01.0024", "1", "5"),
+    ]
     run(*import_args(write_csv(tmp_path / "a.csv", rows)))
     line = RkaLine.objects.get()
     assert line.amount == Decimal("5.02")
-    assert list(line.details.values_list("position", "amount")) == [(1, Decimal("0.02")), (2, Decimal("5.00"))]
+    assert list(line.details.values_list("position", "amount")) == [
+        (1, Decimal("0.02")),
+        (2, Decimal("5.00")),
+    ]
 
 
 def test_summary_matches_hand_computed_figures(imported):
@@ -152,7 +163,9 @@ def test_errors_are_reported_per_cell_and_nothing_is_written(world, ref2028, tmp
     rows = [
         row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "100"),  # row 2: fine
         row("9.99.0.00.0.00.01.0000", PUNJANG_A, "5.1.01.01.01.0001", "1", "100"),  # unknown agency
-        row(UNIT_A, "1.01.01.2.02.0001", "5.1.01.01.01.0001", "1", "100"),  # support program of another bidang
+        row(
+            UNIT_A, "1.01.01.2.02.0001", "5.1.01.01.01.0001", "1", "100"
+        ),  # support program of another bidang
         row(UNIT_A, PUNJANG_A, "5.1.01.01.01", "1", "100"),  # not a leaf account
         row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "3", "0.10", "0.31"),  # 3 x 0,10 = 0,30
         row(UNIT_A, PUNJANG_A, "4.1.01.09.01.0001", "1", "100"),  # revenue under a sub-kegiatan
@@ -198,7 +211,9 @@ def test_a_draft_is_replaced_only_when_asked(imported, tmp_path):
     assert RkaLine.objects.filter(version=imported).count() == 9
     run(*import_args(path, "--replace"))
     assert BudgetVersion.objects.filter(year=YEAR).count() == 1
-    assert list(RkaLine.objects.filter(version=imported).values_list("amount", flat=True)) == [Decimal("7.00")]
+    assert list(RkaLine.objects.filter(version=imported).values_list("amount", flat=True)) == [
+        Decimal("7.00")
+    ]
     assert summary_of()["belanja"] == "7.00"
 
 
@@ -214,8 +229,13 @@ def test_an_adopted_version_is_never_replaced(imported, tmp_path):
 def test_replacing_a_draft_keeps_its_ceilings(imported, world, tmp_path):
     from spbe.budgeting.models import Ceiling
 
-    Ceiling.objects.create(pemda=world.pemda_a, unit=world.unit_a, version=imported, code="", amount=Decimal("100"))
-    rows = [row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "60"), row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "40.01")]
+    Ceiling.objects.create(
+        pemda=world.pemda_a, unit=world.unit_a, version=imported, code="", amount=Decimal("100")
+    )
+    rows = [
+        row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "60"),
+        row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "40.01"),
+    ]
     err = run_failing(*import_args(write_csv(tmp_path / "c.csv", rows), "--replace"))
     assert err.startswith("row 3, column jumlah: ")
     assert RkaLine.objects.filter(version=imported).count() == 9
