@@ -260,3 +260,32 @@ class BudgetRules(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.pemda_id} {self.year}"
+
+
+class CashPlan(UnitOwned):
+    """Anggaran kas: one month's share of one sub-kegiatan of an adopted version (the DPA).
+
+    The twelve months of a sub-kegiatan always add up to its amount exactly (the services refuse any other
+    set, and split with ``core.money.allocate``); the plan is the "planned" line of monitoring.
+    """
+
+    version = models.ForeignKey(BudgetVersion, on_delete=models.PROTECT, related_name="cash_plans")
+    version_id: int
+    sub_kegiatan = models.CharField(_("sub kegiatan"), max_length=CODE_LENGTH)
+    month = models.PositiveSmallIntegerField(_("bulan"))
+    amount = MoneyField(_("rencana"))
+
+    class Meta:
+        ordering = ["version", "unit", "sub_kegiatan", "month"]
+        verbose_name = _("anggaran kas")
+        verbose_name_plural = _("anggaran kas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "unit", "sub_kegiatan", "month"], name="budget_cash_plan_unique"
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="budget_cash_plan_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_cash_plan_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_kegiatan} {self.month}: {self.amount}"

@@ -122,3 +122,112 @@ def summary(version: BudgetVersion) -> dict[str, object]:
 def version_diff(before: BudgetVersion, after: BudgetVersion) -> versions.Diff:
     """Lines added, removed and changed between two versions (by agency and codes), with both totals."""
     return versions.diff(LINE_SPEC.rows(before), LINE_SPEC.rows(after), LINE_SPEC)
+
+
+# ------------------------------------------------------------------------------------------------ checks
+
+#: Accounts counted as public-service infrastructure: capital spending on buildings (5.2.03) and on roads,
+#: irrigation and networks (5.2.04). An approximation of UU 1/2022 art. 147 by account, until the rule is
+#: kept per sub-kegiatan.
+INFRASTRUCTURE = ("5.2.03", "5.2.04")
+#: Transfers to lower regions and villages, left out of the base of the infrastructure share.
+TRANSFERS = "5.4"
+#: Education: every sub-kegiatan of bidang 1.01 (the support program written with it included).
+EDUCATION = "1.01."
+LINES_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class CauseLine:
+    unit: str
+    sub_kegiatan: str
+    account: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule on a version: the figure, the threshold, whether it holds, and the lines behind it."""
+
+    name: str
+    ok: bool
+    amount: Decimal
+    base: Decimal
+    percent: Decimal | None = None
+    threshold: Decimal | None = None
+    lines: tuple[CauseLine, ...] = ()
+
+
+def _prefix_q(field: str, prefixes: tuple[str, ...]) -> Q:
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+def _largest(version: BudgetVersion, condition: Q) -> tuple[CauseLine, ...]:
+    rows = (
+        RkaLine.objects.filter(version=version)
+        .filter(condition)
+        .order_by("-amount", "unit__code", "sub_kegiatan", "account")
+        .values_list("unit__code", "sub_kegiatan", "account", "amount")[:LINES_SHOWN]
+    )
+    return tuple(CauseLine(*row) for row in rows)
+
+
+def checks(version: BudgetVersion) -> list[Check]:
+    """Balance and the year's mandatory-spending rules, computed live from the version's lines.
+
+    Each share lists the largest lines it is made of: the ones to look at when it fails.
+    """
+    limits = thresholds_for(version.pemda_id, version.year)
+    expenditure = Q(account__startswith=calc.EXPENDITURE)
+    infrastructure = _prefix_q("account", INFRASTRUCTURE)
+    education = expenditure & Q(sub_kegiatan__startswith=EDUCATION)
+    totals = RkaLine.objects.filter(version=version).aggregate(
+        revenue=MoneySum("amount", filter=Q(account__startswith=calc.REVENUE)),
+        spending=MoneySum("amount", filter=expenditure),
+        receipts=MoneySum("amount", filter=Q(account__startswith=f"{calc.FINANCING_RECEIPTS}.")),
+        payments=MoneySum("amount", filter=Q(account__startswith=f"{calc.FINANCING_EXPENDITURE}.")),
+        personnel=MoneySum("amount", filter=Q(account__startswith=f"{calc.PERSONNEL}.")),
+        transfers=MoneySum("amount", filter=Q(account__startswith=f"{TRANSFERS}.")),
+        infrastructure=MoneySum("amount", filter=infrastructure),
+        education=MoneySum("amount", filter=education),
+    )
+    surplus = totals["revenue"] - totals["spending"]
+    net = totals["receipts"] - totals["payments"]
+    spending = totals["spending"]
+    infra_base = spending - totals["transfers"]
+    personnel_q = Q(account__startswith=f"{calc.PERSONNEL}.")
+    return [
+        # An adopted budget balances: the year's SiLPA is zero, a deficit covered by net financing.
+        Check("silpa", surplus + net == 0, surplus + net, ZERO),
+        Check("defisit_tertutup", surplus >= 0 or net >= -surplus, surplus, net),
+        Check(
+            "belanja_pegawai",
+            calc.within_max(totals["personnel"], spending, limits.personnel_max),
+            totals["personnel"],
+            spending,
+            calc.percent(totals["personnel"], spending),
+            limits.personnel_max,
+            _largest(version, personnel_q),
+        ),
+        Check(
+            "belanja_infrastruktur",
+            calc.within_min(totals["infrastructure"], infra_base, limits.infrastructure_min),
+            totals["infrastructure"],
+            infra_base,
+            calc.percent(totals["infrastructure"], infra_base),
+            limits.infrastructure_min,
+            _largest(version, infrastructure),
+        ),
+        Check(
+            "fungsi_pendidikan",
+            calc.within_min(totals["education"], spending, limits.education_min),
+            totals["education"],
+            spending,
+            calc.percent(totals["education"], spending),
+            limits.education_min,
+            _largest(version, education),
+        ),
+    ]

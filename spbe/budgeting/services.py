@@ -15,7 +15,7 @@ On SQLite every transaction is ``IMMEDIATE``: one writer at a time, the same gua
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,7 +30,7 @@ from spbe.core import audit, versions
 from spbe.core.actors import MaybeActor, is_person, require_actor
 from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
 from spbe.core.locks import lock_shared
-from spbe.core.money import format_rupiah, parse_rupiah
+from spbe.core.money import SEN, allocate, format_rupiah, parse_rupiah, split_evenly
 from spbe.core.money_sql import Money, MoneySum
 from spbe.core.text import clean_name
 from spbe.reference.codes import InvalidCode, canonical_account_code, parse_nomenclature_code
@@ -41,7 +41,9 @@ from .access import BUDGET
 from .models import (
     EDITABLE_RKA_STATES,
     FACTORS,
+    BudgetRules,
     BudgetVersion,
+    CashPlan,
     Ceiling,
     Review,
     Rka,
@@ -712,3 +714,142 @@ def rka_verify(*, actor: MaybeActor, rka: Rka) -> Rka:
             )
         RKA_FLOW.apply(rka, "verify", actor=actor, can=can)
     return rka
+
+
+# ---------------------------------------------------------------------------------- rules and cash plan
+
+MONTHS = tuple(range(1, 13))
+
+
+def rules_set(
+    *,
+    actor: MaybeActor,
+    pemda: Pemda,
+    year: int,
+    personnel_max: Decimal | str,
+    infrastructure_min: Decimal | str,
+    education_min: Decimal | str,
+) -> BudgetRules:
+    """Set the year's mandatory-spending thresholds (percent, 0-100, two decimals)."""
+    BUDGET.require(actor, Place.of_pemda(pemda), "manage")
+    values: dict[str, Decimal] = {}
+    for name, raw in (
+        ("personnel_max", personnel_max),
+        ("infrastructure_min", infrastructure_min),
+        ("education_min", education_min),
+    ):
+        try:
+            value = Decimal(str(raw).strip().replace(",", "."))
+        except ArithmeticError:
+            raise ValidationFailed(_("Persentase tidak sah."), field=name) from None
+        if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+            raise ValidationFailed(_("Persentase antara 0 dan 100, paling banyak 2 desimal."), field=name)
+        values[name] = value
+    with transaction.atomic():
+        row = BudgetRules.objects.select_for_update().filter(pemda=pemda, year=year).first()
+        before = None if row is None else audit.snapshot(row, list(values))
+        if row is None:
+            row = BudgetRules(pemda=pemda, year=year, **values)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+        row.save()
+        audit.record(
+            actor=actor,
+            action="budget.rules_set",
+            obj=row,
+            pemda_code=pemda.code,
+            before=before,
+            after=values,
+        )
+    return row
+
+
+def sub_kegiatan_amount(version: BudgetVersion, unit: PerangkatDaerah, sub_kegiatan: str) -> Decimal:
+    total: Decimal = RkaLine.objects.filter(
+        version=version, unit=unit, sub_kegiatan=sub_kegiatan, account__startswith=calc.EXPENDITURE
+    ).aggregate(total=MoneySum("amount"))["total"]
+    return total
+
+
+def cash_plan_set(
+    *,
+    actor: MaybeActor,
+    version: BudgetVersion,
+    unit: PerangkatDaerah,
+    sub_kegiatan: str,
+    months: Mapping[int, Decimal | str] | None = None,
+    weights: Mapping[int, Decimal | int] | None = None,
+) -> list[CashPlan]:
+    """Plan a sub-kegiatan of the adopted version (the DPA) over the twelve months.
+
+    Give ``months`` (every month's amount; they must add up to the sub-kegiatan exactly), or ``weights``
+    per month, or neither for twelve equal shares: shares are split by largest remainder to the sen, so
+    they always add up.
+    """
+    can = BUDGET.can(actor, Place.of_unit(unit))
+    if not (can.edit or can.manage):
+        can.require("edit")
+    if unit.pemda_id != version.pemda_id:
+        raise ValidationFailed(_("%(what)s bukan bagian dari pemda ini.") % {"what": str(unit)}, field="unit")
+    with transaction.atomic():
+        locked = BudgetVersion.objects.get(pk=version.pk)
+        if not locked.is_frozen:
+            raise Conflict(_("Anggaran kas disusun untuk APBD yang sudah ditetapkan (DPA)."))
+        total = sub_kegiatan_amount(locked, unit, sub_kegiatan)
+        if not total:
+            raise ValidationFailed(
+                _("Sub kegiatan ini tidak beranggaran pada versi ini."), field="sub_kegiatan"
+            )
+        if months is not None:
+            if sorted(months) != list(MONTHS):
+                raise ValidationFailed(_("Anggaran kas berisi tepat 12 bulan."), field="months")
+            plan = {month: parse_rupiah(months[month], field="months") for month in MONTHS}
+            if any(amount < 0 for amount in plan.values()):
+                raise ValidationFailed(_("Rencana bulanan tidak boleh negatif."), field="months")
+            planned = sum(plan.values(), Decimal("0.00"))
+            if planned != total:
+                raise ValidationFailed(
+                    _("Jumlah 12 bulan %(planned)s harus sama dengan anggaran %(total)s (selisih %(gap)s).")
+                    % {
+                        "planned": format_rupiah(planned),
+                        "total": format_rupiah(total),
+                        "gap": format_rupiah(planned - total),
+                    },
+                    field="months",
+                )
+        elif weights is not None:
+            if not set(weights) <= set(MONTHS) or not any(weights.values()):
+                raise ValidationFailed(
+                    _("Bobot per bulan 1-12, paling sedikit satu bukan nol."), field="weights"
+                )
+            plan = {m: Decimal("0.00") for m in MONTHS} | allocate(total, dict(weights), unit=SEN)
+        else:
+            plan = split_evenly(total, list(MONTHS), unit=SEN)
+        rows = CashPlan.objects.select_for_update().filter(
+            version=locked, unit=unit, sub_kegiatan=sub_kegiatan
+        )
+        before = {str(p.month): p.amount for p in rows}
+        rows.delete()
+        created = CashPlan.objects.bulk_create(
+            [
+                CashPlan(
+                    pemda_id=locked.pemda_id,
+                    unit=unit,
+                    version=locked,
+                    sub_kegiatan=sub_kegiatan,
+                    month=month,
+                    amount=plan[month],
+                )
+                for month in MONTHS
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="budget.cash_plan_set",
+            obj=locked,
+            pemda_code=locked.pemda_id,
+            before=before or None,
+            after={"unit": unit.code, "sub_kegiatan": sub_kegiatan, **{str(m): plan[m] for m in MONTHS}},
+        )
+    return created
