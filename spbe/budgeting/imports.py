@@ -53,6 +53,8 @@ DETAIL_FIELDS = (
     "unit_price",
     "tax_percent",
     "amount",
+    "standard_kind",
+    "standard_code",
 )
 COLUMNS = [
     Column("kode_skpd", max_length=40),
@@ -510,6 +512,8 @@ def _write(
                     row.price,
                     ZERO_TAX,
                     row.amount,
+                    "",
+                    "",
                 )
             )
             totals[row.account[0]] += row.amount

@@ -211,6 +211,9 @@ class RkaDetail(models.Model):
     unit_price = MoneyField(_("harga satuan"))
     tax_percent = models.DecimalField(_("pajak (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
     amount = MoneyField(_("jumlah"))
+    # The standard price list item (SSH/SBU/HSPK/ASB) the row is priced by, when it is: its price is a cap.
+    standard_kind = models.CharField(_("jenis harga standar"), max_length=4, blank=True)
+    standard_code = models.CharField(_("kode harga standar"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["line", "position"]

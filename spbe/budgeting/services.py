@@ -34,7 +34,12 @@ from spbe.core.money import SEN, allocate, format_rupiah, parse_rupiah, split_ev
 from spbe.core.money_sql import Money, MoneySum
 from spbe.core.text import clean_name
 from spbe.reference.codes import InvalidCode, canonical_account_code, parse_nomenclature_code
-from spbe.reference.selectors import funding_sources_for, leaf_account_codes, sub_kegiatan_codes
+from spbe.reference.selectors import (
+    funding_sources_for,
+    leaf_account_codes,
+    standard_price,
+    sub_kegiatan_codes,
+)
 
 from . import calc
 from .access import BUDGET
@@ -78,6 +83,8 @@ DETAIL_SPEC = versions.LineSpec(
         "unit_price",
         "tax_percent",
         "amount",
+        "standard_kind",
+        "standard_code",
     ),
     amount="amount",
     version_field="line__version",
@@ -530,6 +537,7 @@ class DetailInput:
     factors: Sequence[tuple[Decimal | str, str]]
     unit_price: Decimal | str
     tax_percent: Decimal | str = Decimal("0")
+    standard: tuple[str, str] | None = None  # (kind, code) of a standard price list item
 
     def clean(self) -> dict[str, Any]:
         if not 1 <= len(self.factors) <= FACTORS:
@@ -570,7 +578,35 @@ class DetailInput:
                 _("Pajak antara 0 dan 100 persen, paling banyak 2 desimal."), field="tax_percent"
             )
         values.update(unit_price=price, tax_percent=tax, amount=calc.detail_amount(volumes, price, tax))
+        kind, code = self.standard or ("", "")
+        values.update(standard_kind=kind.strip().lower(), standard_code=code.strip())
         return values
+
+
+def _check_standard(line: RkaLine, values: Mapping[str, Any]) -> None:
+    """A row priced by a standard price list item may not go above that item's price for the year."""
+    kind, code = values["standard_kind"], values["standard_code"]
+    if not kind and not code:
+        return
+    item = standard_price(line.pemda_id, line.version.year, kind, code)
+    if item is None:
+        raise ValidationFailed(
+            _("Harga standar %(kind)s %(code)s tidak ada pada daftar tahun %(year)d.")
+            % {"kind": kind.upper(), "code": code, "year": line.version.year},
+            field="standard",
+        )
+    if values["unit_price"] > item.price:
+        raise ValidationFailed(
+            _("Harga satuan %(price)s di atas harga standar %(kind)s %(code)s (%(name)s): %(standard)s.")
+            % {
+                "price": format_rupiah(values["unit_price"]),
+                "kind": kind.upper(),
+                "code": code,
+                "name": item.name,
+                "standard": format_rupiah(item.price),
+            },
+            field="unit_price",
+        )
 
 
 def _detail_snapshot(detail: RkaDetail) -> dict[str, Any]:
@@ -581,6 +617,7 @@ def detail_add(*, actor: MaybeActor, line: RkaLine, detail: DetailInput) -> RkaD
     """Add a detail row; the agency's ceilings above the line are locked and checked in this transaction."""
     BUDGET.require(actor, line.place(), "edit")
     values = detail.clean()
+    _check_standard(line, values)
     with transaction.atomic():
         _editable(line.rka)
         _check_ceilings(line, values["amount"])
@@ -604,6 +641,7 @@ def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) 
     line = detail.line
     BUDGET.require(actor, line.place(), "edit")
     values = change.clean()
+    _check_standard(line, values)
     with transaction.atomic():
         _editable(line.rka)
         increase = values["amount"] - detail.amount

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from .codes import InvalidCode, canonical_account_code, parse_nomenclature_code
 from .loader import KEGIATAN_DESA, NOMENKLATUR, REKENING, REKENING_DESA, TREES
-from .models import Account, FundingSource, Nomenclature, ReferenceRow
+from .models import Account, FundingSource, Nomenclature, ReferenceRow, StandardPrice
 
 __all__ = [
     "InvalidCode",
@@ -112,3 +112,8 @@ def leaf_account_codes(year: int) -> set[str]:
     pairs = list(Account.objects.filter(year=year).values_list("code", "parent_code"))
     parents = {parent for _code, parent in pairs}
     return {code for code, _parent in pairs if code not in parents}
+
+
+def standard_price(pemda_code: str, year: int, kind: str, code: str) -> StandardPrice | None:
+    """The item ``code`` of the pemda's ``kind`` list (ssh, sbu, hspk, asb) for ``year``, or None."""
+    return StandardPrice.objects.filter(pemda_id=pemda_code, year=year, kind=kind, code=code.strip()).first()

@@ -1,4 +1,4 @@
-"""Balance and mandatory-spending checks with the lines behind them, per-year thresholds, and the cash plan."""
+"""Balance and mandatory-spending checks with the lines behind them, per-year thresholds, cash plan."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from spbe.budgeting.imports import budget_import
 from spbe.budgeting.models import BudgetRules, BudgetVersion, CashPlan, Rka, RkaLine
-from spbe.budgeting.selectors import CauseLine, checks
+from spbe.budgeting.selectors import CauseLine, Check, checks
 from spbe.budgeting.services import (
     cash_plan_set,
     line_review,
@@ -41,7 +41,7 @@ def version(world, ref2028, tmp_path) -> BudgetVersion:
     return BudgetVersion.objects.get(pemda=world.pemda_a, year=YEAR)
 
 
-def by_name(version: BudgetVersion) -> dict:
+def by_name(version: BudgetVersion) -> dict[str, Check]:
     return {check.name: check for check in checks(version)}
 
 
@@ -57,23 +57,56 @@ def test_checks_with_the_domain_defaults_and_the_lines_behind_them(version):
         CauseLine(UNIT_A2, "1.01.01.2.02.0001", PERSONNEL, Decimal("100.00")),
     )
     infra = found["belanja_infrastruktur"]
-    assert (infra.ok, infra.amount, infra.base, infra.percent) == (False, Decimal("400.00"), Decimal("1100.00"), Decimal("36.36"))
+    assert (infra.ok, infra.amount, infra.base, infra.percent) == (
+        False,
+        Decimal("400.00"),
+        Decimal("1100.00"),
+        Decimal("36.36"),
+    )
     assert [line.account for line in infra.lines] == [JALAN]
     education = found["fungsi_pendidikan"]
     assert (education.ok, education.amount, education.percent) == (True, Decimal("300.00"), Decimal("27.27"))
 
 
 def test_thresholds_are_set_per_year(version, world):
-    rules_set(actor=world.tapd_a, pemda=world.pemda_a, year=YEAR - 1, personnel_max="50", infrastructure_min="0", education_min="0")
+    rules_set(
+        actor=world.tapd_a,
+        pemda=world.pemda_a,
+        year=YEAR - 1,
+        personnel_max="50",
+        infrastructure_min="0",
+        education_min="0",
+    )
     assert not by_name(version)["belanja_pegawai"].ok  # another year's rules do not apply
-    rules_set(actor=world.tapd_a, pemda=world.pemda_a, year=YEAR, personnel_max="36,37", infrastructure_min="36.36", education_min="27.28")
+    rules_set(
+        actor=world.tapd_a,
+        pemda=world.pemda_a,
+        year=YEAR,
+        personnel_max="36,37",
+        infrastructure_min="36.36",
+        education_min="27.28",
+    )
     found = by_name(version)
     assert found["belanja_pegawai"].ok and found["belanja_infrastruktur"].ok
     assert not found["fungsi_pendidikan"].ok  # 27,27...% < 27,28%
     with pytest.raises(ValidationFailed):
-        rules_set(actor=world.tapd_a, pemda=world.pemda_a, year=YEAR, personnel_max="101", infrastructure_min="1", education_min="1")
+        rules_set(
+            actor=world.tapd_a,
+            pemda=world.pemda_a,
+            year=YEAR,
+            personnel_max="101",
+            infrastructure_min="1",
+            education_min="1",
+        )
     with pytest.raises(PermissionDenied):
-        rules_set(actor=world.agency_head_a, pemda=world.pemda_a, year=YEAR, personnel_max="1", infrastructure_min="1", education_min="1")
+        rules_set(
+            actor=world.agency_head_a,
+            pemda=world.pemda_a,
+            year=YEAR,
+            personnel_max="1",
+            infrastructure_min="1",
+            education_min="1",
+        )
     assert BudgetRules.objects.get(pemda=world.pemda_a, year=YEAR).personnel_max == Decimal("36.37")
 
 
@@ -117,7 +150,9 @@ def test_cash_plan_months_always_sum_to_the_amount(world, ref2028, tmp_path):
     wrong = dict.fromkeys(range(1, 13), "83333.34")
     with pytest.raises(ValidationFailed, match="selisih"):
         cash_plan_set(actor=SYSTEM, version=version, unit=world.unit_a, sub_kegiatan=ROAD, months=wrong)
-    assert sum(CashPlan.objects.filter(version=version).values_list("amount", flat=True)) == Decimal("1000000.07")
+    assert sum(CashPlan.objects.filter(version=version).values_list("amount", flat=True)) == Decimal(
+        "1000000.07"
+    )
     exact = wrong | {12: "83333.33"}
     cash_plan_set(actor=SYSTEM, version=version, unit=world.unit_a, sub_kegiatan=ROAD, months=exact)
     assert CashPlan.objects.get(version=version, month=12).amount == Decimal("83333.33")
