@@ -349,7 +349,9 @@ def ceiling_set(
                 _("Pagu ditetapkan per program, kegiatan atau sub kegiatan."), field="code"
             )
     with transaction.atomic():
-        locked = lock_shared(BudgetVersion.objects.filter(pk=version.pk))[0]
+        # Exclusive, unlike editors' shared lock: a ceiling is set (rarely) while no line changes under it,
+        # so what is summed below is final until this transaction commits, even for a new ceiling row.
+        locked = BudgetVersion.objects.select_for_update().get(pk=version.pk)
         if locked.is_frozen:
             raise Conflict(_("Versi ini sudah ditetapkan dan tidak dapat diubah; buat versi baru."))
         ceiling = Ceiling.objects.select_for_update().filter(version=version, unit=unit, code=code).first()
@@ -426,12 +428,20 @@ def _check_ceilings(line: RkaLine, increase: Decimal) -> None:
 # ----------------------------------------------------------------------------------------- RKA editing
 
 
+def _gone() -> Conflict:
+    # A draft replaced by an import while this page was open: its RKA and lines are no longer there.
+    return Conflict(_("Data ini sudah tidak ada (draf APBD diganti). Muat ulang halaman."))
+
+
 def _editable(rka: Rka) -> Rka:
     """Share-lock the version and the RKA, and refuse if either has moved beyond editing."""
     version = lock_shared(BudgetVersion.objects.filter(pk=rka.version_id))[0]
     if version.is_frozen:
         raise Conflict(_("Versi ini sudah ditetapkan dan tidak dapat diubah; perubahan melalui versi baru."))
-    current = lock_shared(Rka.objects.filter(pk=rka.pk))[0]
+    rows = lock_shared(Rka.objects.filter(pk=rka.pk))
+    if not rows:
+        raise _gone()
+    current = rows[0]
     if current.state not in EDITABLE_RKA_STATES:
         raise Conflict(
             _("RKA berstatus '%(state)s' tidak dapat diubah.") % {"state": RkaState(current.state).label}
@@ -621,7 +631,9 @@ def detail_add(*, actor: MaybeActor, line: RkaLine, detail: DetailInput) -> RkaD
     with transaction.atomic():
         _editable(line.rka)
         _check_ceilings(line, values["amount"])
-        locked = RkaLine.objects.select_for_update().get(pk=line.pk)
+        locked = RkaLine.objects.select_for_update().filter(pk=line.pk).first()
+        if locked is None:
+            raise _gone()
         position = (locked.details.aggregate(p=Max("position"))["p"] or 0) + 1
         row = RkaDetail.objects.create(line=locked, position=position, **values)
         _move_line(locked, values["amount"])
@@ -646,7 +658,9 @@ def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) 
         _editable(line.rka)
         increase = values["amount"] - detail.amount
         _check_ceilings(line, increase)
-        locked = RkaLine.objects.select_for_update().get(pk=line.pk)
+        locked = RkaLine.objects.select_for_update().filter(pk=line.pk).first()
+        if locked is None:
+            raise _gone()
         before = _detail_snapshot(detail)
         if not RkaDetail.objects.filter(
             pk=detail.pk, amount=detail.amount, unit_price=detail.unit_price
@@ -670,7 +684,9 @@ def detail_remove(*, actor: MaybeActor, detail: RkaDetail) -> None:
     BUDGET.require(actor, line.place(), "edit")
     with transaction.atomic():
         _editable(line.rka)
-        locked = RkaLine.objects.select_for_update().get(pk=line.pk)
+        locked = RkaLine.objects.select_for_update().filter(pk=line.pk).first()
+        if locked is None:
+            raise _gone()
         before = _detail_snapshot(detail)
         if not RkaDetail.objects.filter(pk=detail.pk, amount=detail.amount).delete()[0]:
             raise Conflict(_("Rincian ini baru saja diubah oleh pengguna lain. Muat ulang lalu coba lagi."))
@@ -710,7 +726,10 @@ def line_review(*, actor: MaybeActor, line: RkaLine, accept: bool, note: str = "
     if not accept and not note:
         raise ValidationFailed(_("Catatan wajib diisi untuk baris yang dikembalikan."), field="note")
     with transaction.atomic():
-        rka = lock_shared(Rka.objects.filter(pk=line.rka_id))[0]
+        rows = lock_shared(Rka.objects.filter(pk=line.rka_id))
+        if not rows:
+            raise _gone()
+        rka = rows[0]
         if rka.state != RkaState.SUBMITTED:
             raise Conflict(_("Baris hanya diperiksa selama RKA berstatus diajukan."))
         vetted = require_actor(actor)
@@ -744,6 +763,9 @@ def rka_verify(*, actor: MaybeActor, rka: Rka) -> Rka:
     """TAPD verifies the RKA once every line is accepted."""
     can = BUDGET.require(actor, rka.place(), "verify")
     with transaction.atomic():
+        # Exclusive: reviews in flight (which share-lock the RKA) finish first, later ones see it verified,
+        # so no line is returned between this count and the verification.
+        Rka.objects.select_for_update().filter(pk=rka.pk).first()
         open_lines = rka.lines.exclude(review=Review.ACCEPTED).count()
         if open_lines:
             raise Conflict(

@@ -24,7 +24,7 @@ from spbe.budgeting.services import (
     version_adopt,
     version_revise,
 )
-from spbe.core import versions
+from spbe.core import audit_labels, versions
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.models import AuditEntry
 
@@ -87,6 +87,10 @@ def test_operator_drafts_head_submits_tapd_returns_then_verifies_and_adoption_fr
     with pytest.raises(Conflict, match="ditetapkan"):
         add(first, "1")
     assert AuditEntry.objects.filter(action="budget.version_adopt", object_id=str(version.pk)).count() == 1
+    # Every step is in the pemda's trail, each with a name people can read.
+    recorded = set(AuditEntry.objects.filter(pemda_code="35.10").values_list("action", flat=True))
+    assert {"rka.submit", "rka.return", "rka.verify", "rka.line_review", "rka.detail_change"} <= recorded
+    assert all(audit_labels.action_label(a) != a for a in recorded if a.startswith(("rka.", "budget.")))
 
 
 def test_the_submitter_cannot_verify_even_holding_a_tapd_role(world, drafted):

@@ -239,3 +239,15 @@ def test_replacing_a_draft_keeps_its_ceilings(imported, world, tmp_path):
     err = run_failing(*import_args(write_csv(tmp_path / "c.csv", rows), "--replace"))
     assert err.startswith("row 3, column jumlah: ")
     assert RkaLine.objects.filter(version=imported).count() == 9
+
+
+def test_editing_a_line_of_a_replaced_draft_is_a_conflict(imported, tmp_path):
+    from spbe.budgeting.services import DetailInput, detail_add
+    from spbe.core.actors import system
+    from spbe.core.errors import Conflict
+
+    stale = RkaLine.objects.select_related("rka").filter(version=imported).first()
+    run(*import_args(write_csv(tmp_path / "b.csv", [row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "7")]), "--replace"))
+    with pytest.raises(Conflict, match="tidak ada"):
+        detail_add(actor=system("tests"), line=stale, detail=DetailInput("x", [("1", "x")], Decimal("1")))
+    assert RkaDetail.objects.filter(line__version=imported).count() == 1
