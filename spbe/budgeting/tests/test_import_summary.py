@@ -247,7 +247,12 @@ def test_editing_a_line_of_a_replaced_draft_is_a_conflict(imported, tmp_path):
     from spbe.core.errors import Conflict
 
     stale = RkaLine.objects.select_related("rka").filter(version=imported).first()
-    run(*import_args(write_csv(tmp_path / "b.csv", [row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "7")]), "--replace"))
+    run(
+        *import_args(
+            write_csv(tmp_path / "b.csv", [row(UNIT_A, PUNJANG_A, "5.1.01.01.01.0001", "1", "7")]),
+            "--replace",
+        )
+    )
     with pytest.raises(Conflict, match="tidak ada"):
         detail_add(actor=system("tests"), line=stale, detail=DetailInput("x", [("1", "x")], Decimal("1")))
     assert RkaDetail.objects.filter(line__version=imported).count() == 1
