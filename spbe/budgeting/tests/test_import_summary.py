@@ -256,3 +256,34 @@ def test_editing_a_line_of_a_replaced_draft_is_a_conflict(imported, tmp_path):
     with pytest.raises(Conflict, match="tidak ada"):
         detail_add(actor=system("tests"), line=stale, detail=DetailInput("x", [("1", "x")], Decimal("1")))
     assert RkaDetail.objects.filter(line__version=imported).count() == 1
+
+
+def test_xlsx_with_excel_numbers_imports_to_the_sen(world, ref2028, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["APBD 2028 (ekspor SIPD)"])  # a title above the header, as exports have
+    sheet.append(COLUMNS_XLSX)
+    # Numbers stored as Excel floats: 2.5 x 1234.57 = 3086.425 -> 3086.43; jumlah given as a float.
+    sheet.append([UNIT_A, "", PUNJANG_A, "5.1.02.01.01.0024", "Kertas", 2.5, "rim", 1234.57, 3086.43])
+    sheet.append([UNIT_A, "", "", "4.1.01.09.01.0001", "Pajak reklame", 1, "tahun", 1500000, None])
+    path = tmp_path / "apbd.xlsx"
+    book.save(path)
+    run(*import_args(path))
+    assert summary_of()["belanja"] == "3086.43"
+    assert summary_of()["pendapatan"] == "1500000.00"
+
+
+COLUMNS_XLSX = [
+    "kode_skpd",
+    "nama_skpd",
+    "kode_sub_kegiatan",
+    "kode_rekening",
+    "uraian",
+    "volume",
+    "satuan",
+    "harga_satuan",
+    "jumlah",
+]
