@@ -405,7 +405,10 @@ def _check_ceilings(
 ) -> None:
     """The draft's ceilings hold for the imported rows; the row that passes one is named."""
     ceilings = list(
-        Ceiling.objects.select_for_update().filter(version=draft).select_related("unit").order_by("pk")
+        Ceiling.objects.select_for_update(of=("self",))
+        .filter(version=draft)
+        .select_related("unit")
+        .order_by("pk")
     )
     if not ceilings:
         return

@@ -102,7 +102,9 @@ def standard_prices_import(
         with transaction.atomic():
             existing = {
                 p.code: p
-                for p in StandardPrice.objects.select_for_update().filter(pemda=pemda, year=year, kind=kind)
+                for p in StandardPrice.objects.select_for_update(of=("self",)).filter(
+                    pemda=pemda, year=year, kind=kind
+                )
             }
             new, changed = [], []
             for code, (name, spec, satuan, price) in items.items():

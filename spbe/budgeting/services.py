@@ -354,7 +354,11 @@ def ceiling_set(
         locked = BudgetVersion.objects.select_for_update().get(pk=version.pk)
         if locked.is_frozen:
             raise Conflict(_("Versi ini sudah ditetapkan dan tidak dapat diubah; buat versi baru."))
-        ceiling = Ceiling.objects.select_for_update().filter(version=version, unit=unit, code=code).first()
+        ceiling = (
+            Ceiling.objects.select_for_update(of=("self",))
+            .filter(version=version, unit=unit, code=code)
+            .first()
+        )
         before = None if ceiling is None else {"amount": ceiling.amount}
         if ceiling is None:
             ceiling = Ceiling(pemda_id=version.pemda_id, unit=unit, version=version, code=code, amount=value)
@@ -399,7 +403,7 @@ def _check_ceilings(line: RkaLine, increase: Decimal) -> None:
     if increase <= 0 or not line.account.startswith(calc.EXPENDITURE):
         return
     ceilings = (
-        Ceiling.objects.select_for_update()
+        Ceiling.objects.select_for_update(of=("self",))
         .filter(
             version_id=line.version_id,
             unit_id=line.unit_id,
@@ -426,6 +430,9 @@ def _check_ceilings(line: RkaLine, increase: Decimal) -> None:
 
 
 # ----------------------------------------------------------------------------------------- RKA editing
+# Every select_for_update here names of=("self",): the models order by foreign keys by default, and
+# without it PostgreSQL would also lock the joined version and pemda rows, which every editor's shared
+# lock on the version would then wait for.
 
 
 def _gone() -> Conflict:
@@ -631,7 +638,7 @@ def detail_add(*, actor: MaybeActor, line: RkaLine, detail: DetailInput) -> RkaD
     with transaction.atomic():
         _editable(line.rka)
         _check_ceilings(line, values["amount"])
-        locked = RkaLine.objects.select_for_update().filter(pk=line.pk).first()
+        locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
         if locked is None:
             raise _gone()
         position = (locked.details.aggregate(p=Max("position"))["p"] or 0) + 1
@@ -658,7 +665,7 @@ def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) 
         _editable(line.rka)
         increase = values["amount"] - detail.amount
         _check_ceilings(line, increase)
-        locked = RkaLine.objects.select_for_update().filter(pk=line.pk).first()
+        locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
         if locked is None:
             raise _gone()
         before = _detail_snapshot(detail)
@@ -684,7 +691,7 @@ def detail_remove(*, actor: MaybeActor, detail: RkaDetail) -> None:
     BUDGET.require(actor, line.place(), "edit")
     with transaction.atomic():
         _editable(line.rka)
-        locked = RkaLine.objects.select_for_update().filter(pk=line.pk).first()
+        locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
         if locked is None:
             raise _gone()
         before = _detail_snapshot(detail)
@@ -765,7 +772,7 @@ def rka_verify(*, actor: MaybeActor, rka: Rka) -> Rka:
     with transaction.atomic():
         # Exclusive: reviews in flight (which share-lock the RKA) finish first, later ones see it verified,
         # so no line is returned between this count and the verification.
-        Rka.objects.select_for_update().filter(pk=rka.pk).first()
+        Rka.objects.select_for_update(of=("self",)).filter(pk=rka.pk).first()
         open_lines = rka.lines.exclude(review=Review.ACCEPTED).count()
         if open_lines:
             raise Conflict(
@@ -806,7 +813,7 @@ def rules_set(
             raise ValidationFailed(_("Persentase antara 0 dan 100, paling banyak 2 desimal."), field=name)
         values[name] = value
     with transaction.atomic():
-        row = BudgetRules.objects.select_for_update().filter(pemda=pemda, year=year).first()
+        row = BudgetRules.objects.select_for_update(of=("self",)).filter(pemda=pemda, year=year).first()
         before = None if row is None else audit.snapshot(row, list(values))
         if row is None:
             row = BudgetRules(pemda=pemda, year=year, **values)
@@ -886,7 +893,7 @@ def cash_plan_set(
             plan = {m: Decimal("0.00") for m in MONTHS} | allocate(total, dict(weights), unit=SEN)
         else:
             plan = split_evenly(total, list(MONTHS), unit=SEN)
-        rows = CashPlan.objects.select_for_update().filter(
+        rows = CashPlan.objects.select_for_update(of=("self",)).filter(
             version=locked, unit=unit, sub_kegiatan=sub_kegiatan
         )
         before = {str(p.month): p.amount for p in rows}

@@ -23,5 +23,9 @@ def lock_shared[T: Model](queryset: QuerySet[T]) -> list[T]:
         raise RuntimeError("lock_shared() must run inside the service's transaction")
     if connection.vendor != "postgresql":
         return list(queryset)
-    sql, params = queryset.query.sql_with_params()
-    return list(queryset.model._default_manager.db_manager(queryset.db).raw(f"{sql} FOR SHARE", params))
+    # No ordering (a default ordering on a foreign key would join, and lock, the related table too) and
+    # OF the model's own table: only these rows are locked.
+    sql, params = queryset.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    manager = queryset.model._default_manager.db_manager(queryset.db)
+    return list(manager.raw(f"{sql} FOR SHARE OF {table}", params))

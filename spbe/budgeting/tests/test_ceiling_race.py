@@ -100,7 +100,8 @@ for _ in range(600):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
+            "AND query LIKE '%%budgeting_ceiling%%'"
         )
         waiting = cursor.fetchone()
         if waiting:

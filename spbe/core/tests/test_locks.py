@@ -30,4 +30,4 @@ def test_reads_the_rows_with_for_share_on_postgresql():
     assert [(row.name, row.version) for row in rows] == [("locks-test", 3)]
     shared = [q["sql"] for q in queries.captured_queries if "locks-test" in q["sql"]]
     assert len(shared) == 1
-    assert shared[0].endswith("FOR SHARE") == (connection.vendor == "postgresql")
+    assert shared[0].endswith('FOR SHARE OF "core_dataversion"') == (connection.vendor == "postgresql")
