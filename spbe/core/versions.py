@@ -213,14 +213,9 @@ def copy_to_draft(
     vetted = require_actor(actor)
     model = type(version)
     with transaction.atomic():
-        # One dict: with a concrete subclass in the project, django-stubs types ``model`` as the abstract
-        # base and would reject its inherited fields passed as keywords.
-        fields: dict[str, Any] = {
-            **values,
-            "based_on": version,
-            "version_state": Version.State.DRAFT,
-            "content_hash": "",
-        }
+        # One mapping: the django-stubs plugin reads keyword arguments against the abstract base, which
+        # has no manager, and refuses ``based_on`` once a concrete subclass exists.
+        fields = {**values, "based_on": version, "version_state": Version.State.DRAFT, "content_hash": ""}
         draft = model(**fields)
         draft.save()
         source = list(spec.lines(version).order_by("pk"))
