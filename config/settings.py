@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "spbe.accounts",
     "spbe.reference",
     "spbe.planning",
+    "spbe.budgeting",
     "spbe.portal",
     "spbe.lounge",
     "spbe.villages",
