@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "spbe.planning",
     "spbe.portal",
     "spbe.lounge",
+    "spbe.monitoring",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
     "ninja",
