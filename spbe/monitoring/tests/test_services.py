@@ -78,7 +78,13 @@ def test_only_the_agency_of_the_unit_manages_its_projects(world, monitors):
 
 def test_the_project_is_seen_by_its_unit_and_the_evaluators_only(world, monitors):
     project = new_project(world)
-    for insider in (monitors.supervisor, world.agency_operator_a, world.agency_head_a, monitors.planner, world.auditor):
+    for insider in (
+        monitors.supervisor,
+        world.agency_operator_a,
+        world.agency_head_a,
+        monitors.planner,
+        world.auditor,
+    ):
         found, can = project_for_user(insider, "35.10", project.pk)
         assert found == project
     _project, supervisor_can = project_for_user(monitors.supervisor, "35.10", project.pk)
@@ -174,7 +180,11 @@ def test_an_addendum_changes_the_contract_and_keeps_the_history(world):
     )
     contract.refresh_from_db()
     assert (contract.value, contract.ends_on) == (Decimal("1300000000.00"), dt.date(2027, 12, 20))
-    rows = list(Addendum.objects.filter(contract=contract).values_list("number", "value_before", "value_after", "ends_on_before", "ends_on_after"))
+    rows = list(
+        Addendum.objects.filter(contract=contract).values_list(
+            "number", "value_before", "value_after", "ends_on_before", "ends_on_after"
+        )
+    )
     assert rows == [
         (1, Decimal("1250000000.50"), Decimal("1300000000.00"), dt.date(2027, 11, 30), dt.date(2027, 11, 30)),
         (2, Decimal("1300000000.00"), Decimal("1300000000.00"), dt.date(2027, 11, 30), dt.date(2027, 12, 20)),
@@ -198,7 +208,11 @@ def test_an_addendum_must_change_something_and_give_a_reason(world, monitors):
         )
     with pytest.raises(ValidationFailed):
         addendum_create(
-            actor=world.agency_head_a, contract=contract, signed_on=day, reason="x", ends_on=dt.date(2027, 1, 1)
+            actor=world.agency_head_a,
+            contract=contract,
+            signed_on=day,
+            reason="x",
+            ends_on=dt.date(2027, 1, 1),
         )
     with pytest.raises(PermissionDenied):
         addendum_create(actor=monitors.supervisor, contract=contract, signed_on=day, reason="x", value="1")
@@ -223,7 +237,9 @@ def test_the_s_curve_is_cumulative_from_the_contract_start_and_replaced_whole(wo
         plan_set(actor=world.agency_operator_a, project=project, points=[(dt.date(2027, 4, 1), "100.5")])
     assert PlanPoint.objects.filter(project=project).count() == 2
     plan_set(actor=world.agency_operator_a, project=project, points=[(dt.date(2027, 8, 31), "100")])
-    assert list(PlanPoint.objects.filter(project=project).values_list("percent", flat=True)) == [Decimal("100.00")]
+    assert list(PlanPoint.objects.filter(project=project).values_list("percent", flat=True)) == [
+        Decimal("100.00")
+    ]
     entry = AuditEntry.objects.filter(action="project.plan_set").order_by("-seq").first()
     assert entry.before["points"] == [["2027-05-31", "70.00"], ["2027-09-30", "100.00"]]
     assert entry.after["points"] == [["2027-08-31", "100.00"]]
