@@ -13,6 +13,7 @@ from spbe.core import problems
 from spbe.core.errors import SpbeError
 from spbe.core.money import MoneyError
 from spbe.lounge.api import router as lounge_router
+from spbe.monitoring.api import router as monitoring_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
 from spbe.regions.api import router as regions_router
@@ -39,6 +40,7 @@ api.add_router("", accounts_router)
 api.add_router("", lounge_router)
 api.add_router("", planning_router)
 api.add_router("", planning_staff_router)
+api.add_router("", monitoring_router)
 
 
 # Every error is a problem document built by spbe.core.problems, the same builder Django's own 404/500

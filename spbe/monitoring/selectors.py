@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from spbe.core.errors import NotFound
 
 from . import rules
-from .models import COUNTED_STATES, Contract, PlanPoint, ProgressReport, Project, ReportPhoto, ReportState
+from .models import (
+    COUNTED_STATES,
+    Addendum,
+    Contract,
+    PlanPoint,
+    ProgressReport,
+    Project,
+    ReportPhoto,
+    ReportState,
+)
 
 
 def rule_input(project: Project, on: date) -> rules.ContractInput | None:
@@ -48,6 +57,7 @@ def rule_input(project: Project, on: date) -> rules.ContractInput | None:
 class PublicProject:
     project: Project
     contract: Contract | None
+    addenda: list[Addendum]
     plan: list[PlanPoint]
     reports: list[ProgressReport]  # verified only, each with its photos prefetched as ``photos.all()``
 
@@ -70,6 +80,7 @@ def public_project(pk: int) -> PublicProject:
     return PublicProject(
         project=project,
         contract=contract,
+        addenda=list(Addendum.objects.filter(contract=contract).order_by("number")) if contract else [],
         plan=list(PlanPoint.objects.filter(project=project).order_by("on")),
         reports=reports,
     )
@@ -77,16 +88,12 @@ def public_project(pk: int) -> PublicProject:
 
 def public_photo(project_pk: int, photo_pk: int) -> ReportPhoto:
     """A photo of a verified report of the project: its public copy may be served; else NotFound."""
-    photo = (
-        ReportPhoto.objects.filter(
-            pk=photo_pk,
-            report__project_id=project_pk,
-            report__state=ReportState.VERIFIED,
-            pemda__is_active=True,
-        )
-        .only("pk", "public", "thumbnail")
-        .first()
-    )
+    photo = ReportPhoto.objects.filter(
+        pk=photo_pk,
+        report__project_id=project_pk,
+        report__state=ReportState.VERIFIED,
+        pemda__is_active=True,
+    ).first()
     if photo is None:
         raise NotFound(_("Foto tidak ditemukan."))
     return photo

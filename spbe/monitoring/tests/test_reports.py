@@ -18,7 +18,7 @@ from spbe.monitoring.models import ProgressReport, Project, ReportPhoto, ReportS
 from spbe.monitoring.services import project_status_refresh, report_return, report_submit, report_verify
 
 from .conftest import TODAY
-from .helpers import running_project
+from .helpers import new_contract, new_project, running_project
 
 pytestmark = pytest.mark.django_db
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -105,8 +105,6 @@ def test_the_old_check_counts_days_in_the_pemda_time_zone(world, monitors):
 
 
 def test_a_photo_along_a_road_is_measured_to_the_road(world, monitors):
-    from .helpers import new_contract, new_project
-
     road = new_project(
         world,
         location_kind="line",

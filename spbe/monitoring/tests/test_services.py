@@ -12,7 +12,7 @@ from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from spbe.core.models import AuditEntry
 from spbe.monitoring.access import project_for_user
 from spbe.monitoring.models import Addendum, Contract, PlanPoint, Project
-from spbe.monitoring.services import addendum_create, plan_set, project_create
+from spbe.monitoring.services import addendum_create, plan_set
 
 from .helpers import SITE, SUB_KEGIATAN, new_contract, new_project, running_project
 
@@ -85,7 +85,7 @@ def test_the_project_is_seen_by_its_unit_and_the_evaluators_only(world, monitors
         monitors.planner,
         world.auditor,
     ):
-        found, can = project_for_user(insider, "35.10", project.pk)
+        found, _can = project_for_user(insider, "35.10", project.pk)
         assert found == project
     _project, supervisor_can = project_for_user(monitors.supervisor, "35.10", project.pk)
     assert (supervisor_can.report, supervisor_can.manage) == (True, False)
