@@ -249,3 +249,28 @@ def test_a_plan_needs_a_contract_first(world):
     project = new_project(world)
     with pytest.raises(Conflict):
         plan_set(actor=world.agency_operator_a, project=project, points=[(dt.date(2027, 5, 1), "50")])
+
+
+def test_every_audit_code_has_a_readable_label(world, monitors):
+    from spbe.core import audit_labels
+    from spbe.monitoring.services import report_submit, report_verify
+
+    project = running_project(world)
+    addendum_create(
+        actor=world.agency_head_a,
+        contract=project.contract,
+        signed_on=dt.date(2027, 6, 1),
+        reason="x",
+        value="1",
+    )
+    report = report_submit(
+        actor=monitors.supervisor, project=project, reported_on=dt.date(2027, 6, 1), percent="10"
+    )
+    report_verify(actor=world.agency_head_a, report=report)
+    actions = set(AuditEntry.objects.filter(pemda_code="35.10").values_list("action", flat=True))
+    monitoring = {a for a in actions if a.split(".")[0] in {"project", "contract", "progress_report"}}
+    assert {"project.create", "project.critical", "contract.addendum", "progress_report.verify"} <= monitoring
+    assert [a for a in monitoring if audit_labels.action_label(a) == a] == []
+    assert audit_labels.describe("monitoring.project", [str(project.pk)]) == {
+        str(project.pk): "2027 Rehabilitasi Jalan Genteng - Kalibaru"
+    }
