@@ -13,6 +13,7 @@ from fractions import Fraction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from spbe.accounts.models import Pemda
 from spbe.core.errors import NotFound
 
 from . import rules
@@ -97,3 +98,10 @@ def public_photo(project_pk: int, photo_pk: int) -> ReportPhoto:
     if photo is None:
         raise NotFound(_("Foto tidak ditemukan."))
     return photo
+
+
+def contracted_project_ids(pemda: Pemda) -> list[int]:
+    """The projects of ``pemda`` that have a contract, so the rule can be applied to them."""
+    return list(
+        Contract.objects.filter(pemda=pemda).order_by("project_id").values_list("project_id", flat=True)
+    )

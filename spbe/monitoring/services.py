@@ -664,3 +664,35 @@ def _refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Stat
             after=_status_snapshot(result, on),
         )
     return result
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    assessed: int
+    critical: int
+    changed: int
+
+
+def projects_status_refresh(*, actor: MaybeActor, pemda: Pemda, on: date | None = None) -> RefreshResult:
+    """Recompute every contracted project of ``pemda`` as of ``on`` (default today): the daily early warning.
+
+    For a command or job (a system actor) or whoever manages every project it touches. One short
+    transaction per project, so a regency's thousands of projects never hold one long lock, and a report
+    filed meanwhile waits only for its own project.
+    """
+    vetted = require_actor(actor)
+    day = on or pemda_today(pemda)
+    assessed = critical = changed = 0
+    ids = selectors.contracted_project_ids(pemda)
+    for project in Project.objects.filter(pk__in=ids).select_related("pemda").order_by("pk").iterator(2000):
+        PROJECT.require(vetted, project.place(), "manage")
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            was = Project.objects.filter(pk=project.pk).values_list("is_critical", flat=True).get()
+            result = _refresh_status(vetted, project, day)
+        if result is None:
+            continue
+        assessed += 1
+        critical += result.kritis
+        changed += was != result.kritis
+    return RefreshResult(assessed=assessed, critical=critical, changed=changed)

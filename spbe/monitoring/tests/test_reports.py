@@ -260,3 +260,28 @@ def test_reports_and_photos_cannot_be_rewritten_or_deleted(world, monitors):
     # Its check may still move.
     ProgressReport.objects.filter(pk=report.pk).update(state=ReportState.VERIFIED)
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_the_daily_command_assesses_every_contract_of_the_pemda(world, monitors):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    project = running_project(world)
+    new_project(world, name="Belum berkontrak")  # nothing to assess
+    submit(world, monitors, project, percent="30", on=dt.date(2027, 4, 15))
+    out = StringIO()
+    call_command("contracts_refresh", "--pemda", "35.10", "--on", "2027-04-15", stdout=out)
+    assert out.getvalue().strip() == "1 kontrak dinilai, 0 kritis, 1 berubah status."
+    project.refresh_from_db()
+    assert (project.status_on, project.is_critical) == (dt.date(2027, 4, 15), False)
+    entry = AuditEntry.objects.filter(action="project.not_critical").get()
+    assert entry.actor_label == "sistem:contracts_refresh"
+    out = StringIO()
+    call_command("contracts_refresh", "--pemda", "35.10", stdout=out)  # today: 30 June
+    assert out.getvalue().strip() == "1 kontrak dinilai, 1 kritis, 1 berubah status."
+    with pytest.raises(CommandError):
+        call_command("contracts_refresh", "--pemda", "99.99")
+    with pytest.raises(CommandError):
+        call_command("contracts_refresh", "--pemda", "35.10", "--on", "30/06/2027")
