@@ -7,7 +7,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_wsgi_application()
 
-from spbe.core.published import PublishedResponses  # noqa: E402  (needs Django set up)
-from spbe.regions.api import PUBLISHED_ROUTES  # noqa: E402
+from spbe.core.published import PublishedResponses, collect_routes  # noqa: E402  (needs Django set up)
 
-application = PublishedResponses(django_application, routes=PUBLISHED_ROUTES)
+application = PublishedResponses(django_application, routes=collect_routes())

@@ -26,7 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from spbe.core.actors import MaybeActor, SystemActor, is_person, is_system
+from spbe.core.actors import MaybeActor, SystemActor, is_person, is_platform_operator, is_system
 from spbe.core.errors import NotFound, PermissionDenied
 
 from .models import (
@@ -124,7 +124,7 @@ class PemdaScope:
 
 def is_operator(user: MaybeActor) -> bool:
     """A platform operator: runs the deployment and sees every tenant, but holds no role in one."""
-    return is_person(user) and bool(getattr(user, "is_superuser", False))
+    return is_platform_operator(user)
 
 
 def scopes_for(user: MaybeActor) -> dict[str, PemdaScope]:

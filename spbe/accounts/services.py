@@ -177,6 +177,13 @@ def unit_create(
 _USER_FIELDS = ["username", "full_name", "email", "is_active", "is_superuser"]
 
 
+def _full_name(value: str) -> str:
+    """A person's name as the audit trail and letters show it: may be empty, never hidden characters."""
+    if not value.strip():
+        return ""
+    return clean_name(value, label=_("Nama lengkap"), max_length=150, field="full_name")
+
+
 def user_create(
     *,
     actor: MaybeActor,
@@ -196,7 +203,7 @@ def user_create(
     taken = Conflict(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username}, field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise taken
-    user = User(username=username, full_name=full_name.strip(), email=email.strip())
+    user = User(username=username, full_name=_full_name(full_name), email=email.strip())
     # The password is taken exactly as typed: spaces are part of it.
     validate_new_password(password, user)
     user.set_password(password)
@@ -498,7 +505,7 @@ def _record_account_change(
 def user_update(*, actor: MaybeActor, pemda: Pemda, user: User, full_name: str, email: str) -> User:
     """Change a staff member's full name and e-mail address."""
     _require_admin_of(actor, pemda, user)
-    full_name, email = full_name.strip(), email.strip()
+    full_name, email = _full_name(full_name), email.strip()
     if email:
         try:
             validate_email(email)

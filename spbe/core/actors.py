@@ -73,6 +73,11 @@ def is_person(actor: Any) -> TypeGuard[AbstractBaseUser]:
     )
 
 
+def is_platform_operator(actor: Any) -> TypeGuard[AbstractBaseUser]:
+    """A platform operator: an active person flagged superuser. The one definition every check uses."""
+    return is_person(actor) and bool(getattr(actor, "is_superuser", False))
+
+
 def require_actor(actor: MaybeActor) -> Actor:
     """Return ``actor`` if it is a system actor or an active signed-in person; refuse anyone else."""
     if is_system(actor) or is_person(actor):
@@ -97,6 +102,6 @@ def actor_identity(actor: Actor) -> tuple[int | None, str]:
 def require_platform(actor: MaybeActor) -> Actor:
     """Platform work (regions, reference lists, tenants) is for a platform operator or a command."""
     vetted = require_actor(actor)
-    if is_system(vetted) or getattr(vetted, "is_superuser", False):
+    if is_system(vetted) or is_platform_operator(vetted):
         return vetted
     raise PermissionDenied(_("Hanya operator platform yang dapat melakukan ini."))

@@ -79,6 +79,26 @@ def current_version(name: str) -> int:
     return versions.get(name)
 
 
+def collect_routes() -> list[tuple[str, str]]:
+    """Every app's published routes: ``PUBLISHED_ROUTES`` in its ``api`` module, as (path regex, data set).
+
+    A data set name may use the regex's named groups (``proposals:{pemda}:{year}``); whoever changes that
+    data calls :func:`bump_version` with the filled-in name in the same transaction.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    routes: list[tuple[str, str]] = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.api"
+        if not config.name.startswith("spbe.") or find_spec(name) is None:
+            continue
+        routes += getattr(import_module(name), "PUBLISHED_ROUTES", [])
+    return routes
+
+
 def bump_version(name: str) -> None:
     """Mark the data set changed; call inside the transaction that changes it."""
     with transaction.atomic():
@@ -153,8 +173,11 @@ class PublishedResponses:
 
     def _data_set(self, path: str) -> str | None:
         for pattern, name in self.routes:
-            if pattern.fullmatch(path):
-                return name
+            match = pattern.fullmatch(path)
+            if match:
+                # A route may name its data set after parts of the path ("proposals:{pemda}:{year}"), so a
+                # change in one tenant's year does not drop every other tenant's answers.
+                return name.format(**match.groupdict()) if match.groupdict() else name
         return None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from .errors import ImportFailed, RowError, ValidationFailed
+from .text import describe_characters, invisible_characters
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # The parts of an XLSX once unpacked; XML compresses about tenfold, far less than a zip bomb's 1000x.
@@ -243,6 +244,13 @@ def _check_cell(value: str, column: Column) -> str | None:
     if hidden:
         return _("berisi karakter kendali (U+%(code)04X); berkas mungkin rusak atau bukan teks") % {
             "code": ord(hidden.group())
+        }
+    # Format characters (right-to-left override, zero-width space, ...) make a cell read differently from
+    # what it holds: a code that looks right but matches nothing, a name that displays reversed.
+    invisible = [c for c in invisible_characters(value) if c not in "\t\n\r"]
+    if invisible:
+        return _("berisi karakter tak terlihat (%(chars)s); hapus karakter itu lalu ulangi") % {
+            "chars": describe_characters(invisible)
         }
     if len(value) > column.max_length:
         return _("isi lebih dari %(max)d karakter (%(length)d karakter)") % {

@@ -70,3 +70,19 @@ def clean_name(
             _("%(label)s lebih dari %(max)d karakter") % {"label": label, "max": max_length}, field=field
         )
     return text
+
+
+# Typographic apostrophes a name may be typed with; official lists write the straight one.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+
+def fold_search(text: str) -> str:
+    """Text as every search compares it: no diacritics, straight apostrophes, case-folded, single spaces.
+
+    ``Bakóngan`` and ``bakongan`` fold alike, and ``Akté`` finds ``akte``, identically on SQLite and
+    PostgreSQL with no extension: the folded query is matched against folded text (a stored column, or
+    names that are plain ASCII already).
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_QUOTES)
+    return " ".join(plain.casefold().split())

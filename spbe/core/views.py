@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import problems
+from .actors import is_platform_operator
 from .jobs import job_for_user
 from .models import Job
 
@@ -29,7 +30,7 @@ def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (request.user.is_superuser and request.user.is_active):
+        if not is_platform_operator(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

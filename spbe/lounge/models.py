@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from spbe.accounts.tenancy import UnitOwned
+from spbe.core.text import fold_search
 
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
 
@@ -41,6 +44,19 @@ class Service(UnitOwned):
 
     def __str__(self) -> str:
         return f"{self.kode_layanan} {self.nama}"
+
+    def searchable_text(self) -> str:
+        """What a search looks in, besides the unit's name: the code, the name, the requirements, the
+        product. The unit's name is matched on its own column, so renaming an agency leaves nothing stale."""
+        return fold_search(" ".join([self.kode_layanan, self.nama, self.persyaratan, self.produk]))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way of saving a service keeps its search text true; bulk writes set it themselves.
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
 
 def _answer_check(key: str) -> models.CheckConstraint:

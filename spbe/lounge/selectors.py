@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
 from spbe.core.errors import NotFound, ValidationFailed
+from spbe.core.text import fold_search
 
 from . import ikm
 from .models import Service, SurveyResponse
@@ -19,19 +19,8 @@ SEARCH_MAX_WORDS = 8
 
 
 def fold(text: str) -> str:
-    """Text as the search compares it: no diacritics, case-folded, single spaces (``Akté`` -> ``akte``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
-def search_text_of(service: Service) -> str:
-    """What a search looks in, besides the unit's name: the code, the name, the requirements, the product.
-
-    The unit's name is matched on its own column, so renaming an agency never leaves stale search text.
-    """
-    parts = [service.kode_layanan, service.nama, service.persyaratan, service.produk]
-    return fold(" ".join(parts))
+    """Text as the search compares it (``Akté`` -> ``akte``): the one fold of :mod:`spbe.core.text`."""
+    return fold_search(text)
 
 
 def public_pemda(code: str) -> Pemda:

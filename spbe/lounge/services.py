@@ -32,7 +32,7 @@ from spbe.core.text import clean_name, describe_characters, invisible_characters
 from .access import SERVICE
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
 from .models import Service, SurveyResponse
-from .selectors import fold, search_text_of
+from .selectors import fold
 
 BATCH = 2_000
 
@@ -278,7 +278,7 @@ def _write_services(
         service = existing.get(values["kode_layanan"])
         if service is None:
             service = Service(pemda=pemda, **fields)
-            service.search_text = search_text_of(service)
+            service.search_text = service.searchable_text()
             to_create.append(service)
             continue
         before = audit.snapshot(service, SERVICE_FIELDS)
@@ -287,7 +287,7 @@ def _write_services(
         if audit.snapshot(service, SERVICE_FIELDS) == before:
             summary.unchanged += 1
             continue
-        service.search_text = search_text_of(service)
+        service.search_text = service.searchable_text()
         to_update.append((service, before))
     Service.objects.bulk_create(to_create, batch_size=BATCH)
     Service.objects.bulk_update(

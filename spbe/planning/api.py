@@ -8,10 +8,11 @@ not one of them and never will be (a test reads every public response for it). T
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -23,12 +24,17 @@ from spbe.core.schema import Rupiah
 from . import selectors
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
-from .services import proposal_decide, proposals_rank
+from .services import PUBLISHED_DATA_SET, proposal_decide, proposals_rank
 
 router = Router(tags=["perencanaan"])
 # Officers decide with a bearer token, inside their own scope (spbe.planning.access).
 staff_router = Router(tags=["perencanaan"], auth=TokenAuth())
 PAGE_SIZE = 50
+# A proposal's journey changes only through the services, which bump its pemda's data set for the year
+# (services.published_changed); the published layer (spbe.core.published) replays answers until then.
+PUBLISHED_ROUTES = [(r"/api/v1/proposals/(?P<pemda>\d\d\.\d\d)-(?P<year>\d{4})-\d+", PUBLISHED_DATA_SET)]
+# Browsers and proxies may keep an answer this long; the published layer itself follows every change.
+PUBLIC_MAX_AGE = 60
 
 
 class PlaceOut(Schema):
@@ -127,10 +133,10 @@ def _decision(d: Decision) -> DecisionOut:
 
 
 @router.get("/proposals/{public_id}", response=ProposalOut, summary="Perjalanan satu usulan")
-def proposal_detail(request: HttpRequest, public_id: str) -> ProposalOut:
+def proposal_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     p = selectors.public_proposal(public_id)
     unit = p.suggested_unit
-    return ProposalOut(
+    answer = ProposalOut(
         **_summary(p),
         problem=p.problem,
         address=p.address,
@@ -143,6 +149,18 @@ def proposal_detail(request: HttpRequest, public_id: str) -> ProposalOut:
         community_contribution=p.community_contribution,
         journey=[_decision(d) for d in selectors.public_journey(p)],
     )
+    # The same for everyone until the pemda's proposals of that year change (see PUBLISHED_ROUTES): with a
+    # strong ETag and "public", the published layer replays it without running Django again.
+    body = answer.model_dump_json().encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response: HttpResponse
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    return response
 
 
 @router.get("/pemda/{code}/proposals", response=ProposalPageOut, summary="Daftar usulan publik suatu pemda")

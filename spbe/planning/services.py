@@ -24,6 +24,7 @@ from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import Actor, MaybeActor, actor_identity, is_person, require_actor
 from spbe.core.errors import Conflict, ValidationFailed
+from spbe.core.published import bump_version
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import update_unchanged
 
@@ -64,6 +65,15 @@ class ProposerData:
     nik: str = ""
     phone: str = ""
     email: str = ""
+
+
+# The public answers about a pemda's proposals of one year, replayed by spbe.core.published until changed.
+PUBLISHED_DATA_SET = "proposals:{pemda}:{year}"
+
+
+def published_changed(pemda_code: str, year: int) -> None:
+    """Call in the transaction of any change to what the public sees of a published proposal."""
+    bump_version(PUBLISHED_DATA_SET.format(pemda=pemda_code, year=year))
 
 
 def public_id(pemda_code: str, year: int, number: int) -> str:
@@ -386,6 +396,7 @@ def _move(
             rank=rank,
         )
         decision.save()
+        published_changed(proposal.pemda_id, proposal.year)
     return decision
 
 
@@ -649,6 +660,7 @@ def proposals_rank(
         Decision.objects.bulk_create(decisions)
         if changes:
             audit.record_many(actor=vetted, changes=changes)
+            published_changed(pemda.code, year)
     return ranked
 
 
@@ -741,6 +753,7 @@ def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, A
             before=before,
             after={name: _audit_value(proposal, name) for name in names},
         )
+        published_changed(proposal.pemda_id, proposal.year)
     return proposal
 
 

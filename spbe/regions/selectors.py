@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
+from spbe.core.text import fold_search
+
 from .models import Region
 
 # Enough to find a place by name without turning the search into a listing of the country.
 SEARCH_LIMIT = 25
 _CODE = re.compile(r"\d{1,2}(\.\d{1,4}){0,3}\.?")
+
+
 # Typographic quotes as they appear in the official list (Regapu\u2019u) and as people type them (Regapu'u).
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-
-
 def provinces() -> QuerySet[Region]:
     return Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
 
@@ -53,15 +53,9 @@ def region_data(region: Region) -> dict[str, Any]:
 
 
 def normalize_search(text: str) -> str:
-    """Fold a search text to what the region names are written in: no diacritics, straight quotes.
-
-    The official Kemendagri list is plain ASCII apart from a few typographic apostrophes, so folding the
-    query (``Bakóngan`` -> ``Bakongan``) makes the search diacritic-insensitive on SQLite and PostgreSQL
-    alike, with no extension and no extra column; the database's ``icontains`` handles the case.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_QUOTES)
-    return " ".join(plain.split())[:80]
+    """A region search as the names are written: folded (no diacritics, straight quotes), at most 80
+    characters; the official list is plain ASCII, and the database's ``icontains`` handles the case."""
+    return fold_search(text)[:80]
 
 
 @dataclass

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from django.tasks import task
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from spbe.core.actors import system
 from spbe.core.jobs import job_finish, job_progress
 from spbe.core.models import Job
 
+from . import wording
 from .loader import load_regions
-
-
-def _count(n: int) -> str:
-    """A count as people read it in the active language: 83.762 in Indonesian, 83,762 in English."""
-    return number_format(n, use_l10n=True, force_grouping=True)
 
 
 @task()
@@ -29,8 +24,8 @@ def load_regions_task(job_id: str) -> str:
             total,
             _("%(done)s dari %(total)s wilayah (%(code)s)")
             % {
-                "done": _count(done),
-                "total": _count(total),
+                "done": wording.grouped(done),
+                "total": wording.grouped(total),
                 "code": last_code,
             },
         )
@@ -42,11 +37,11 @@ def load_regions_task(job_id: str) -> str:
     except Exception as exc:
         job_finish(job_id, ok=False, message=str(exc))
         raise
-    message = _("%(p)s provinsi, %(r)s kabupaten/kota, %(d)s kecamatan, %(v)s desa/kelurahan dimuat.") % {
-        "p": _count(result.provinces),
-        "r": _count(result.regencies),
-        "d": _count(result.districts),
-        "v": _count(result.villages),
+    message = _("%(p)s, %(r)s, %(d)s dan %(v)s dimuat.") % {
+        "p": wording.n_provinsi(result.provinces),
+        "r": wording.n_kabupaten(result.regencies),
+        "d": wording.n_kecamatan(result.districts),
+        "v": wording.n_desa_kelurahan(result.villages),
     }
     job_finish(job_id, ok=True, message=message)
     return message

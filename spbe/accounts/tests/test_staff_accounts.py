@@ -15,6 +15,7 @@ from spbe.accounts.services import (
     user_create,
     user_lock,
     user_password_reset,
+    user_update,
 )
 from spbe.core.errors import NotFound, PermissionDenied, ValidationFailed
 from spbe.core.models import AuditEntry
@@ -142,6 +143,21 @@ def test_the_admin_sees_no_revoke_on_their_own_admin_role(world):
 
 
 # --- edit -------------------------------------------------------------------------------------------------
+
+
+def test_full_names_are_tidied_and_hidden_characters_refused(world):
+    user = user_create(
+        actor=TESTS, username="nama.rapi", password=PASSWORD, full_name="  Siti\u0301   Aminah "
+    )
+    assert User.objects.get(pk=user.pk).full_name == "Sit\u00ed Aminah"
+    with pytest.raises(ValidationFailed, match="tak terlihat"):
+        user_create(actor=TESTS, username="nama.rlo", password=PASSWORD, full_name="Budi\u202eitsoP")
+    assert not User.objects.filter(username="nama.rlo").exists()
+    with pytest.raises(ValidationFailed, match="tak terlihat"):
+        user_update(
+            actor=world.officer_a, pemda=world.pemda_a, user=world.operator_x, full_name="Op\u200bX", email=""
+        )
+    assert User.objects.get(pk=world.operator_x.pk).full_name == "Operator.X"
 
 
 def test_the_admin_edits_name_and_email(world):

@@ -62,6 +62,19 @@ def test_it_refuses_a_nul_byte_naming_row_and_column(tmp_path):
     assert str(error).startswith("nul.csv, baris 3, kolom 'nama': berisi karakter kendali")
 
 
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u00ad"])
+def test_it_refuses_format_characters_that_make_a_cell_read_differently(tmp_path, char):
+    path = write_csv(tmp_path / "cf.csv", [["kode", "nama"], ["1", "Satu"], [f"1.0{char}2", "Dua"]])
+
+    with pytest.raises(ImportFailed) as caught:
+        read_table(path, COLUMNS)
+
+    [error] = caught.value.errors
+    assert (error.row, error.column) == (3, "kode")
+    assert f"U+{ord(char):04X}" in error.message
+    assert "tak terlihat" in error.message
+
+
 def test_it_keeps_line_breaks_inside_a_quoted_cell(tmp_path):
     path = write_csv(
         tmp_path / "a.csv", [["kode", "nama", "catatan"], ["1", "Satu", "baris\nkedua\tdan tab"]]

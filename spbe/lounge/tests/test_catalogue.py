@@ -163,3 +163,19 @@ def test_renaming_an_agency_is_found_by_the_search_at_once(catalogue, client):
 
 def test_the_pemda_page_links_to_its_catalogue(catalogue, client):
     assert 'href="/pemda/35.10/layanan/"' in client.get("/pemda/35.10/").content.decode()
+
+
+def test_a_service_changed_outside_the_import_is_searched_by_its_new_text(catalogue, client):
+    from spbe.lounge.models import Service
+
+    service = Service.objects.get(pemda_id="35.10", kode_layanan="PU-01")
+    service.nama = "Izin Pemanfaatan Ruang Milik Jalan"
+    service.save(update_fields=["nama"])
+
+    found = client.get("/api/v1/pemda/35.10/services", {"q": "ruang milik"}).json()
+    assert {s["kode_layanan"] for s in found} == {"PU-01"}
+    assert client.get("/api/v1/pemda/35.10/services", {"q": "galian"}).json() == []
+
+
+def test_typographic_apostrophes_fold_to_the_straight_one():
+    assert fold("Jum\u2019at  BERKAH") == "jum'at berkah"
