@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.accounts.urls")),
     path("", include("spbe.reference.urls")),
     path("", include("spbe.lounge.urls")),
+    path("", include("spbe.monitoring.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operasi/", regions_views.operations, name="operations"),

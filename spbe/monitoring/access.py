@@ -9,11 +9,13 @@ the agency head who did not submit them (maker-checker in :data:`spbe.monitoring
 
 from __future__ import annotations
 
-from spbe.accounts.access import Can, Policy, object_for_user
-from spbe.accounts.models import Role
-from spbe.core.actors import MaybeActor
+from django.db.models import QuerySet
 
-from .models import ProgressReport, Project
+from spbe.accounts.access import Can, Policy, object_for_user, scope_in
+from spbe.accounts.models import PEMDA_ROLES, Pemda, Role
+from spbe.core.actors import MaybeActor, is_system
+
+from .models import ProgressReport, Project, ReportPhoto
 
 AGENCY = {Role.AGENCY_OPERATOR, Role.AGENCY_HEAD}
 
@@ -39,3 +41,26 @@ def report_for_user(user: MaybeActor, pemda_code: str, pk: int) -> tuple[Progres
     """A progress report, judged at its project's unit."""
     queryset = ProgressReport.objects.select_related("project")
     return object_for_user(user, queryset, PROJECT, pemda_code=pemda_code, pk=pk)
+
+
+def projects_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Project]:
+    """The projects of ``pemda`` the user may see: every unit's for the evaluators, else their own units'."""
+    scope = scope_in(user, pemda)
+    viewers = PROJECT.capabilities["view"]
+    projects = Project.objects.filter(pemda=pemda).select_related("unit")
+    if is_system(user) or any(g.role in viewers and g.role in PEMDA_ROLES for g in scope.grants):
+        return projects
+    units = {g.unit_id for g in scope.grants if g.role in viewers and g.unit_id is not None}
+    return projects.filter(unit_id__in=units)
+
+
+def photo_for_user(user: MaybeActor, pemda_code: str, pk: int) -> tuple[ReportPhoto, Can]:
+    """A report's photo for staff, judged at its project's unit (NotFound outside)."""
+    photo, can = object_for_user(
+        user,
+        ReportPhoto.objects.select_related("report__project"),
+        PROJECT,
+        pemda_code=pemda_code,
+        pk=pk,
+    )
+    return photo, can

@@ -332,3 +332,6 @@ class ReportPhoto(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.report_id} foto {self.pk}"
+
+    def place(self) -> Place:
+        return Place(self.pemda_id, unit_id=self.report.project.unit_id)

@@ -105,3 +105,28 @@ def contracted_project_ids(pemda: Pemda) -> list[int]:
     return list(
         Contract.objects.filter(pemda=pemda).order_by("project_id").values_list("project_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class StaffProject:
+    contract: Contract | None
+    plan: list[PlanPoint]
+    reports: list[ProgressReport]  # every report, newest first, photos prefetched
+
+
+def staff_project(project: Project) -> StaffProject:
+    """What a project's page shows its staff: contract, curve and every report in any state."""
+    return StaffProject(
+        contract=Contract.objects.filter(project=project).first(),
+        plan=list(PlanPoint.objects.filter(project=project).order_by("on")),
+        reports=list(
+            ProgressReport.objects.filter(project=project)
+            .select_related("submitted_by", "verified_by")
+            .prefetch_related(Prefetch("photos", queryset=ReportPhoto.objects.order_by("pk")))
+            .order_by("-reported_on", "-pk")
+        ),
+    )
+
+
+def report_photos(report: ProgressReport) -> list[ReportPhoto]:
+    return list(ReportPhoto.objects.filter(report=report).order_by("pk"))
