@@ -759,3 +759,112 @@ def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, A
 
 def _audit_value(proposal: Proposal, name: str) -> Any:
     return proposal.suggested_unit_id if name == "suggested_unit" else getattr(proposal, name)
+
+
+def proposals_decide_many(
+    *, actor: MaybeActor, proposals: list[Proposal], outcome: str, note: str = ""
+) -> list[Decision]:
+    """One forum decision on many proposals at once (a kecamatan forwarding its ranked list, an agency
+    rejecting what is already funded): every check of :func:`proposal_decide` for each, all or nothing.
+
+    The proposals come from one pemda, year and stage, with their ``village`` loaded (as the staff lists
+    load them). Each keeps the rank the forum's last ranking gave it, on its decision.
+    """
+    vetted = require_actor(actor)
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(_("Keputusan tidak dikenal."), field="outcome")
+    if not proposals:
+        return []
+    first = proposals[0]
+    stage = first.state
+    if any((p.pemda_id, p.year, p.state) != (first.pemda_id, first.year, stage) for p in proposals):
+        raise ValidationFailed(_("Putuskan bersama hanya usulan dari satu pemda, tahun dan tahap."))
+    if stage == Stage.DRAFT or stage in FINAL_STAGES:
+        raise Conflict(
+            _("Usulan ini tidak sedang menunggu keputusan (tahap: %(stage)s).")
+            % {"stage": Stage(stage).label}
+        )
+    capability = STAGE_CAPABILITY[stage]
+    cans = {p.pk: PROPOSAL.require(vetted, p.place(), capability) for p in proposals}
+    forwarding_kecamatan = outcome == "forward" and stage == Stage.KECAMATAN
+    if forwarding_kecamatan:
+        missing = [p.public_id for p in proposals if p.suggested_unit_id is None]
+        if missing:
+            raise ValidationFailed(
+                _("Tentukan perangkat daerah yang memverifikasi sebelum meneruskan usulan: %(ids)s.")
+                % {"ids": ", ".join(missing[:5])},
+                field="suggested_unit",
+            )
+    calendar.require_open(first.pemda, first.year, stage)
+    ranks: dict[int, int | None] = dict.fromkeys((p.pk for p in proposals), None)
+    for proposal_id, rank_ in (
+        Decision.objects.filter(proposal__in=proposals, stage=stage, action=RANK_ACTION)
+        .order_by("decided_at", "pk")
+        .values_list("proposal_id", "rank")
+    ):
+        ranks[proposal_id] = rank_
+    name = transition_name(outcome, stage)
+    target = PROPOSAL_FLOW.by_name[name].target
+    now = timezone.now()
+    with transaction.atomic():
+        if forwarding_kecamatan:
+            _require_quota_for_many(proposals)
+        PROPOSAL_FLOW.apply_many(
+            list(proposals),
+            name,
+            actor=vetted,
+            can_for=lambda p: cans[p.pk],
+            note=note,
+            updates_for=lambda p: {"rank": ranks[p.pk] if target in FINAL_STAGES else None},
+        )
+        decisions = Decision.objects.bulk_create(
+            [
+                decision_row(
+                    p,
+                    actor=vetted,
+                    stage=stage,
+                    action=name,
+                    outcome=target,
+                    note=note.strip(),
+                    at=now,
+                    rank=ranks[p.pk],
+                )
+                for p in proposals
+            ],
+            batch_size=500,
+        )
+        published_changed(first.pemda_id, first.year)
+    return decisions
+
+
+def _require_quota_for_many(proposals: list[Proposal]) -> None:
+    """:func:`require_quota` for a batch: each kecamatan's forwards so far plus this batch's fit its quota."""
+    first = proposals[0]
+    quota = kecamatan_quota(first.pemda, first.year)
+    if quota is None:
+        return
+    by_kecamatan: dict[int, list[Proposal]] = {}
+    for proposal in proposals:
+        by_kecamatan.setdefault(proposal.village.kecamatan_id, []).append(proposal)
+    for kecamatan_id in sorted(by_kecamatan):  # one lock order for every batch: no deadlock
+        group = by_kecamatan[kecamatan_id]
+        kecamatan = group[0].village.kecamatan
+        KecamatanYear.objects.get_or_create(pemda=first.pemda, kecamatan=kecamatan, year=first.year)
+        KecamatanYear.objects.select_for_update().get(kecamatan=kecamatan, year=first.year)
+        used = Decision.objects.filter(
+            action="forward_kecamatan", proposal__year=first.year, proposal__village__kecamatan=kecamatan
+        ).count()
+        if used + len(group) > quota:
+            raise Conflict(
+                _(
+                    "Kuota %(kecamatan)s tahun %(year)d tidak cukup: %(used)d dari %(quota)d usulan sudah "
+                    "diteruskan, %(asked)d diminta."
+                )
+                % {
+                    "kecamatan": kecamatan.name,
+                    "year": first.year,
+                    "used": used,
+                    "quota": quota,
+                    "asked": len(group),
+                }
+            )

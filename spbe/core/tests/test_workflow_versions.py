@@ -273,3 +273,77 @@ def test_a_system_actor_is_named_in_the_record(world, doc_models):
     )
     entry = AuditEntry.objects.filter(action="doc.submit").get()
     assert (entry.actor_id, entry.actor_label) == (None, "sistem:import_budget")
+
+
+def _can_for(actor):
+    return lambda obj: POLICY.can(actor, obj.place())
+
+
+def test_apply_many_moves_every_object_stamps_and_records_each(world, doc_models):
+    Doc = doc_models[0]
+    docs = [make_doc(doc_models, world.unit_a) for _ in range(3)]
+    head = world.agency_head_a
+    FLOW.apply_many(docs, "submit", actor=head, can_for=_can_for(head), note="satu rapat")
+    assert {(d.state, d.submitted_by_id) for d in Doc.objects.filter(pk__in=[d.pk for d in docs])} == {
+        ("submitted", head.pk)
+    }
+    assert all(d.state == "submitted" for d in docs)
+    entries = AuditEntry.objects.filter(action="doc.submit").order_by("seq")
+    assert [e.object_id for e in entries] == [str(d.pk) for d in docs]
+    assert {e.after["note"] for e in entries} == {"satu rapat"}
+
+
+def test_apply_many_moves_nothing_when_one_object_is_outside_the_actors_place(world, doc_models):
+    Doc = doc_models[0]
+    docs = [make_doc(doc_models, world.unit_a), make_doc(doc_models, world.unit_a2)]
+    head = world.agency_head_a
+    with pytest.raises(PermissionDenied):
+        FLOW.apply_many(docs, "submit", actor=head, can_for=_can_for(head))
+    assert set(Doc.objects.filter(pk__in=[d.pk for d in docs]).values_list("state", flat=True)) == {"draft"}
+    assert not AuditEntry.objects.filter(action="doc.submit").exists()
+
+
+def test_apply_many_moves_nothing_when_another_officer_moved_one_first(world, doc_models):
+    Doc = doc_models[0]
+    docs = [make_doc(doc_models, world.unit_a) for _ in range(3)]
+    operator = world.agency_operator_a
+    FLOW.apply_many(docs, "submit", actor=operator, can_for=_can_for(operator))
+    seen = list(Doc.objects.filter(pk__in=[d.pk for d in docs]).order_by("pk"))
+    FLOW.apply(
+        seen[1], "return", actor=world.agency_head_a, can=_can_for(world.agency_head_a)(seen[1]), note="x"
+    )
+    stale = [Doc.objects.get(pk=d.pk) for d in docs]
+    stale[1].state = "submitted"  # what the TAPD page still showed
+    with pytest.raises(Conflict, match="tidak ada yang diproses"):
+        FLOW.apply_many(stale, "accept", actor=world.tapd_a, can_for=_can_for(world.tapd_a))
+    states = list(
+        Doc.objects.filter(pk__in=[d.pk for d in docs]).order_by("pk").values_list("state", flat=True)
+    )
+    assert states == ["submitted", "returned", "submitted"]
+    assert not AuditEntry.objects.filter(action="doc.accept").exists()
+
+
+def test_apply_many_keeps_maker_checker_and_required_reasons(world, doc_models):
+    docs = [make_doc(doc_models, world.unit_a) for _ in range(2)]
+    head = world.agency_head_a
+    FLOW.apply_many(docs, "submit", actor=head, can_for=_can_for(head))
+    with pytest.raises(PermissionDenied, match="empat mata"):
+        FLOW.apply_many(docs, "accept", actor=head, can_for=_can_for(head))
+    with pytest.raises(ValidationFailed):
+        FLOW.apply_many(docs, "return", actor=world.tapd_a, can_for=_can_for(world.tapd_a), note=" ")
+
+
+def test_apply_many_sets_per_object_fields_in_the_same_transaction(world, doc_models):
+    Doc = doc_models[0]
+    docs = [make_doc(doc_models, world.unit_a) for _ in range(3)]
+    operator = world.agency_operator_a
+    FLOW.apply_many(
+        docs,
+        "submit",
+        actor=operator,
+        can_for=_can_for(operator),
+        updates_for=lambda d: {"label": f"no-{d.pk}"},
+    )
+    assert {d.pk: d.label for d in Doc.objects.filter(pk__in=[d.pk for d in docs])} == {
+        d.pk: f"no-{d.pk}" for d in docs
+    }
