@@ -78,7 +78,8 @@ def second():
         seen = Project.objects.select_related("pemda").get(pk=project.pk)
         loaded.wait(30)
         first_reported.wait(60)
-        report_submit(actor=supervisors[1], project=seen, reported_on=today - dt.timedelta(days=5), percent="40")
+        earlier = today - dt.timedelta(days=5)
+        report_submit(actor=supervisors[1], project=seen, reported_on=earlier, percent="40")
         results["second"] = "ok"
     except Exception as exc:
         results["second"] = type(exc).__name__ + ": " + str(exc)
