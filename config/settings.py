@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "spbe.planning",
     "spbe.portal",
     "spbe.lounge",
+    "spbe.villages",
+    "spbe.complaints",
     "spbe.monitoring",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
@@ -175,10 +177,35 @@ SPBE_SIGNIN_MAX_PER_USERNAME = int(os.environ.get("SPBE_SIGNIN_MAX_PER_USERNAME"
 SPBE_SIGNIN_MAX_PER_CLIENT = int(os.environ.get("SPBE_SIGNIN_MAX_PER_CLIENT", "30"))
 # Behind a reverse proxy: the header carrying the client's address (e.g. X-Forwarded-For); else REMOTE_ADDR.
 SPBE_CLIENT_IP_HEADER = os.environ.get("SPBE_CLIENT_IP_HEADER", "")
+# Complaints from the public web form one client may send per window (a flood, not a citizen).
+SPBE_COMPLAINT_MAX_PER_CLIENT = int(os.environ.get("SPBE_COMPLAINT_MAX_PER_CLIENT", "5"))
+SPBE_COMPLAINT_WINDOW_SECONDS = int(os.environ.get("SPBE_COMPLAINT_WINDOW_SECONDS", "3600"))
 # A running job that has reported no progress for this long is shown as stopped (its worker is gone).
 SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 # Proposals a kecamatan forum may forward per year when the pemda set no quota of its own (0: no limit).
 SPBE_PLANNING_KECAMATAN_QUOTA = int(os.environ.get("SPBE_PLANNING_KECAMATAN_QUOTA", "0"))
+# The duplicate check offers proposals of other desa whose map point lies within this many metres.
+SPBE_PLANNING_DUPLICATE_DISTANCE_M = int(os.environ.get("SPBE_PLANNING_DUPLICATE_DISTANCE_M", "500"))
+# Where citizens reach this deployment: links in e-mails sent by background work, which has no request.
+SPBE_PUBLIC_URL = os.environ.get("SPBE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Mail (to followers of proposals): printed on the console unless SPBE_EMAIL_HOST names an SMTP server.
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["SPBE_EMAIL_HOST"],
+                "port": int(os.environ.get("SPBE_EMAIL_PORT", "587")),
+                "username": os.environ.get("SPBE_EMAIL_USER", ""),
+                "password": env_secret("SPBE_EMAIL_PASSWORD", ""),
+                "use_tls": os.environ.get("SPBE_EMAIL_TLS", "1") == "1",
+            },
+        }
+        if os.environ.get("SPBE_EMAIL_HOST")
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("SPBE_MAIL_FROM", "OpenSPBE <noreply@localhost>")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

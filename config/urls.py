@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from spbe.api.urls import api
 from spbe.core import views as core_views
+from spbe.planning import documents as planning_documents
 from spbe.regions import views as regions_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -13,6 +14,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.accounts.urls")),
     path("", include("spbe.reference.urls")),
     path("", include("spbe.lounge.urls")),
+    path("", include("spbe.villages.urls")),
+    path("", include("spbe.complaints.urls")),
+    path("", include("spbe.planning.urls")),
+    path(
+        "app/<str:pemda_code>/musrenbang/<int:year>/kecamatan/<str:district_code>/lampiran.pdf",
+        planning_documents.kecamatan_annex_pdf,
+        name="planning-kecamatan-annex",
+    ),
     path("", include("spbe.monitoring.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -6,6 +6,7 @@
 3. Verifying a 200,000-entry audit chain with :func:`spbe.core.audit.verify`.
 4. The public region API served by granian under wrk, next to the static ceiling of the same server.
 5. E-planning at 10,000 proposals a year (``scripts/bench_planning.py``).
+6. Village finance: a Siskeudes export of 19,000 rows, the public APBDes API (``scripts/bench_villages.py``).
 
 Every benchmark runs even when an earlier one failed. A missed target is reported in BENCHMARKS.md; the
 script exits non-zero only when a benchmark could not be measured. Everything runs on 127.0.0.1 in
@@ -1050,6 +1051,7 @@ def main() -> int:
     # The module benchmarks (scripts/bench_<module>.py) import this one: let them share it, not reload it.
     sys.modules.setdefault("scripts.bench", sys.modules[__name__])
     from scripts.bench_planning import bench_planning
+    from scripts.bench_villages import bench_villages
 
     started_at = dt.datetime.now().astimezone()
     load = load_average()
@@ -1066,6 +1068,7 @@ def main() -> int:
             ("Audit-chain verification", bench_audit),
             ("Public region API under wrk", bench_api),
             ("e-Planning: 10,000 proposals a year", bench_planning),
+            ("Village finance: Siskeudes import and public APBDes API", bench_villages),
         ]
         only = sys.argv[sys.argv.index("--only") + 1].lower() if "--only" in sys.argv[1:-1] else None
         if only is not None:

@@ -173,3 +173,34 @@ def seed_banyuwangi() -> list[DemoUser]:
                 actor=SEED, username=OPERATOR.username, password=DEMO_PASSWORD, full_name=OPERATOR.full_name
             )
     return [*DEMO_USERS, OPERATOR]
+
+
+# Approximate centre (latitude, longitude) of each Banyuwangi kecamatan's main settlement, for demo data
+# that needs a place on the map (proposals, projects, photos): a point near it is inside the regency.
+KECAMATAN_CENTRES: dict[str, tuple[str, str]] = {
+    "35.10.01": ("-8.5600", "114.0600"),  # Pesanggaran
+    "35.10.02": ("-8.4900", "114.1500"),  # Bangorejo
+    "35.10.03": ("-8.4600", "114.2300"),  # Purwoharjo
+    "35.10.04": ("-8.5300", "114.2900"),  # Tegaldlimo
+    "35.10.05": ("-8.4300", "114.3300"),  # Muncar
+    "35.10.06": ("-8.4000", "114.2400"),  # Cluring
+    "35.10.07": ("-8.4000", "114.1400"),  # Gambiran
+    "35.10.08": ("-8.3800", "114.2700"),  # Srono
+    "35.10.09": ("-8.3600", "114.1500"),  # Genteng
+    "35.10.10": ("-8.3100", "114.0300"),  # Glenmore
+    "35.10.11": ("-8.2800", "113.9600"),  # Kalibaru
+    "35.10.12": ("-8.2900", "114.2300"),  # Singojuruh
+    "35.10.13": ("-8.3100", "114.2900"),  # Rogojampi
+    "35.10.14": ("-8.2700", "114.3100"),  # Kabat
+    "35.10.15": ("-8.2100", "114.3000"),  # Glagah
+    "35.10.16": ("-8.2100", "114.3700"),  # Banyuwangi
+    "35.10.17": ("-8.1900", "114.3400"),  # Giri
+    "35.10.18": ("-7.9700", "114.4000"),  # Wongsorejo
+    "35.10.19": ("-8.2400", "114.1800"),  # Songgon
+    "35.10.20": ("-8.3100", "114.1200"),  # Sempu
+    "35.10.21": ("-8.1300", "114.3600"),  # Kalipuro
+    "35.10.22": ("-8.5200", "114.1100"),  # Siliragung
+    "35.10.23": ("-8.4200", "114.1000"),  # Tegalsari
+    "35.10.24": ("-8.1800", "114.2500"),  # Licin
+    "35.10.25": ("-8.3100", "114.3400"),  # Blimbingsari
+}

@@ -101,7 +101,7 @@ ROLE_PANELS: dict[str, list[str]] = {
     Role.PEMDA_ADMIN: ["organisation", "users", "audit"],
     Role.BAPPEDA_PLANNER: ["planning", "reference"],
     Role.TAPD: ["budgeting", "reference"],
-    Role.AGENCY_OPERATOR: ["my_unit", "budgeting", "monitoring"],
+    Role.AGENCY_OPERATOR: ["my_unit", "budgeting", "monitoring", "complaints"],
     Role.AGENCY_HEAD: ["my_unit", "budgeting", "monitoring", "complaints"],
     Role.CAMAT: ["my_unit", "villages"],
     Role.DPRD_MEMBER: ["pokir"],
@@ -115,7 +115,7 @@ ROLE_PANELS: dict[str, list[str]] = {
     Role.AUDITOR: ["audit", "organisation"],
     Role.DPRD_SECRETARIAT: ["pokir"],
     Role.FIELD_SUPERVISOR: ["my_unit", "monitoring"],
-    Role.COUNTER_OFFICER: ["my_unit", "lounge"],
+    Role.COUNTER_OFFICER: ["my_unit", "lounge", "complaints"],
     Role.SERVICE_MANAGER: ["lounge", "complaints"],
     Role.COMPLAINT_OFFICER: ["complaints"],
 }

@@ -9,14 +9,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from spbe.accounts.api import router as accounts_router
+from spbe.complaints.api import router as complaints_router
 from spbe.core import problems
 from spbe.core.errors import SpbeError
 from spbe.core.money import MoneyError
 from spbe.lounge.api import router as lounge_router
+from spbe.lounge.event_api import router as lounge_event_router
 from spbe.monitoring.api import router as monitoring_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
 from spbe.regions.api import router as regions_router
+from spbe.villages.api import router as villages_router
+from spbe.villages.api import staff_router as villages_staff_router
 
 # Swagger UI sets inline styles; only the docs page gets them, every other response keeps the strict policy.
 _docs_csp = csp_override(
@@ -40,6 +44,10 @@ api.add_router("", accounts_router)
 api.add_router("", lounge_router)
 api.add_router("", planning_router)
 api.add_router("", planning_staff_router)
+api.add_router("", villages_router)
+api.add_router("", villages_staff_router)
+api.add_router("", complaints_router)
+api.add_router("", lounge_event_router)
 api.add_router("", monitoring_router)
 
 

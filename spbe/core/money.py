@@ -371,7 +371,20 @@ def allocate[K: _SortableKey](
             _("Semua bobot bernilai nol; jumlah '%(total)s' tidak dapat dibagi.") % {"total": str(total)}
         )
 
-    shares = [divmod(units * weight, weight_sum) for weight in scaled]
+    parts = largest_remainder(units, keys, scaled)
+    return dict(zip(keys, [from_sen(part * unit_sen) for part in parts], strict=True))
+
+
+def largest_remainder[K: _SortableKey](units: int, keys: Sequence[K], weights: Sequence[int]) -> list[int]:
+    """Split ``units`` whole units in proportion to non-negative integer ``weights`` (not all zero).
+
+    The integer core of :func:`allocate`, for callers that work in units throughout (allocating over tens
+    of thousands of desa, where building a Decimal per part costs more than the arithmetic): each part is
+    the floor of its share and the units left over go one each to the largest remainders, ties to the
+    smallest key. Parts come back in the order of ``keys``.
+    """
+    weight_sum = sum(weights)
+    shares = [divmod(units * weight, weight_sum) for weight in weights]
     parts = [part for part, _remainder in shares]
     leftover = units - sum(parts)
     if leftover:
@@ -384,7 +397,7 @@ def allocate[K: _SortableKey](
         candidates.sort(key=remainders.__getitem__, reverse=True)
         for index in candidates[:leftover]:
             parts[index] += 1
-    return dict(zip(keys, [from_sen(part * unit_sen) for part in parts], strict=True))
+    return parts
 
 
 def split_evenly[K: _SortableKey](

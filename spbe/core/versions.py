@@ -213,7 +213,10 @@ def copy_to_draft(
     vetted = require_actor(actor)
     model = type(version)
     with transaction.atomic():
-        draft = model(**values, based_on=version, version_state=Version.State.DRAFT, content_hash="")
+        # One mapping: the django-stubs plugin reads keyword arguments against the abstract base, which
+        # has no manager, and refuses ``based_on`` once a concrete subclass exists.
+        fields = {**values, "based_on": version, "version_state": Version.State.DRAFT, "content_hash": ""}
+        draft = model(**fields)
         draft.save()
         source = list(spec.lines(version).order_by("pk"))
         copies = []

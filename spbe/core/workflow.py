@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .actors import MaybeActor, is_person, require_actor
+from .bulk import update_rows
 from .errors import Conflict, PermissionDenied, ValidationFailed
 
 
@@ -245,7 +246,8 @@ class Workflow:
                     )
                 )
             if extra_fields and objs:
-                type(objs[0])._default_manager.bulk_update(objs, sorted(extra_fields), batch_size=500)
+                names = sorted(extra_fields)
+                update_rows(type(objs[0]), names, {obj.pk: [getattr(obj, n) for n in names] for obj in objs})
             audit.record_many(actor=vetted, changes=changes)
         return transition
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core.actors import Actor
 
+from .events import seed_events
 from .ikm import ELEMENT_KEYS
 from .models import SurveyResponse
 from .services import services_import, survey_import
@@ -518,4 +519,8 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
             added = survey_import(
                 actor=actor, pemda=pemda, path=_write_csv(Path(folder), "survei.csv", survey_header, survey)
             ).rows
-    return f"layanan publik: {len(rows)} layanan ({result.created} baru), {added} jawaban survei baru"
+    events = seed_events(pemda, actor=actor)
+    return (
+        f"layanan publik: {len(rows)} layanan ({result.created} baru), {added} jawaban survei baru, "
+        f"{events} layanan jemput bola baru"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
@@ -119,3 +120,56 @@ class SurveyResponse(UnitOwned):
 
     def __str__(self) -> str:
         return f"{self.service_id} {self.tanggal}"
+
+
+# --- event services ("layanan jemput bola"): see spbe/lounge/events.py ---------------------------------
+
+
+class EventService(UnitOwned):
+    """Services brought to where people are: a place, a time, what is offered there, by which agency.
+
+    ``uid`` names the event in calendar feeds for its whole life; ``sequence`` counts revisions, so a
+    subscribed calendar replaces its copy. Times are stored in UTC and entered and shown in the pemda's
+    time zone. A cancelled event stays published (calendars must learn that it is off).
+    """
+
+    uid = models.UUIDField(_("pengenal kalender"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("nama kegiatan"), max_length=200)
+    description = models.TextField(_("keterangan"), blank=True)
+    place_name = models.CharField(_("tempat"), max_length=200)
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    services = models.ManyToManyField(Service, blank=True, related_name="+", verbose_name=_("layanan"))
+    offered = models.TextField(_("layanan lain yang tersedia"), blank=True)
+    sequence = models.PositiveIntegerField(_("revisi"), default=0)
+    cancelled = models.BooleanField(_("dibatalkan"), default=False)
+
+    class Meta:
+        ordering = ["pemda", "starts_at", "pk"]
+        verbose_name = _("layanan jemput bola")
+        verbose_name_plural = _("layanan jemput bola")
+        indexes = [models.Index(fields=["pemda", "starts_at"], name="event_pemda_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="event_coordinates_together_and_in_range",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="event_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"

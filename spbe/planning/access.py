@@ -9,11 +9,12 @@ kabupaten (Bappeda or TAPD, never whoever decided at Bappeda: see ``bappeda_by``
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from spbe.accounts.access import Can, Place, Policy, get_pemda_for_user, object_for_user
-from spbe.accounts.models import PerangkatDaerah, Role
-from spbe.core.actors import MaybeActor
+from spbe.accounts.access import Can, Place, Policy, get_pemda_for_user, object_for_user, scope_in
+from spbe.accounts.models import PEMDA_ROLES, VILLAGE_ROLES, Pemda, PerangkatDaerah, Role
+from spbe.core.actors import MaybeActor, is_system
 from spbe.core.errors import NotFound
 
 from .models import Proposal, Stage
@@ -74,3 +75,31 @@ def kecamatan_for_user(user: MaybeActor, pemda_code: str, district_code: str) ->
     if not can.view:
         raise NotFound(_("Data tidak ditemukan."))
     return unit, can
+
+
+def proposals_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Proposal]:
+    """The proposals of ``pemda`` the user may see, as one query: the list version of ``proposal_for_user``.
+
+    Follows :class:`~spbe.accounts.access.Grant.covers` for the ``view`` roles of :data:`PROPOSAL`: a
+    pemda-wide planning role sees all; a village role its own desa; a camat the desa of its kecamatan; an
+    agency officer the proposals routed to its unit. Anyone else (a pemda admin, the platform operator)
+    sees none. NotFound for a user with no place in ``pemda``.
+    """
+    scope = scope_in(user, pemda)
+    proposals = Proposal.objects.filter(pemda=pemda)
+    if is_system(user):
+        return proposals
+    viewers = PROPOSAL.capabilities["view"]
+    wanted = Q(pk__in=[])
+    for grant in scope.grants:
+        if grant.role not in viewers:
+            continue
+        if grant.role in PEMDA_ROLES:
+            return proposals
+        if grant.role in VILLAGE_ROLES:
+            wanted |= Q(village_id=grant.village_id)
+        elif grant.role == Role.CAMAT:
+            wanted |= Q(village__kecamatan_id=grant.unit_id) | Q(suggested_unit_id=grant.unit_id)
+        else:
+            wanted |= Q(suggested_unit_id=grant.unit_id)
+    return proposals.filter(wanted)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -24,7 +25,7 @@ from spbe.core.schema import Rupiah
 from . import selectors
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
-from .services import PUBLISHED_DATA_SET, proposal_decide, proposals_rank
+from .services import PUBLISHED_DATA_SET, duplicate_mark, proposal_decide, proposals_rank
 
 router = Router(tags=["perencanaan"])
 # Officers decide with a bearer token, inside their own scope (spbe.planning.access).
@@ -307,3 +308,70 @@ def _ranking(kecamatan: PerangkatDaerah, year: int) -> list[RankedOut]:
         )
         for p in proposals
     ]
+
+
+class DuplicateOut(Schema):
+    public_id: str
+    year: int
+    title: str
+    desa: PlaceOut
+    status: str
+    status_label: str
+    # Dice coefficient of the normalised title tokens (spbe.planning.similarity), 0..1, two decimals.
+    similarity: Decimal
+    same_desa: bool
+    distance_m: int | None
+    verdict: str
+    note: str
+
+
+class DuplicateIn(Schema):
+    candidate: str
+    verdict: str
+    note: str = ""
+
+
+def _duplicate(c: selectors.DuplicateCandidate) -> DuplicateOut:
+    p = c.proposal
+    return DuplicateOut(
+        public_id=p.public_id,
+        year=p.year,
+        title=p.title,
+        desa=PlaceOut(code=p.village.region_id, name=p.village.region.name),
+        status=p.state,
+        status_label=str(Stage(p.state).label),
+        similarity=(Decimal(c.similarity.numerator) / c.similarity.denominator).quantize(Decimal("0.01")),
+        same_desa=c.same_desa,
+        distance_m=c.distance_m,
+        verdict=c.mark.verdict if c.mark else "",
+        note=c.mark.note if c.mark else "",
+    )
+
+
+@staff_router.get(
+    "/pemda/{code}/proposals/{public_id}/duplicates",
+    response=list[DuplicateOut],
+    summary="Calon duplikat suatu usulan (staf)",
+)
+def duplicate_list(request: HttpRequest, code: str, public_id: str) -> list[DuplicateOut]:
+    """Proposals of the last five years at the same desa or nearby with a similar title, and the verdicts."""
+    proposal, _can = proposal_for_user(_user(request), code, public_id)
+    return [_duplicate(c) for c in selectors.duplicate_candidates(proposal)]
+
+
+@staff_router.post(
+    "/pemda/{code}/proposals/{public_id}/duplicates",
+    response=DuplicateOut,
+    summary="Menandai calon duplikat: duplikat dari (linked) atau bukan (dismissed)",
+)
+def duplicate_judge(request: HttpRequest, code: str, public_id: str, body: DuplicateIn) -> DuplicateOut:
+    user = _user(request)
+    proposal, _can = proposal_for_user(user, code, public_id)
+    candidate = selectors.duplicate_candidate(proposal, body.candidate.strip())
+    duplicate_mark(actor=user, proposal=proposal, candidate=candidate, verdict=body.verdict, note=body.note)
+    for found in selectors.duplicate_candidates(proposal):
+        if found.proposal.pk == candidate.pk:
+            return _duplicate(found)
+    # Linked by hand although the check did not offer it (a title changed since, a farther place).
+    mark = selectors.duplicate_mark_of(proposal, candidate)
+    return _duplicate(selectors.DuplicateCandidate(candidate, Fraction(0), False, None, mark))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spbe.core.audit_labels import register, register_object_type
 
-from .models import Proposal
+from .models import Follower, Proposal
 
 register("proposal.create", _("Usulan dibuat"))
 register("proposal.import", _("Usulan diimpor"))
@@ -33,6 +33,11 @@ register("proposal.defer_kabupaten", _("Usulan ditunda musrenbang kabupaten"))
 register("proposal.edit", _("Usulan diubah"))
 register("proposal.score", _("Usulan dinilai forum"))
 register("proposal.rank", _("Peringkat usulan disusun forum"))
+register("proposal.duplicate_link", _("Usulan ditandai duplikat"))
+register("proposal.duplicate_dismiss", _("Calon duplikat usulan ditepis"))
+register("proposal.follow", _("Usulan diikuti warga"))
+register("proposal.follow_confirm", _("Warga mengonfirmasi mengikuti usulan"))
+register("proposal.follow_stop", _("Warga berhenti mengikuti usulan"))
 register("planning.window_set", _("Jadwal tahap perencanaan diatur"))
 register("planning.year_set", _("Pengaturan tahun perencanaan diubah"))
 
@@ -99,4 +104,18 @@ register_object_type(
         "weight_readiness": _("Bobot kesiapan"),
         "weight_contribution": _("Bobot swadaya"),
     },
+)
+
+
+def _followers(ids: list[str]) -> Mapping[str, str]:
+    # Never the address: the audit page is read by staff who have no need for it.
+    rows = Follower.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()]).select_related("proposal")
+    return {str(f.pk): str(_("Pengikut usulan %(id)s") % {"id": f.proposal.public_id}) for f in rows}
+
+
+register_object_type(
+    "planning.follower",
+    _("Pengikut usulan"),
+    describe=_followers,
+    fields={"proposal": _("Nomor usulan"), "confirmed": _("Terkonfirmasi")},
 )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spbe.accounts.codes import InvalidOrgCode, clean_org_code
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
@@ -135,6 +136,13 @@ class _Rows:
             self.pokir_closed = ""
         except Conflict as closed:
             self.pokir_closed = closed.message
+        # An imported Musrenbang row lands at its desa forum's decision, as a submitted one does: once that
+        # forum has closed, it would wait for a decision that cannot come (proposal_submit, early=True).
+        try:
+            calendar.require_open(pemda, year, WindowStage.DESA, early=True)
+            self.desa_closed = ""
+        except Conflict as closed:
+            self.desa_closed = closed.message
 
     def error(self, row: TableRow, column: str | None, message: str) -> None:
         self.errors.add(RowError(row.row, message, column, row.file))
@@ -193,11 +201,24 @@ class _Rows:
         source = values["sumber"].strip().lower()
         if source == Source.POKIR and self.pokir_closed:
             self.error(row, "sumber", self.pokir_closed)
+        elif source == Source.MUSRENBANG and self.desa_closed:
+            self.error(row, "sumber", self.desa_closed)
         unit_code = values.get("kode_skpd", "").strip()
-        unit = self.units.get(unit_code) if unit_code else None
-        if unit_code and unit is None:
-            self.error(row, "kode_skpd", _("perangkat daerah %(code)s tidak dikenal") % {"code": unit_code})
-        elif not unit_code and source in (Source.POKIR, Source.RENJA):
+        unit = None
+        if unit_code:
+            # The same code rule as a unit typed in (accounts.codes): a malformed code gets the format
+            # explained, not a bare "unknown".
+            try:
+                unit_code = clean_org_code(unit_code)
+            except InvalidOrgCode as bad:
+                self.error(row, "kode_skpd", bad.message)
+            else:
+                unit = self.units.get(unit_code)
+                if unit is None:
+                    self.error(
+                        row, "kode_skpd", _("perangkat daerah %(code)s tidak dikenal") % {"code": unit_code}
+                    )
+        elif source in (Source.POKIR, Source.RENJA):
             self.error(row, "kode_skpd", _("wajib diisi untuk usulan pokir dan Renja"))
         volume = _quantity(values["volume"])
         if volume is None:

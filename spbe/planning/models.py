@@ -135,7 +135,12 @@ class Proposal(VillageOwned):
                 condition=Q(community_contribution__gte=0), name="proposal_contribution_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state")]
+        indexes = [
+            models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state"),
+            # The duplicate check's two pre-filters: the same desa, or a bounding box around the map point.
+            models.Index(fields=["village", "year"], name="proposal_village_year"),
+            models.Index(fields=["pemda", "latitude", "longitude"], name="proposal_pemda_lat_lon"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
@@ -357,3 +362,70 @@ class Score(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.stage} {self.criterion}={self.score}"
+
+
+class Verdict(models.TextChoices):
+    """What the officer made of a candidate from the duplicate check."""
+
+    LINKED = "linked", _("Duplikat dari")
+    DISMISSED = "dismissed", _("Bukan duplikat")
+
+
+class DuplicateMark(TenantOwned):
+    """An officer's verdict on one candidate the duplicate check offered for a proposal.
+
+    ``linked``: the proposal repeats ``candidate`` (duplikat dari); ``dismissed``: it does not. A later
+    verdict on the same pair replaces the earlier one; the audit trail keeps both.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="duplicate_marks")
+    candidate = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("putusan"), max_length=10, choices=Verdict.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("pelaku"), max_length=150)
+    decided_at = models.DateTimeField(_("waktu"))
+
+    class Meta:
+        verbose_name = _("tanda duplikat")
+        verbose_name_plural = _("tanda duplikat")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "candidate"], name="duplicate_mark_unique"),
+            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="duplicate_mark_verdict"),
+            models.CheckConstraint(
+                condition=~Q(proposal=models.F("candidate")), name="duplicate_mark_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.verdict} {self.candidate_id}"
+
+
+class Follower(TenantOwned):
+    """Someone told by e-mail each time a proposal moves: a citizen account or an e-mail address alone.
+
+    The address is personal data: no public page, API answer or audit entry shows it. An address typed
+    in follows only after its owner opens the confirmation link (``confirmed_at``); every notice carries
+    a link that stops it (``stopped_at``). One row per proposal and address; following again after
+    stopping reuses it.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="followers")
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("berhenti"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pengikut usulan")
+        verbose_name_plural = _("pengikut usulan")
+        constraints = [models.UniqueConstraint(fields=["proposal", "email"], name="follower_unique")]
+        indexes = [models.Index(fields=["proposal", "confirmed_at"], name="follower_proposal_confirmed")]
+
+    def __str__(self) -> str:
+        # Personal data: never printed by accident.
+        return f"pengikut {self.pk} usulan {self.proposal_id}"

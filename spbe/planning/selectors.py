@@ -7,14 +7,18 @@ including rejections and deferrals, so nothing can be dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
-from django.db.models import F, QuerySet
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from spbe.accounts.models import Pemda, PerangkatDaerah
+from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core.errors import NotFound, ValidationFailed
 
-from .models import Decision, Proposal, Score, Stage
+from . import similarity
+from .models import Decision, DuplicateMark, Proposal, Score, Source, Stage
 
 # Only the columns a public answer shows: the proposer's identity lives in another table and is never joined.
 PUBLIC_RELATED = ("village__region", "village__kecamatan__district", "suggested_unit")
@@ -97,3 +101,155 @@ def stage_scores(proposals: list[Proposal], stage: str) -> dict[int, dict[str, i
     for proposal_id, criterion, score in rows:
         found[proposal_id][criterion] = score
     return found
+
+
+# --- the duplicate check --------------------------------------------------------------------------------
+
+DUPLICATE_YEARS = 5
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """A proposal that may be the same as the one checked, with why it was offered and what became of it."""
+
+    proposal: Proposal
+    similarity: Fraction
+    same_desa: bool
+    distance_m: int | None
+    mark: DuplicateMark | None
+
+    @property
+    def similarity_percent(self) -> int:
+        return int(self.similarity * 100)
+
+
+def duplicate_candidates(proposal: Proposal, *, radius_m: int | None = None) -> list[DuplicateCandidate]:
+    """Published proposals (accepted ones included) that may repeat ``proposal``, most similar first.
+
+    The same pemda, ``proposal.year`` and the :data:`DUPLICATE_YEARS` years before it, at the same desa or
+    (when both have a map point) within ``radius_m`` metres (``SPBE_PLANNING_DUPLICATE_DISTANCE_M``), with
+    a title at least :data:`spbe.planning.similarity.THRESHOLD` similar. SQL narrows the rows to the desa
+    and the bounding box of the circle in those years (indexes ``proposal_village_year`` and
+    ``proposal_pemda_lat_lon``), fetching only the columns compared; Python compares titles and distances.
+    Two queries whatever the number of rows: the rows, then the officer's verdicts on the candidates.
+    """
+    if radius_m is None:
+        radius_m = settings.SPBE_PLANNING_DUPLICATE_DISTANCE_M
+    place = Q(village_id=proposal.village_id)
+    origin = None
+    if proposal.latitude is not None and proposal.longitude is not None and radius_m > 0:
+        origin = (float(proposal.latitude), float(proposal.longitude))
+        min_lat, max_lat, min_lon, max_lon = similarity.bounding_box(*origin, radius_m)
+        place |= Q(
+            pemda_id=proposal.pemda_id,
+            latitude__gte=_coordinate(min_lat),
+            latitude__lte=_coordinate(max_lat),
+            longitude__gte=_coordinate(min_lon),
+            longitude__lte=_coordinate(max_lon),
+        )
+    rows = (
+        Proposal.objects.filter(place, pemda_id=proposal.pemda_id)
+        .filter(year__gte=proposal.year - DUPLICATE_YEARS, year__lte=proposal.year)
+        .exclude(pk=proposal.pk)
+        .exclude(state=Stage.DRAFT)
+        .select_related("village__region")
+        .only(
+            "pk",
+            "public_id",
+            "year",
+            "number",
+            "title",
+            "state",
+            "latitude",
+            "longitude",
+            "village_id",
+            "village__region__name",
+            "village__region_id",
+        )
+    )
+    wanted = similarity.title_tokens(proposal.title)
+    found: list[tuple[Proposal, Fraction, bool, int | None]] = []
+    for row in rows:
+        same_desa = row.village_id == proposal.village_id
+        distance = None
+        if origin is not None and row.latitude is not None and row.longitude is not None:
+            metres = similarity.distance_m(*origin, float(row.latitude), float(row.longitude))
+            distance = round(metres)
+            if not same_desa and metres > radius_m:
+                continue
+        elif not same_desa:
+            continue
+        score = similarity.similarity(wanted, similarity.title_tokens(row.title))
+        if score >= similarity.THRESHOLD:
+            found.append((row, score, same_desa, distance))
+    found.sort(key=lambda f: (-f[1], -f[0].year, f[0].number))
+    marks = {
+        m.candidate_id: m
+        for m in DuplicateMark.objects.filter(proposal=proposal, candidate__in=[f[0].pk for f in found])
+    }
+    return [DuplicateCandidate(p, score, same, dist, marks.get(p.pk)) for p, score, same, dist in found]
+
+
+def _coordinate(value: float) -> Decimal:
+    return Decimal(str(round(value, 6)))
+
+
+def duplicate_candidate(proposal: Proposal, candidate_id: str) -> Proposal:
+    """The proposal ``candidate_id`` of the same pemda, to judge as a duplicate (ValidationFailed if none).
+
+    Staff only: the caller has checked that the user sees ``proposal``; the service checks the rest.
+    """
+    found = Proposal.objects.filter(pemda_id=proposal.pemda_id, public_id=candidate_id).first()
+    if found is None:
+        raise ValidationFailed(
+            _("Usulan %(id)s tidak ditemukan di pemda ini.") % {"id": candidate_id}, field="candidate"
+        )
+    return found
+
+
+def duplicate_mark_of(proposal: Proposal, candidate: Proposal) -> DuplicateMark | None:
+    return DuplicateMark.objects.filter(proposal=proposal, candidate=candidate).first()
+
+
+@dataclass(frozen=True)
+class StaffFilter(ProposalFilter):
+    source: str = ""
+
+
+def staff_proposals(visible: QuerySet[Proposal], chosen: StaffFilter) -> QuerySet[Proposal]:
+    """``visible`` (from ``access.proposals_for_user``) filtered as the officer chose, newest year first.
+
+    Drafts included: staff see their own unfinished work. Unknown status or source values are refused.
+    """
+    if chosen.status and chosen.status not in Stage.values:
+        raise ValidationFailed(
+            _("Status tidak dikenal: %(status)s.") % {"status": chosen.status}, field="status"
+        )
+    if chosen.source and chosen.source not in Source.values:
+        raise ValidationFailed(
+            _("Sumber tidak dikenal: %(source)s.") % {"source": chosen.source}, field="source"
+        )
+    proposals = visible.select_related(*PUBLIC_RELATED)
+    if chosen.year is not None:
+        proposals = proposals.filter(year=chosen.year)
+    if chosen.kecamatan:
+        proposals = proposals.filter(village__kecamatan__district_id=chosen.kecamatan)
+    if chosen.desa:
+        proposals = proposals.filter(village__region_id=chosen.desa)
+    if chosen.bidang:
+        proposals = proposals.filter(bidang=chosen.bidang)
+    if chosen.status:
+        proposals = proposals.filter(state=chosen.status)
+    if chosen.source:
+        proposals = proposals.filter(source=chosen.source)
+    return proposals.order_by("-year", "number")
+
+
+def public_places(pemda: Pemda) -> list[tuple[str, str, str, str]]:
+    """``(desa code, desa name, kecamatan code, kecamatan name)`` of every desa of the pemda, by name."""
+    rows = (
+        VillageGovernment.objects.filter(pemda=pemda)
+        .order_by("region__name")
+        .values_list("region_id", "region__name", "kecamatan__district_id", "kecamatan__name")
+    )
+    return [(code, name, k_code or "", k_name) for code, name, k_code, k_name in rows]

@@ -23,6 +23,7 @@ from spbe.accounts.access import Place
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core import audit
 from spbe.core.actors import Actor, MaybeActor, actor_identity, is_person, require_actor
+from spbe.core.bulk import update_rows
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.published import bump_version
 from spbe.core.text import InvalidText, clean_name
@@ -35,6 +36,7 @@ from .models import (
     WEIGHT_FIELDS,
     Criterion,
     Decision,
+    DuplicateMark,
     KecamatanYear,
     PlanningYear,
     Proposal,
@@ -44,9 +46,12 @@ from .models import (
     Source,
     Stage,
     StageWindow,
+    Verdict,
     WindowStage,
 )
 from .ranking import Entry, Ranked, check_score, parse_weights, rank
+from .selectors import DUPLICATE_YEARS
+from .tasks import notify_followers_task
 from .workflow import OUTCOMES, PROPOSAL_FLOW, transition_name
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -55,6 +60,13 @@ COORDINATE_PLACES = Decimal("0.000001")  # about 10 cm
 RANK_ACTION = "rank"
 RANK_ACTION_AUDIT = "proposal.rank"
 SUBMIT_TRANSITION = {Source.MUSRENBANG: "submit", Source.POKIR: "submit_pokir", Source.RENJA: "submit_renja"}
+
+
+class Unset:
+    """The type of :data:`UNSET`: an argument not given, where None means something (the default quota)."""
+
+
+UNSET = Unset()
 
 
 @dataclass(frozen=True)
@@ -336,9 +348,6 @@ def proposal_decide(
             field="suggested_unit",
         )
     calendar.require_open(proposal.pemda, proposal.year, stage)
-    if rank is None:
-        ranked = Decision.objects.filter(proposal=proposal, stage=stage, action=RANK_ACTION).last()
-        rank = ranked.rank if ranked is not None else None
     return _move(
         vetted,
         proposal,
@@ -347,6 +356,7 @@ def proposal_decide(
         recommended_volume=recommended_volume,
         recommended_cost=recommended_cost,
         rank=rank,
+        inherit_rank=rank is None,
     )
 
 
@@ -359,6 +369,7 @@ def _move(
     recommended_volume: Decimal | None = None,
     recommended_cost: Decimal | None = None,
     rank: int | None = None,
+    inherit_rank: bool = False,
 ) -> Decision:
     seen = proposal.state
     can = PROPOSAL.can(actor, proposal.place())
@@ -367,9 +378,18 @@ def _move(
         extra["recommended_volume"] = recommended_volume
     if recommended_cost is not None:
         extra["recommended_cost"] = recommended_cost
-    if rank is not None:
-        extra["rank"] = rank
     with transaction.atomic():
+        # The row lock orders this decision after any ranking of the forum in progress (proposals_rank
+        # locks the same rows): the rank read below is the one the forum committed last, never one that a
+        # ranking committing between the read and the move has replaced.
+        # No ordering: the model's default ordering joins the pemda, and FOR UPDATE would lock that row too,
+        # making every decision in the pemda wait for every other.
+        list(Proposal.objects.select_for_update().filter(pk=proposal.pk).order_by().values_list("pk"))
+        if inherit_rank:
+            ranked = Decision.objects.filter(proposal=proposal, stage=seen, action=RANK_ACTION).last()
+            rank = ranked.rank if ranked is not None else None
+        if rank is not None:
+            extra["rank"] = rank
         if name == "forward_kecamatan" and can.decide_kecamatan:
             require_quota(proposal)
         transition = PROPOSAL_FLOW.apply(
@@ -396,6 +416,9 @@ def _move(
             rank=rank,
         )
         decision.save()
+        # Followers hear of each move once it is committed; a rolled-back decision mails nobody.
+        decision_id = decision.pk
+        transaction.on_commit(lambda: notify_followers_task.enqueue(decision_id))
         published_changed(proposal.pemda_id, proposal.year)
     return decision
 
@@ -482,13 +505,18 @@ def planning_year_set(
     actor: MaybeActor,
     pemda: Pemda,
     year: int,
-    kecamatan_quota: int | None,
+    kecamatan_quota: int | Unset | None = UNSET,
     weights: dict[str, str | Decimal] | None = None,
 ) -> PlanningYear:
-    """Set the year's kecamatan quota (None: the deployment's default) and ranking weights (sum exactly 1)."""
+    """Set the year's kecamatan quota (None: the deployment's default) and/or ranking weights (sum exactly 1).
+
+    What is not given is kept: setting the weights leaves the quota as it was, and the other way round.
+    """
     PLANNING.require(actor, Place.of_pemda(pemda), "configure")
     _check_year(year)
-    if kecamatan_quota is not None and (isinstance(kecamatan_quota, bool) or kecamatan_quota < 1):
+    if isinstance(kecamatan_quota, Unset) and weights is None:
+        raise ValidationFailed(_("Isi kuota kecamatan atau bobot peringkat."), field="kecamatan_quota")
+    if isinstance(kecamatan_quota, int) and (isinstance(kecamatan_quota, bool) or kecamatan_quota < 1):
         raise ValidationFailed(_("Kuota kecamatan paling sedikit 1."), field="kecamatan_quota")
     parsed = parse_weights(weights) if weights is not None else None
     with transaction.atomic():
@@ -496,7 +524,8 @@ def planning_year_set(
         if row is None:
             row = PlanningYear(pemda=pemda, year=year)
         before = _year_snapshot(row) if row.pk else None
-        row.kecamatan_quota = kecamatan_quota
+        if not isinstance(kecamatan_quota, Unset):
+            row.kecamatan_quota = kecamatan_quota
         if parsed is not None:
             for criterion, field in WEIGHT_FIELDS.items():
                 setattr(row, field, parsed[criterion])
@@ -656,7 +685,7 @@ def proposals_rank(
                     rank=result.rank,
                 )
             )
-        Proposal.objects.bulk_update(proposals, ["rank"])
+        update_rows(Proposal, ["rank"], {p.pk: [p.rank] for p in proposals})
         Decision.objects.bulk_create(decisions)
         if changes:
             audit.record_many(actor=vetted, changes=changes)
@@ -761,6 +790,65 @@ def _audit_value(proposal: Proposal, name: str) -> Any:
     return proposal.suggested_unit_id if name == "suggested_unit" else getattr(proposal, name)
 
 
+def duplicate_mark(
+    *, actor: MaybeActor, proposal: Proposal, candidate: Proposal, verdict: str, note: str = ""
+) -> DuplicateMark:
+    """Record the officer's verdict on ``candidate``: ``linked`` (duplikat dari) or ``dismissed``.
+
+    A second verdict on the same pair replaces the first; the trail keeps both.
+
+    Whoever decides at the proposal's stage judges it (its proposer while a draft), while the stage is
+    open; ``candidate`` must be a published proposal of the same pemda from the years the check looks at.
+    """
+    vetted = require_actor(actor)
+    PROPOSAL.require(vetted, proposal.place(), "view")
+    stage = proposal.state
+    if stage in FINAL_STAGES:
+        raise Conflict(
+            _("Usulan yang sudah diputuskan (%(stage)s) tidak dapat diubah.") % {"stage": Stage(stage).label}
+        )
+    capability = f"propose_{proposal.source}" if stage == Stage.DRAFT else STAGE_CAPABILITY[stage]
+    PROPOSAL.require(vetted, proposal.place(), capability)
+    if verdict not in Verdict.values:
+        raise ValidationFailed(_("Putusan harus 'linked' atau 'dismissed'."), field="verdict")
+    if (
+        candidate.pk == proposal.pk
+        or candidate.pemda_id != proposal.pemda_id
+        or candidate.state == Stage.DRAFT
+        or not proposal.year - DUPLICATE_YEARS <= candidate.year <= proposal.year
+    ):
+        raise ValidationFailed(
+            _("Usulan %(id)s tidak dapat dibandingkan dengan usulan ini.") % {"id": candidate.public_id},
+            field="candidate",
+        )
+    if stage != Stage.DRAFT:
+        calendar.require_open(proposal.pemda, proposal.year, stage)
+    with transaction.atomic():
+        # Lock the proposal: a verdict is recorded at the stage it was given, never on a moved proposal.
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.state != stage:
+            raise Conflict(_("Usulan ini sudah berpindah tahap; muat ulang halaman."))
+        mark = DuplicateMark.objects.filter(proposal=proposal, candidate=candidate).first()
+        before = None if mark is None else {"verdict": mark.verdict, "note": mark.note}
+        if mark is None:
+            mark = DuplicateMark(pemda_id=proposal.pemda_id, proposal=proposal, candidate=candidate)
+        mark.verdict = verdict
+        mark.note = note.strip()
+        mark.decided_by_id = vetted.pk if is_person(vetted) else None
+        mark.actor_label = actor_identity(vetted)[1]
+        mark.decided_at = timezone.now()
+        mark.save()
+        audit.record(
+            actor=vetted,
+            action=f"proposal.duplicate_{'link' if verdict == Verdict.LINKED else 'dismiss'}",
+            obj=proposal,
+            pemda_code=proposal.pemda_id,
+            before=before,
+            after={"candidate": candidate.public_id, "verdict": verdict, "note": mark.note, "stage": stage},
+        )
+    return mark
+
+
 def proposals_decide_many(
     *, actor: MaybeActor, proposals: list[Proposal], outcome: str, note: str = ""
 ) -> list[Decision]:
@@ -796,17 +884,21 @@ def proposals_decide_many(
                 field="suggested_unit",
             )
     calendar.require_open(first.pemda, first.year, stage)
-    ranks: dict[int, int | None] = dict.fromkeys((p.pk for p in proposals), None)
-    for proposal_id, rank_ in (
-        Decision.objects.filter(proposal__in=proposals, stage=stage, action=RANK_ACTION)
-        .order_by("decided_at", "pk")
-        .values_list("proposal_id", "rank")
-    ):
-        ranks[proposal_id] = rank_
     name = transition_name(outcome, stage)
     target = PROPOSAL_FLOW.by_name[name].target
     now = timezone.now()
     with transaction.atomic():
+        # As in _move: the ranks are read under the rows' locks (taken in pk order, so two batches never
+        # deadlock), after any ranking of the forum that got there first.
+        ids = sorted(p.pk for p in proposals)
+        list(Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        ranks: dict[int, int | None] = dict.fromkeys(ids, None)
+        for proposal_id, rank_ in (
+            Decision.objects.filter(proposal__in=ids, stage=stage, action=RANK_ACTION)
+            .order_by("decided_at", "pk")
+            .values_list("proposal_id", "rank")
+        ):
+            ranks[proposal_id] = rank_
         if forwarding_kecamatan:
             _require_quota_for_many(proposals)
         PROPOSAL_FLOW.apply_many(
@@ -834,6 +926,8 @@ def proposals_decide_many(
             batch_size=500,
         )
         published_changed(first.pemda_id, first.year)
+        decision_ids = [d.pk for d in decisions]
+        transaction.on_commit(lambda: [notify_followers_task.enqueue(pk) for pk in decision_ids])
     return decisions
 
 

@@ -44,10 +44,11 @@ def _monitoring(world):
 
 
 def insider(world, name):
-    """Who may open route ``name`` in pemda A: its admin, or for a project the unit's field supervisor."""
+    """Who may open route ``name`` in pemda A: its admin, one of INSIDERS, or for a project the unit's field
+    supervisor (not in the world: made with the project)."""
     if name.startswith("monitoring:"):
         return _monitoring(world)[1]
-    return world.officer_a
+    return getattr(world, INSIDERS.get(name, "officer_a"))
 
 
 def scoped_urls(world) -> dict[str, str]:
@@ -73,11 +74,54 @@ def scoped_urls(world) -> dict[str, str]:
         "accounts:user-detail": f"/app/{a}/pengguna/{world.auditor.pk}/",
         "accounts:user-password-reset": f"/app/{a}/pengguna/{world.auditor.pk}/kata-sandi/",
         "accounts:user-account-action": f"/app/{a}/pengguna/{world.auditor.pk}/lock/",
+        "complaints:staff-list": f"/app/{a}/pengaduan/",
+        "lounge:staff-events": f"/app/{a}/jemput-bola/",
+        "complaints:staff-detail": f"/app/{a}/pengaduan/{_complaint_of_pemda_a(world).ticket}/",
+        "planning:proposal-list": f"/app/{a}/usulan/",
+        "planning:proposal-detail": f"/app/{a}/usulan/{_proposal_of_desa_x(world).public_id}/",
+        "planning-kecamatan-annex": (
+            f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
+        ),
+        **_transfer_urls(world),
     }
 
 
+def _transfer_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.transfer_helpers import scenario_of_pemda_a
+
+    a, pk = world.pemda_a.code, scenario_of_pemda_a(world).pk
+    return {
+        "villages:transfer-list": f"/app/{a}/transfer-desa/",
+        "villages:transfer-simulate": f"/app/{a}/transfer-desa/simulasi/",
+        "villages:transfer-import-dd": f"/app/{a}/transfer-desa/impor-dana-desa/",
+        "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
+        "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
+        "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
+    }
+
+
+# Who is let in where officer A (the pemda admin) is not: e-planning is the planners' and forums' work.
+INSIDERS = {"planning:proposal-detail": "tapd_a"}
+
+
+def _complaint_of_pemda_a(world):
+    """A complaint of pemda A (the same one on every call within a test)."""
+    from spbe.complaints.models import Complaint
+    from spbe.complaints.tests.conftest import submit
+
+    found = Complaint.objects.filter(pemda=world.pemda_a).first()
+    return found if found is not None else submit(world)
+
+
 # Routes that only take POST (or change something on POST); the rest are read with GET.
-POST_ONLY = {"accounts:membership-revoke", "accounts:user-account-action", "accounts:user-password-reset"}
+POST_ONLY = {
+    "accounts:membership-revoke",
+    "accounts:user-account-action",
+    "accounts:user-password-reset",
+    "villages:transfer-adopt",
+    "villages:transfer-simulate",
+    "villages:transfer-import-dd",
+}
 
 
 def fetch(client, name, url):
@@ -164,13 +208,25 @@ def _proposal_of_desa_x(world):
     return found if found is not None else new_proposal(world)
 
 
+def _apbdes_lines_of_desa_x(world) -> str:
+    """The line-entry URL of desa X's APBDes, which exists, so an outsider's 404 is the scope's doing."""
+    from spbe.villages.models import Apbdes
+
+    Apbdes.objects.get_or_create(pemda=world.pemda_a, village=world.desa_x, year=2027)
+    return f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_x.code}/apbdes/2027/lines"
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
     proposal = _proposal_of_desa_x(world)
     return {
+        "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
+        ),
+        "api/v1/pemda/<code>/proposals/<public_id>/duplicates": (
+            f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/duplicates"
         ),
         "api/v1/pemda/<code>/kecamatan/<kecamatan_code>/ranking": (
             f"/api/v1/pemda/{a}/kecamatan/{world.desa_x.kecamatan.district_id}/ranking?year=2028"
@@ -197,6 +253,7 @@ def public_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals",
         "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
         "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
+        "api/v1/pemda/<code>/events": f"/api/v1/pemda/{a}/events",
     }
 
 
@@ -254,6 +311,9 @@ def test_the_api_keeps_a_village_operator_to_their_own_desa(world):
     decisions = scoped_api_urls(world)["api/v1/pemda/<code>/proposals/<public_id>/decisions"]
     assert client.get(decisions, **headers).status_code == 200
     assert client.get(decisions, **_bearer(world.operator_y)).status_code == 404
+    lines = _apbdes_lines_of_desa_x(world)
+    assert client.get(lines, **headers).status_code == 200
+    assert client.get(lines, **_bearer(world.operator_y)).status_code == 404
 
 
 def test_an_agency_operator_sees_only_their_own_unit_and_a_camat_only_their_desa(world):

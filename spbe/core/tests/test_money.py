@@ -633,3 +633,12 @@ def test_terbilang_is_well_formed(amount: Decimal) -> None:
         if tokens[index : index + 2] == ["satu", "ribu"]:
             assert index > 0
             assert tokens[index - 1] in {"puluh", "ratus", "seratus"}
+
+
+def test_largest_remainder_works_in_whole_units_like_allocate() -> None:
+    from spbe.core.money import largest_remainder
+
+    # 10 units by 1:1:1 -> 3.33 each; the one unit left goes to the smallest key, "a".
+    assert largest_remainder(10, ["b", "a", "c"], [1, 1, 1]) == [3, 4, 3]
+    # Largest remainder first: 7 * 2/7 = 2, 7 * 2.5/7... weights 1:2:4 of 10 = 1.43, 2.86, 5.71 -> 1, 3, 6.
+    assert largest_remainder(10, ["a", "b", "c"], [1, 2, 4]) == [1, 3, 6]

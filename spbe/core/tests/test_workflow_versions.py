@@ -347,3 +347,24 @@ def test_apply_many_sets_per_object_fields_in_the_same_transaction(world, doc_mo
     assert {d.pk: d.label for d in Doc.objects.filter(pk__in=[d.pk for d in docs])} == {
         d.pk: f"no-{d.pk}" for d in docs
     }
+
+
+def test_update_rows_stores_what_django_would_save(world, doc_models):
+    from spbe.core.bulk import update_rows
+
+    _Doc, Line, _spec = doc_models
+    doc = make_doc(doc_models, world.unit_a)
+    first, second = Line.objects.filter(version=doc).order_by("pk")
+    update_rows(
+        Line,
+        ["amount", "note"],
+        {first.pk: [Decimal("123456789012.34"), "satu"], second.pk: [Decimal("0.01"), ""]},
+    )
+    assert list(Line.objects.filter(version=doc).order_by("pk").values_list("amount", "note")) == [
+        (Decimal("123456789012.34"), "satu"),
+        (Decimal("0.01"), ""),
+    ]
+    from django.core.exceptions import FieldDoesNotExist
+
+    with pytest.raises(FieldDoesNotExist):
+        update_rows(Line, ["nothing"], {first.pk: [1]})

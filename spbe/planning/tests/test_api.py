@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -108,6 +109,29 @@ def test_no_personal_field_appears_in_any_public_response(world):
         text = response.content.decode()
         for value in (PERSONAL.name, PERSONAL.nik, PERSONAL.phone, PERSONAL.email, "Siti"):
             assert value not in text
+    # Nor does any public page: walk the tracker and every proposal page it links to.
+    seen: set[str] = set()
+    queue = [
+        f"/pemda/{world.pemda_a.code}/usulan/",
+        f"/pemda/{world.pemda_a.code}/usulan/?status=rejected&desa={world.desa_x.code}",
+        f"/usulan/{draft.public_id}/",
+    ]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        page = client.get(url)
+        assert page.status_code in (200, 404), url
+        text = page.content.decode()
+        for value in (PERSONAL.name, PERSONAL.nik, PERSONAL.phone, PERSONAL.email, "Siti"):
+            assert value not in text, url
+        queue += [
+            link.replace("&amp;", "&")
+            for link in re.findall(r'href="([^"]+)"', text)
+            if link.startswith(("/usulan/", f"/pemda/{world.pemda_a.code}/usulan/"))
+        ]
+    assert f"/usulan/{proposal.public_id}/" in seen
     # Nor does the published schema name a field for them.
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     for name in ("ProposalOut", "ProposalSummaryOut", "DecisionOut", "ProposalPageOut"):

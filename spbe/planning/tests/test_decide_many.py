@@ -105,3 +105,59 @@ def test_proposals_of_different_stages_are_not_decided_together(world):
         proposals_decide_many(
             actor=world.camat_x, proposals=_loaded([at_kecamatan, at_desa]), outcome="forward"
         )
+
+
+def test_a_batch_keeps_the_ranks_committed_before_its_transaction(world, monkeypatch):
+    """As for one decision: the ranks are read under the rows' locks, after a ranking that got there first."""
+    from django.db import transaction as real_transaction
+
+    from spbe.planning import services
+    from spbe.planning.services import proposal_score
+
+    road, well = _at_kecamatan(world), _at_kecamatan(world)
+    kecamatan = world.desa_x.kecamatan
+    proposals_rank(
+        actor=world.camat_x, pemda=world.pemda_a, year=2028, stage="kecamatan", kecamatan=kecamatan
+    )
+    assert Proposal.objects.get(pk=road.pk).rank == 1
+    proposal_score(actor=world.camat_x, proposal=well, scores={"urgency": 5})
+    armed = [True]
+
+    class RankingFirst:
+        def atomic(self, *args, **kwargs):
+            if armed[0]:
+                armed[0] = False
+                proposals_rank(
+                    actor=world.camat_x,
+                    pemda=world.pemda_a,
+                    year=2028,
+                    stage="kecamatan",
+                    kecamatan=kecamatan,
+                )
+            return real_transaction.atomic(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(real_transaction, name)
+
+    monkeypatch.setattr(services, "transaction", RankingFirst())
+    decisions = proposals_decide_many(actor=world.camat_x, proposals=_loaded([road, well]), outcome="forward")
+    assert not armed[0]
+    assert {d.proposal_id: d.rank for d in decisions} == {road.pk: 2, well.pk: 1}
+    stored = dict(Decision.objects.filter(action="forward_kecamatan").values_list("proposal_id", "rank"))
+    assert stored == {road.pk: 2, well.pk: 1}
+
+
+def test_followers_hear_of_a_batch_decision_after_commit(world, django_capture_on_commit_callbacks, settings):
+    from django.core import mail
+
+    from spbe.planning.models import Follower
+
+    settings.SPBE_PUBLIC_URL = "http://testserver"
+    road, well = _at_kecamatan(world), _at_kecamatan(world)
+    for proposal, address in ((road, "a@contoh.id"), (well, "b@contoh.id")):
+        Follower.objects.create(
+            pemda=world.pemda_a, proposal=proposal, email=address, confirmed_at=proposal.created_at
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals_decide_many(actor=world.camat_x, proposals=_loaded([road, well]), outcome="forward")
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@contoh.id", "b@contoh.id"]

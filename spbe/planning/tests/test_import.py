@@ -221,3 +221,59 @@ def test_a_grouped_volume_reads_like_the_money_beside_it(world, tmp_path):
     assert _quantity("1,5") == Decimal("1.5")
     assert _quantity("1.5") == Decimal("1.5")
     assert _quantity("12.5") == Decimal("12.5")
+
+
+def test_musrenbang_rows_after_the_desa_forum_closed_are_bad_rows(world, tmp_path):
+    from datetime import date
+
+    from spbe.planning.services import stage_window_set
+
+    from .helpers import planners
+
+    planner, _second = planners(world)
+    stage_window_set(
+        actor=planner,
+        pemda=world.pemda_a,
+        year=2028,
+        stage="desa",
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 2, 1),
+    )
+    path = write_csv(tmp_path / "usulan.csv", [row(sumber="renja", kode_skpd=world.unit_a.code), row()])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_proposals", str(path), pemda="35.10", year=2028, stderr=err)
+    assert err.getvalue().startswith("row 3, column sumber: ")
+    assert "1 Februari 2026" in err.getvalue()
+    assert not Proposal.objects.exists()
+    # Before the forum opens, the season's proposals may still arrive (as a submitted one may).
+    stage_window_set(
+        actor=planner,
+        pemda=world.pemda_a,
+        year=2028,
+        stage="desa",
+        opens_on=date(2099, 1, 1),
+        closes_on=date(2099, 2, 1),
+    )
+    out, _err = run(write_csv(tmp_path / "ok.csv", [row()]))
+    assert out.splitlines() == ["35.10-2028-000001"]
+
+
+def test_a_malformed_agency_code_is_explained_and_a_padded_one_is_found(world, tmp_path):
+    path = write_csv(
+        tmp_path / "usulan.csv",
+        [
+            row(kode_skpd="1.03.02"),
+            row(kode_skpd="\uff11.03.0.00.0.00.02.0000"),
+            row(kode_skpd="9.99.0.00.0.00.99.0000"),
+        ],
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_proposals", str(path), pemda="35.10", year=2028, stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("row 2, column kode_skpd: ") and "1.03.0.00.0.00.01.0000" in lines[0]
+    assert lines[1].startswith("row 3, column kode_skpd: ") and "1.03.0.00.0.00.01.0000" in lines[1]
+    assert lines[2].startswith("row 4, column kode_skpd: ") and "tidak dikenal" in lines[2]
+    out, _err = run(write_csv(tmp_path / "ok.csv", [row(kode_skpd=f" {world.unit_a.code} ")]))
+    assert Proposal.objects.get(public_id=out.strip()).suggested_unit == world.unit_a

@@ -92,3 +92,25 @@ def test_only_a_planner_sets_the_quota_and_it_is_audited(world):
     last = AuditEntry.objects.filter(action="planning.year_set").order_by("-seq").first()
     assert last is not None
     assert (last.before["kecamatan_quota"], last.after["kecamatan_quota"]) == (5, 7)
+
+
+def test_setting_only_the_weights_keeps_the_quota_and_only_the_quota_keeps_the_weights(world):
+    planner, _second = planners(world)
+    planning_year_set(actor=planner, pemda=world.pemda_a, year=2028, kecamatan_quota=4)
+    weights = {"urgency": "0.6", "beneficiaries": "0.1", "alignment": "0.1", "readiness": "0.1"}
+    planning_year_set(
+        actor=planner, pemda=world.pemda_a, year=2028, weights={**weights, "contribution": "0.1"}
+    )
+    row = PlanningYear.objects.get(pemda=world.pemda_a, year=2028)
+    assert row.kecamatan_quota == 4
+    assert str(row.weight_urgency) == "0.6000"
+    planning_year_set(actor=planner, pemda=world.pemda_a, year=2028, kecamatan_quota=9)
+    row.refresh_from_db()
+    assert (row.kecamatan_quota, str(row.weight_urgency)) == (9, "0.6000")
+    # None still means "back to the deployment's default", said on purpose.
+    planning_year_set(actor=planner, pemda=world.pemda_a, year=2028, kecamatan_quota=None)
+    row.refresh_from_db()
+    assert row.kecamatan_quota is None
+    with pytest.raises(ValidationFailed):
+        planning_year_set(actor=planner, pemda=world.pemda_a, year=2028)
+    assert AuditEntry.objects.filter(action="planning.year_set").count() == 4

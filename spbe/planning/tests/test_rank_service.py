@@ -182,3 +182,42 @@ def test_an_outsider_learns_nothing_about_a_decided_proposal_by_scoring_or_editi
     # Whoever may see it is told why instead.
     with pytest.raises(Conflict):
         proposal_score(actor=world.kades_x, proposal=proposal, scores={"urgency": 3})
+
+
+def test_a_decision_keeps_the_rank_committed_before_its_transaction_not_an_earlier_one(world, monkeypatch):
+    """The inherited rank is read under the proposal's row lock, after any ranking that got there first.
+
+    The forum re-ranks between the officer pressing "forward" and the decision's transaction: simulated by
+    running the ranking as the decision's transaction begins (on PostgreSQL, the ranking holds the row lock
+    and the decision waits for it).
+    """
+    from django.db import transaction as real_transaction
+
+    from spbe.planning import services
+
+    road = _at_desa(world, "Jalan")
+    well = _at_desa(world, "Sumur")
+    proposals_rank(actor=world.kades_x, pemda=world.pemda_a, year=2028, stage="desa", village=world.desa_x)
+    assert Proposal.objects.get(pk=road.pk).rank == 1
+    proposal_score(actor=world.kades_x, proposal=well, scores={"urgency": 5})
+    armed = [True]
+
+    class RankingFirst:
+        def atomic(self, *args, **kwargs):
+            if armed[0]:
+                armed[0] = False
+                proposals_rank(
+                    actor=world.kades_x, pemda=world.pemda_a, year=2028, stage="desa", village=world.desa_x
+                )
+            return real_transaction.atomic(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(real_transaction, name)
+
+    monkeypatch.setattr(services, "transaction", RankingFirst())
+    decision = proposal_decide(actor=world.kades_x, proposal=road, outcome="forward")
+    assert not armed[0]
+    assert decision.rank == 2
+    assert Decision.objects.get(pk=decision.pk).rank == 2
+    entry = AuditEntry.objects.filter(action="proposal.forward_desa").get()
+    assert entry.after["rank"] == 2

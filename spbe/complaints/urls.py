@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("pemda/<str:pemda_code>/pengaduan/", views.complaint_form, name="form"),
+    path("pengaduan/", views.complaint_lookup, name="lookup"),
+    path("pengaduan/<str:ticket>/", views.complaint_status, name="status"),
+    path("app/<str:pemda_code>/pengaduan/", views.staff_list, name="staff-list"),
+    path("app/<str:pemda_code>/pengaduan/<str:ticket>/", views.staff_detail, name="staff-detail"),
+]

@@ -1,0 +1,3 @@
+"""The villages app's audit labels, by module (read by ``spbe.core.audit_labels``)."""
+
+from . import audit_labels_transfers  # noqa: F401

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+from .urls_transfers import urlpatterns as transfer_urlpatterns
+
+app_name = "villages"
+
+urlpatterns = [
+    path("desa/<str:kode_desa>/apbdes/<int:year>/", views.apbdes_page, name="apbdes"),
+    *transfer_urlpatterns,
+]
