@@ -7,12 +7,12 @@ import io
 
 import pytest
 from PIL import ExifTags, Image, TiffImagePlugin
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, ViewportSize, expect
 
 from .test_pages import sign_in
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
+PHONE = ViewportSize(width=390, height=844)
 
 
 def field_photo() -> bytes:
@@ -39,7 +39,7 @@ def test_a_supervisor_reports_from_a_phone_and_the_head_verifies(page: Page, ser
     page.get_by_label("Progres fisik kumulatif (%)").fill("55,5")
     page.get_by_label("Catatan").fill("Pengaspalan lapis kedua")
     page.locator("#id_photos").set_input_files(
-        files=[{"name": "IMG_20270630.jpg", "mimeType": "image/jpeg", "buffer": field_photo()}]
+        files=[FilePayload(name="IMG_20270630.jpg", mimeType="image/jpeg", buffer=field_photo())]
     )
     shot("report-form")
     page.get_by_role("button", name="Kirim laporan").click()
