@@ -21,7 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -29,7 +32,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import ValidationFailed
 from .geo import GeoPoint
@@ -113,6 +116,28 @@ def _megabytes(size: int) -> str:
     return format(Decimal(size) / (1024 * 1024), "f").rstrip("0").rstrip(".")
 
 
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with truncated files refused, whatever the process-wide setting says.
+
+    WeasyPrint (the PDF documents) sets ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` for the whole process
+    when it is imported, which would let a half-uploaded photo through with grey rows. The flag is a
+    module global read during ``load()``, so it is switched off around the decode, under a lock so two
+    uploads never restore each other's value. A PDF rendered in another thread during those milliseconds
+    refuses a truncated image too, which only documents holding a broken image would notice.
+    """
+    with _STRICT:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def _open(data: bytes, limits: PhotoLimits, field: str) -> Image.Image:
     """Open and fully decode ``data`` as an accepted format within the pixel limit."""
     not_a_photo = _("Berkas ini bukan foto JPEG, PNG atau WebP yang dapat dibaca.")
@@ -131,7 +156,8 @@ def _open(data: bytes, limits: PhotoLimits, field: str) -> Image.Image:
                     % {"width": width, "height": height, "mp": limits.max_pixels // 1_000_000},
                     field=field,
                 )
-            image.load()
+            with _strict_decoding():
+                image.load()
     except PhotoRejected:
         raise
     except UnidentifiedImageError:

@@ -8,7 +8,7 @@ import zlib
 from decimal import Decimal
 
 import pytest
-from PIL import ExifTags, Image, TiffImagePlugin
+from PIL import ExifTags, Image, ImageFile, TiffImagePlugin
 
 from spbe.core.geo import GeoPoint, distance_m, distance_to_path_m
 from spbe.core.photos import (
@@ -112,11 +112,15 @@ def test_other_image_formats_are_refused():
         inspect(out.getvalue())
 
 
-def test_a_truncated_photo_is_refused_as_corrupt():
+@pytest.mark.parametrize("lenient", [False, True])
+def test_a_truncated_photo_is_refused_as_corrupt(lenient, monkeypatch):
+    # WeasyPrint switches Pillow's truncated-image loading on for the whole process when imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", lenient)
     data = make_photo(latitude=BANYUWANGI[0], longitude=BANYUWANGI[1], size=(800, 600))
     with pytest.raises(PhotoRejected) as refused:
         inspect(data[: len(data) // 2])
     assert "rusak" in refused.value.message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is lenient  # the process-wide setting is left as it was
 
 
 def test_an_empty_or_oversized_file_is_refused_before_decoding():
