@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "spbe.accounts",
     "spbe.reference",
     "spbe.planning",
+    "spbe.budgeting",
     "spbe.portal",
     "spbe.lounge",
     "spbe.villages",
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     # After the session, language and user are set up (lazily, so a bad cookie is never looked up) and
     # before anything reads the user or reaches a view: a NUL character never reaches a query.
     "spbe.core.middleware.RejectNulMiddleware",
+    # A browser enrolled as a lounge kiosk is anonymous and never opens staff pages.
+    "spbe.lounge.kiosk.KioskMiddleware",
     "spbe.accounts.signin.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

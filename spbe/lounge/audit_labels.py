@@ -41,3 +41,15 @@ register_object_type(
     },
     values={"unit": Ref("accounts.perangkatdaerah")},
 )
+
+register("lounge.create", _("Ruang layanan dibuat"))
+register("lounge.offer", _("Layanan dibuka di ruang layanan"))
+register("counter.create", _("Loket dibuka"))
+register("queue_ticket.call", _("Nomor antrean dipanggil"))
+register("queue_ticket.recall", _("Nomor antrean dipanggil ulang"))
+register("queue_ticket.start", _("Pelayanan nomor antrean dimulai"))
+register("queue_ticket.finish", _("Pelayanan nomor antrean selesai"))
+register("queue_ticket.skip", _("Nomor antrean dilewati"))
+register("kiosk.register", _("Perangkat kios didaftarkan"))
+register("kiosk.deactivate", _("Perangkat kios dinonaktifkan"))
+register("kiosk.enroll", _("Perangkat kios dipasang"))

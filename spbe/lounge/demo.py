@@ -23,6 +23,7 @@ from spbe.core.actors import Actor
 from .events import seed_events
 from .ikm import ELEMENT_KEYS
 from .models import SurveyResponse
+from .queue_demo import seed_queues
 from .services import services_import, survey_import
 
 # Agency (by code in the demo organisation): the prefix of its service codes, its counter, and its services
@@ -520,7 +521,8 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
                 actor=actor, pemda=pemda, path=_write_csv(Path(folder), "survei.csv", survey_header, survey)
             ).rows
     events = seed_events(pemda, actor=actor)
+    queues = seed_queues(pemda, CATALOGUE, actor=actor)
     return (
         f"layanan publik: {len(rows)} layanan ({result.created} baru), {added} jawaban survei baru, "
-        f"{events} layanan jemput bola baru"
+        f"{events} layanan jemput bola baru; {queues}"
     )

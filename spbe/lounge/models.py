@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from spbe.accounts.tenancy import UnitOwned
+from spbe.accounts.tenancy import TenantOwned, UnitOwned
 from spbe.core.text import fold_search
 
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
@@ -173,3 +173,191 @@ class EventService(UnitOwned):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+# ------------------------------------------------------------------------------------ queues and kiosks
+
+
+class Lounge(TenantOwned):
+    """A place where the public is served (a mal pelayanan publik, an agency's front office).
+
+    Counters, kiosks and the display board belong to one lounge; ticket numbers run per lounge.
+    """
+
+    code = models.SlugField(_("kode ruang layanan"), max_length=40)
+    name = models.CharField(_("nama ruang layanan"), max_length=200)
+
+    class Meta:
+        ordering = ["pemda", "code"]
+        verbose_name = _("ruang layanan")
+        verbose_name_plural = _("ruang layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "code"], name="lounge_code_unique_in_pemda"),
+            models.CheckConstraint(condition=~Q(code=""), name="lounge_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LoungeService(TenantOwned):
+    """A service offered in a lounge and the letter its tickets carry there.
+
+    Services that share a prefix share one numbering (a group of counters serving them in turn); the
+    prefix and the day decide which :class:`QueueDay` row numbers a ticket.
+    """
+
+    lounge = models.ForeignKey(Lounge, on_delete=models.PROTECT, related_name="offers")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(_("huruf antrean"), max_length=3)
+
+    class Meta:
+        ordering = ["lounge", "prefix", "service"]
+        verbose_name = _("layanan di ruang layanan")
+        verbose_name_plural = _("layanan di ruang layanan")
+        constraints = [
+            models.UniqueConstraint(fields=["lounge", "service"], name="lounge_service_once"),
+            models.CheckConstraint(condition=~Q(prefix=""), name="lounge_service_prefix_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.service_id}"
+
+
+class Counter(UnitOwned):
+    """A loket of one perangkat daerah in a lounge, and the services its officers call tickets for."""
+
+    lounge = models.ForeignKey(Lounge, on_delete=models.PROTECT, related_name="counters")
+    name = models.CharField(_("nama loket"), max_length=60)
+    services = models.ManyToManyField(Service, related_name="+", blank=True, verbose_name=_("layanan"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["lounge", "name"]
+        verbose_name = _("loket")
+        verbose_name_plural = _("loket")
+        constraints = [
+            models.UniqueConstraint(fields=["lounge", "name"], name="counter_name_unique_in_lounge"),
+            models.CheckConstraint(condition=~Q(name=""), name="counter_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueDay(models.Model):
+    """The last number handed out for one prefix of one lounge on one local day.
+
+    ``ticket_take`` locks this row (``select_for_update``) in the transaction that creates the ticket, so
+    two citizens pressing at once get consecutive numbers and a rolled-back take gives its number back.
+    """
+
+    lounge = models.ForeignKey(Lounge, on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(_("huruf antrean"), max_length=3)
+    day = models.DateField(_("tanggal"))
+    last = models.PositiveIntegerField(_("nomor terakhir"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lounge", "prefix", "day"], name="queue_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lounge_id} {self.prefix} {self.day}: {self.last}"
+
+
+class KioskDevice(TenantOwned):
+    """A touch screen in a lounge, registered by staff; it identifies itself, it never signs in.
+
+    Only a SHA-256 of its enrolment token is kept; the token is shown once when the device is
+    registered. Enrolment sets a signed cookie naming the device and this hash, so issuing a new token
+    or deactivating the device shuts out the old cookie.
+    """
+
+    lounge = models.ForeignKey(Lounge, on_delete=models.PROTECT, related_name="kiosks")
+    name = models.CharField(_("nama perangkat"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    enrolled_at = models.DateTimeField(_("didaftarkan di perangkat"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lounge", "name"]
+        verbose_name = _("perangkat kios")
+        verbose_name_plural = _("perangkat kios")
+        constraints = [
+            models.UniqueConstraint(fields=["lounge", "name"], name="kiosk_name_unique_in_lounge"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueTicket(UnitOwned):
+    """One queue number taken by a member of the public, and where it is: waiting -> called -> serving
+    -> done, or skipped when nobody came (a recall calls it again).
+
+    ``unit`` is the service's agency, so its counter officers (and only they) act on it. The row is the
+    record of the ticket: who took it is unknown by design, the channel and kiosk say where. Durations
+    are kept in whole seconds when they end, so statistics are integer averages in SQL on any database.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("menunggu")
+        CALLED = "called", _("dipanggil")
+        SERVING = "serving", _("dilayani")
+        DONE = "done", _("selesai")
+        SKIPPED = "skipped", _("dilewati")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("web/ponsel")
+        KIOSK = "kiosk", _("kios")
+        COUNTER = "counter", _("loket")
+
+    lounge = models.ForeignKey(Lounge, on_delete=models.PROTECT, related_name="tickets")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("tanggal"))
+    prefix = models.CharField(_("huruf antrean"), max_length=3)
+    number = models.PositiveIntegerField(_("nomor"))
+    # What the ticket's QR code and links carry: unguessable, so nobody walks other people's tickets or
+    # rates a service they were not given.
+    public_id = models.CharField(max_length=24, unique=True, editable=False)
+    state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.WAITING)
+    channel = models.CharField(_("diambil melalui"), max_length=8, choices=Channel.choices)
+    kiosk = models.ForeignKey(KioskDevice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    counter = models.ForeignKey(Counter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    taken_at = models.DateTimeField(_("diambil"))
+    called_at = models.DateTimeField(_("pertama dipanggil"), null=True, blank=True)
+    last_called_at = models.DateTimeField(_("terakhir dipanggil"), null=True, blank=True)
+    serving_at = models.DateTimeField(_("mulai dilayani"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    calls = models.PositiveSmallIntegerField(_("jumlah panggilan"), default=0)
+    wait_seconds = models.PositiveIntegerField(_("waktu tunggu (detik)"), null=True, blank=True)
+    service_seconds = models.PositiveIntegerField(_("waktu layanan (detik)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lounge", "day", "prefix", "number"]
+        verbose_name = _("tiket antrean")
+        verbose_name_plural = _("tiket antrean")
+        indexes = [
+            models.Index(fields=["lounge", "day", "state"], name="ticket_lounge_day_state"),
+            models.Index(fields=["pemda", "day"], name="ticket_pemda_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["lounge", "prefix", "day", "number"], name="ticket_number_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="ticket_number_positive"),
+            models.CheckConstraint(
+                condition=Q(state__in=["waiting", "called", "serving", "done", "skipped"]),
+                name="ticket_state_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="waiting") | Q(counter__isnull=False), name="ticket_called_has_counter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        """``A-007``: what the ticket prints, the board shows and the officer calls out."""
+        return f"{self.prefix}-{self.number:03d}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import event_views, reports, views
+from . import event_views, kiosk, reports, views, views_queue
 
 app_name = "lounge"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("pemda/<str:pemda_code>/jemput-bola.ics", event_views.feed, name="events-feed"),
     path("app/<str:pemda_code>/jemput-bola/", event_views.staff_events, name="staff-events"),
     path("pemda/<str:pemda_code>/ikm/", include(reports.urlpatterns)),
+    *views_queue.urlpatterns,
+    *kiosk.urlpatterns,
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spbe.core.fields import MoneyField
 from spbe.core.models import TimeStampedModel
 
 from . import codes
@@ -181,3 +182,45 @@ class FundingSource(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class StandardPrice(TimeStampedModel):
+    """One item of a pemda's standard price lists for a year (SSH, SBU, HSPK, ASB), set by regulation of the
+    regional head: a budget detail row priced by it may not go above it.
+
+    Unlike the national lists above, each pemda sets its own, so rows are keyed by pemda as well as year.
+    """
+
+    class Kind(models.TextChoices):
+        SSH = "ssh", _("Standar Satuan Harga")
+        SBU = "sbu", _("Standar Biaya Umum")
+        HSPK = "hspk", _("Harga Satuan Pokok Kegiatan")
+        ASB = "asb", _("Analisis Standar Belanja")
+
+    pemda = models.ForeignKey("accounts.Pemda", on_delete=models.PROTECT, related_name="+")
+    pemda_id: str
+    year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    kind = models.CharField(_("jenis"), max_length=4, choices=Kind.choices)
+    code = models.CharField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=NAME_LENGTH)
+    specification = models.TextField(_("spesifikasi"), blank=True)
+    unit = models.CharField(_("satuan"), max_length=40)
+    price = MoneyField(_("harga"))
+
+    class Meta:
+        ordering = ["pemda", "year", "kind", "code"]
+        verbose_name = _("harga standar")
+        verbose_name_plural = _("harga standar")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "year", "kind", "code"], name="reference_price_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["ssh", "sbu", "hspk", "asb"]), name="reference_price_kind"
+            ),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="reference_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="reference_price_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind.upper()} {self.code} {self.name}"

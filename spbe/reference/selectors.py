@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from .codes import InvalidCode, canonical_account_code, parse_nomenclature_code
 from .loader import KEGIATAN_DESA, NOMENKLATUR, REKENING, REKENING_DESA, TREES
-from .models import Account, FundingSource, Nomenclature, ReferenceRow
+from .models import Account, FundingSource, Nomenclature, ReferenceRow, StandardPrice
 
 __all__ = [
     "InvalidCode",
@@ -99,3 +99,21 @@ def row_with_trail(year: int, kind: str, code: str) -> tuple[ReferenceRow, list[
         trail.insert(0, found)
         parent = found.parent_code
     return row, trail
+
+
+def sub_kegiatan_codes(year: int) -> set[str]:
+    """Every sub-kegiatan code of ``year``'s nomenclature (the support program as ``X.XX.01...``)."""
+    rows = Nomenclature.objects.filter(year=year, level=Nomenclature.Level.SUB_KEGIATAN)
+    return set(rows.values_list("code", flat=True))
+
+
+def leaf_account_codes(year: int) -> set[str]:
+    """The accounts of ``year`` that have no account under them: the ones a budget line may use."""
+    pairs = list(Account.objects.filter(year=year).values_list("code", "parent_code"))
+    parents = {parent for _code, parent in pairs}
+    return {code for code, _parent in pairs if code not in parents}
+
+
+def standard_price(pemda_code: str, year: int, kind: str, code: str) -> StandardPrice | None:
+    """The item ``code`` of the pemda's ``kind`` list (ssh, sbu, hspk, asb) for ``year``, or None."""
+    return StandardPrice.objects.filter(pemda_id=pemda_code, year=year, kind=kind, code=code.strip()).first()

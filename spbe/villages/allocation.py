@@ -4,21 +4,20 @@ Pure calculation (no database): a configuration and one row of indicators per de
 desa out. The rules are those of domain guide 4.1, as the command ``spbe allocate_transfers`` fixes them:
 
 1. each desa first gets its **siltap need**, ``(kepala_desa + sekretaris_desa + perangkat_lain x
-   jumlah_perangkat_lain) x months``, rounded *up* to the rounding unit: the component is a whole number of
-   units like every other amount, and rounding up is the only way it never falls short of the need;
-2. of what is left of the total (the remainder, a whole number of units), the fraction ``equal_share`` is
-   split equally over the desa (alokasi dasar);
+   jumlah_perangkat_lain) x months``, exactly;
+2. of what is left of the total (the remainder), the fraction ``equal_share`` is split equally over the
+   desa (alokasi dasar);
 3. the rest of the remainder is split by the index ``sum_k w_k * x_ik / sum_j x_jk`` (alokasi
    proporsional), the weights ``w_k`` summing to exactly 1.
 
-Steps 2 and 3 are computed exactly (integers and fractions, never a float) and rounded once, per desa, on
-their sum: every desa gets the floor of its exact share in whole units, and the units left over go one each
-to the largest remainders, ties to the smallest ``kode_desa`` (:func:`spbe.core.money.allocate`). So each
-``jumlah`` is a whole number of units, differs from the exact amount by less than one unit, and the
-``jumlah`` column adds up to ``total`` exactly. The components are then presented so that they add up to
-``jumlah`` and are whole units too: ``alokasi_dasar`` is the equal share rounded down (the same for every
-desa, as a DPMD reader expects of an equal share), and ``alokasi_proporsional`` is what remains of the
-desa's rounded remainder, so the units the rounding hands out appear there.
+Each desa's whole amount (siltap + dasar + proporsional) is computed exactly (integers and fractions, never
+a float) and rounded once: every desa gets the floor of its exact amount in whole units, and the units left
+over go one each to the largest remainders, ties to the smallest ``kode_desa``
+(:func:`spbe.core.money.largest_remainder`). So each ``jumlah`` is a whole number of units, differs from the
+exact amount by less than one unit, and the column adds up to ``total`` exactly. The components add up to
+``jumlah``: ``siltap`` is the exact need, ``alokasi_dasar`` the equal share rounded down to whole units (the
+same for every desa, as a DPMD reader expects of an equal share), and ``alokasi_proporsional`` the rest, so
+the rounding of the desa's amount (less than one unit either way) shows there.
 
 This module must not touch the database or know about scenarios; :mod:`spbe.villages.transfers` stores
 what it computes.
@@ -479,8 +478,8 @@ class Allocation:
     """One desa's allocation in whole rounding units; ``siltap + dasar + proporsional = jumlah``.
 
     Held as integer sen (an allocation over every desa of the country builds no Decimal it does not
-    show); the properties give rupiah. ``need_sen`` is the exact siltap need before rounding up (zero
-    without siltap), for the siltap check.
+    show); the properties give rupiah. ``need_sen`` is the exact siltap need (zero without siltap), the
+    same as ``siltap_sen``, for the siltap check.
     """
 
     kode_desa: str
@@ -570,7 +569,7 @@ def allocate_transfers(config: AllocationConfig, villages: Sequence[VillageIndic
     unit_sen = to_sen(config.rounding_unit)
     total_units = to_sen(config.total) // unit_sen
 
-    # 1. Siltap, rounded up to whole units so that the need is always covered.
+    # 1. Siltap: each desa's exact need comes first.
     if config.siltap is not None:
         rates = config.siltap
         fixed = (to_sen(rates.kepala_desa) + to_sen(rates.sekretaris_desa)) * rates.months
@@ -578,15 +577,11 @@ def allocate_transfers(config: AllocationConfig, villages: Sequence[VillageIndic
         needs = [fixed + per_official * village.officials for village in villages]
     else:
         needs = [0] * len(villages)
-    siltap_units = [-(-need // unit_sen) for need in needs]
-    rest_units = total_units - sum(siltap_units)
-    if rest_units < 0:
+    rest_sen = total_units * unit_sen - sum(needs)
+    if rest_sen < 0:
         raise AllocationError(
-            _(
-                "total %(total)s tidak cukup untuk siltap seluruh desa "
-                "(%(siltap)s setelah pembulatan ke atas)."
-            )
-            % {"total": config.total, "siltap": from_sen(sum(siltap_units) * unit_sen)}
+            _("total %(total)s tidak cukup untuk siltap seluruh desa (%(siltap)s).")
+            % {"total": config.total, "siltap": from_sen(sum(needs))}
         )
 
     # 2-3. Each desa's exact share of the remainder is N_i / (ed * n * W * P): e/n equally plus (1 - e)
@@ -629,20 +624,30 @@ def allocate_transfers(config: AllocationConfig, villages: Sequence[VillageIndic
     common = equal_num * index_den
     spread = (equal_den - equal_num) * n
 
-    remainder = from_sen(rest_units * unit_sen)
-    rounded = largest_remainder(rest_units, codes, [common + spread * index for index in index_num])
-    dasar = (rest_units * equal_num) // (equal_den * n)
+    # Each desa's exact amount is need_i + rest * share_i with share_i = (common + spread * index_i) / D;
+    # times D it is an integer, and these integers sum to total * D. One rounding, on the whole amount.
+    denominator = equal_den * n * index_den
+    exact = [
+        need * denominator + rest_sen * (common + spread * index)
+        for need, index in zip(needs, index_num, strict=True)
+    ]
+    jumlah = largest_remainder(total_units, codes, exact) if total_units else [0] * n
+    # The equal share rounded down to whole units, the same for every desa; the proportional share carries
+    # the rest of the desa's rounded amount (so the rounding's units, and its sen when the siltap need is
+    # not a whole number of units, show there).
+    dasar_sen = (rest_sen * equal_num) // (equal_den * n * unit_sen) * unit_sen
     rows = [
         Allocation(
             kode_desa=code,
-            siltap_sen=siltap_units[i] * unit_sen,
-            dasar_sen=dasar * unit_sen,
-            proporsional_sen=(rounded[i] - dasar) * unit_sen,
-            jumlah_sen=(siltap_units[i] + rounded[i]) * unit_sen,
+            siltap_sen=needs[i],
+            dasar_sen=dasar_sen,
+            proporsional_sen=jumlah[i] * unit_sen - needs[i] - dasar_sen,
+            jumlah_sen=jumlah[i] * unit_sen,
             need_sen=needs[i],
         )
         for i, code in enumerate(codes)
     ]
+    remainder = from_sen(rest_sen)
     return AllocationResult(
         config=config,
         rows=rows,

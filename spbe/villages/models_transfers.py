@@ -98,7 +98,7 @@ class TransferAllocation(models.Model):
     alokasi_dasar = MoneyField(_("alokasi dasar"))
     alokasi_proporsional = MoneyField(_("alokasi proporsional"))
     jumlah = MoneyField(_("jumlah"))
-    # The exact siltap need before rounding up, for the siltap check; zero without siltap.
+    # The exact siltap need (the siltap column itself), for the siltap check; zero without siltap.
     siltap_need = MoneyField(_("kebutuhan siltap"))
     # The indicator values the amount was computed from, as the uploaded table had them (decimal strings).
     indicators = models.JSONField(_("indikator"), default=dict, blank=True)

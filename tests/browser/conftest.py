@@ -64,7 +64,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: on a loaded machine (tests of other work running alongside) startup can take a minute.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 urllib.request.urlopen(url + "/", timeout=1)  # noqa: S310 (loopback only)

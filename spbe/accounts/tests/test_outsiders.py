@@ -83,6 +83,7 @@ def scoped_urls(world) -> dict[str, str]:
             f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
         ),
         **_transfer_urls(world),
+        **_lounge_urls(world),
     }
 
 
@@ -97,6 +98,29 @@ def _transfer_urls(world) -> dict[str, str]:
         "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
         "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
         "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
+    }
+
+
+def _lounge_urls(world) -> dict[str, str]:
+    """The queue's staff pages, on a mall built once per test (the same one on every call)."""
+    from spbe.lounge import queues
+    from spbe.lounge.models import Counter, KioskDevice
+    from spbe.lounge.tests.queue_helpers import build_mall
+
+    a = world.pemda_a.code
+    counter = Counter.objects.filter(pemda=world.pemda_a).first()
+    if counter is None:
+        mall = build_mall(world)
+        counter = mall.loket_pu
+        queues.kiosk_register(actor=mall.manager, lounge=mall.lounge, name="Kios Lobi")
+    kiosk = KioskDevice.objects.get(pemda=world.pemda_a)
+    return {
+        "lounge:queue-home": f"/app/{a}/antrean/",
+        "lounge:queue-stats": f"/app/{a}/antrean/statistik/",
+        "lounge:counter": f"/app/{a}/antrean/loket/{counter.pk}/",
+        "lounge:counter-action": f"/app/{a}/antrean/loket/{counter.pk}/panggil/",
+        "lounge:kiosk-list": f"/app/{a}/antrean/kios/",
+        "lounge:kiosk-deactivate": f"/app/{a}/antrean/kios/{kiosk.pk}/nonaktif/",
     }
 
 
@@ -121,6 +145,8 @@ POST_ONLY = {
     "villages:transfer-adopt",
     "villages:transfer-simulate",
     "villages:transfer-import-dd",
+    "lounge:counter-action",
+    "lounge:kiosk-deactivate",
 }
 
 

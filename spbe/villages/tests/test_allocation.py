@@ -58,10 +58,10 @@ def table(result: Any) -> list[tuple[str, str, str, str, str]]:
 # ------------------------------------------------------------------------------------ hand-computed examples
 
 
-def test_a_worked_example_with_siltap_rounded_up_and_a_tie_broken_by_kode_desa() -> None:
-    # Siltap needs 30000, 35001, 40002 round up to 30000, 36000, 41000: remainder 893000. Half of it equally
-    # (148833.33 each, shown as 148000), half by the index (A 1/4, B 1/2, C 1/4). A and C both end at
-    # 260458.33: one unit is left and the tie goes to A, the smaller code.
+def test_a_worked_example_with_exact_siltap_and_one_rounding_per_desa() -> None:
+    # Siltap needs 30000, 35001, 40002 (exact): remainder 894997. Half of it equally (149166.17 each, shown
+    # as 149000), half by the index (A 1/4, B 1/2, C 1/4): A 291040.79, B 407916.42, C 301042.79 exactly.
+    # Rounded down to thousands that is 999000; the one unit left goes to B, the largest remainder.
     cfg = config(
         total="1000000",
         rounding_unit="1000",
@@ -76,13 +76,13 @@ def test_a_worked_example_with_siltap_rounded_up_and_a_tie_broken_by_kode_desa()
     ]
     result = allocate_transfers(cfg, villages)
     assert table(result) == [
-        ("A", "30000.00", "148000.00", "113000.00", "291000.00"),
-        ("B", "36000.00", "148000.00", "224000.00", "408000.00"),
-        ("C", "41000.00", "148000.00", "112000.00", "301000.00"),
+        ("A", "30000.00", "149000.00", "112000.00", "291000.00"),
+        ("B", "35001.00", "149000.00", "223999.00", "408000.00"),
+        ("C", "40002.00", "149000.00", "111998.00", "301000.00"),
     ]
     assert [row.siltap_need for row in result.rows] == [D("30000.00"), D("35001.00"), D("40002.00")]
-    assert result.exact("B").proporsional == Fraction(223250)
-    assert result.exact("A").dasar == Fraction(893000, 6)
+    assert result.exact("B").proporsional == Fraction(894997, 4)
+    assert result.exact("A").dasar == Fraction(894997, 6)
 
 
 def test_equal_indicators_hand_the_leftover_units_to_the_smallest_codes() -> None:
@@ -215,11 +215,19 @@ def test_a_total_that_does_not_cover_siltap_is_refused() -> None:
         rounding_unit="1000",
         siltap={"kepala_desa": "500", "sekretaris_desa": "0", "perangkat_lain": "0.01", "months": 1},
     )
-    # Each need (500, 500.01) is covered by 1000 only once rounded up: 2000 is not enough for 500.01.
-    allocate_transfers(cfg, [desa("A", 0, penduduk="1"), desa("B", 0, penduduk="1")])
-    with pytest.raises(AllocationError, match="tidak cukup untuk siltap"):
+    # Needs of 500, 500.01 and 500 fit in 2000; four desa (2000.01) do not.
+    allocate_transfers(
+        cfg, [desa("A", 0, penduduk="1"), desa("B", 1, penduduk="1"), desa("C", 0, penduduk="1")]
+    )
+    with pytest.raises(AllocationError, match=r"tidak cukup untuk siltap seluruh desa \(2000.01\)"):
         allocate_transfers(
-            cfg, [desa("A", 0, penduduk="1"), desa("B", 1, penduduk="1"), desa("C", 0, penduduk="1")]
+            cfg,
+            [
+                desa("A", 0, penduduk="1"),
+                desa("B", 1, penduduk="1"),
+                desa("C", 0, penduduk="1"),
+                desa("D", 0, penduduk="1"),
+            ],
         )
 
 
@@ -322,11 +330,10 @@ def scenarios(draw: st.DrawFn) -> tuple[AllocationConfig, list[VillageIndicators
 
 def reference(cfg: AllocationConfig, villages: Sequence[VillageIndicators]) -> dict[str, Fraction]:
     """The rules written out plainly with Fractions: each desa's exact amount before rounding."""
-    unit = Fraction(cfg.rounding_unit)
     siltap = {}
     for v in villages:
         need = Fraction(cfg.siltap.need(v.officials)) if cfg.siltap else Fraction(0)
-        siltap[v.kode_desa] = -(-need // unit) * unit
+        siltap[v.kode_desa] = need
     remainder = Fraction(cfg.total) - sum(siltap.values())
     e = Fraction(cfg.equal_share)
     sums = {k: sum(Fraction(v.indicators[k]) for v in villages) for k, w in cfg.weights.items() if w}
@@ -338,7 +345,7 @@ def reference(cfg: AllocationConfig, villages: Sequence[VillageIndicators]) -> d
 
 
 @given(scenarios())
-def test_the_amounts_add_up_to_the_total_in_whole_units_and_cover_siltap(
+def test_the_amounts_add_up_to_the_total_in_whole_units_and_start_from_siltap(
     scenario: tuple[AllocationConfig, list[VillageIndicators]],
 ) -> None:
     cfg, villages = scenario
@@ -346,12 +353,17 @@ def test_the_amounts_add_up_to_the_total_in_whole_units_and_cover_siltap(
     assert sum(row.jumlah for row in result.rows) == cfg.total
     for row in result.rows:
         for amount in (row.siltap, row.alokasi_dasar, row.alokasi_proporsional, row.jumlah):
+            assert amount == amount.quantize(D("0.01"))
+        for amount in (row.alokasi_dasar, row.jumlah):
             assert amount >= 0
             assert amount % cfg.rounding_unit == 0
-            assert amount == amount.quantize(D("0.01"))
         assert row.siltap + row.alokasi_dasar + row.alokasi_proporsional == row.jumlah
-        assert row.jumlah >= row.siltap >= row.siltap_need
-        assert row.siltap - row.siltap_need < cfg.rounding_unit
+        # The siltap column is the exact need; the desa's amount falls short of it by less than one unit
+        # at most, and only when the need is not a whole number of units.
+        assert row.siltap == row.siltap_need
+        assert row.jumlah > row.siltap_need - cfg.rounding_unit
+        if row.siltap_need % cfg.rounding_unit == 0:
+            assert row.jumlah >= row.siltap_need
 
 
 @given(scenarios())

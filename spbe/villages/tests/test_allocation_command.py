@@ -43,12 +43,12 @@ def test_it_writes_the_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert (code, err) == (0, "")
     with (tmp_path / "result.csv").open(newline="") as handle:
         rows = list(csv.reader(handle))
-    # The worked example of test_allocation: siltap rounded up, the tie between A and C goes to A.
+    # The worked example of test_allocation: exact siltap, one rounding per desa, the unit left goes to B.
     assert rows == [
         ["kode_desa", "siltap", "alokasi_dasar", "alokasi_proporsional", "jumlah"],
-        ["A", "30000", "148000", "113000", "291000"],
-        ["B", "36000", "148000", "224000", "408000"],
-        ["C", "41000", "148000", "112000", "301000"],
+        ["A", "30000", "149000", "112000", "291000"],
+        ["B", "35001", "149000", "223999", "408000"],
+        ["C", "40002", "149000", "111998", "301000"],
     ]
     assert sum(int(row[4]) for row in rows[1:]) == 1000000
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -1,0 +1,454 @@
+"""Every write of the lounge's queues and kiosks: lounges and their counters, tickets, kiosk devices.
+
+Taking a number is the public's act, not a staff one: nobody signs in to stand in a queue, so
+:func:`ticket_take` takes the channel (web, kiosk, counter) instead of an actor and writes no audit entry.
+The ticket row is the record (numbered without gaps per prefix and day, with its time, channel and kiosk,
+and no personal data); an audit entry per ticket would add nothing to it, and at a mall's morning peak
+would make every take wait on the pemda's audit chain head behind every other audited write. What staff
+do to a ticket (call, recall, start, skip, finish) is a staff act and is audited, through the workflow.
+A survey answered for a ticket is the public's too, and for the same reasons the response row is its
+record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spbe.accounts.access import Place
+from spbe.accounts.models import Pemda, PerangkatDaerah
+from spbe.core import audit
+from spbe.core.actors import MaybeActor, system
+from spbe.core.errors import Conflict, NotFound, ValidationFailed
+from spbe.core.text import InvalidText, clean_name
+from spbe.core.workflow import Transition, Workflow
+
+from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
+from .models import (
+    Counter,
+    KioskDevice,
+    Lounge,
+    LoungeService,
+    QueueDay,
+    QueueTicket,
+    Service,
+    SurveyResponse,
+)
+from .queue_access import COUNTER, LOUNGE
+
+State = QueueTicket.State
+ACTIVE = (State.CALLED, State.SERVING)
+PREFIX = re.compile(r"[A-Z]{1,3}")
+LOUNGE_CODE = re.compile(r"[a-z0-9][a-z0-9-]*")
+# A counter officer racing others for the next ticket tries this many candidates before giving up.
+CALL_ATTEMPTS = 10
+
+TICKET_FLOW = Workflow(
+    "queue_ticket",
+    [
+        Transition("call", source={State.WAITING}, target=State.CALLED, capability="call"),
+        # A recall keeps the ticket: calling it again, or once more after it was skipped (came late).
+        Transition("recall", source={State.CALLED, State.SKIPPED}, target=State.CALLED, capability="call"),
+        Transition("start", source={State.CALLED}, target=State.SERVING, capability="call"),
+        Transition("finish", source={State.CALLED, State.SERVING}, target=State.DONE, capability="call"),
+        Transition("skip", source={State.CALLED}, target=State.SKIPPED, capability="call"),
+    ],
+)
+
+
+def local_day(pemda: Pemda, at: dt.datetime | None = None) -> dt.date:
+    """The pemda's own calendar day (WIB, WITA or WIT) at ``at``: numbers start again at its midnight."""
+    return (at or timezone.now()).astimezone(zoneinfo.ZoneInfo(pemda.time_zone)).date()
+
+
+def _seconds(start: dt.datetime | None, end: dt.datetime) -> int:
+    return max(0, int((end - start).total_seconds())) if start is not None else 0
+
+
+# ---------------------------------------------------------------------------------------- set-up
+
+
+def lounge_create(*, actor: MaybeActor, pemda: Pemda, code: str, name: str) -> Lounge:
+    LOUNGE.require(actor, Place.of_pemda(pemda), "manage")
+    code = code.strip().lower()
+    if not LOUNGE_CODE.fullmatch(code) or len(code) > 40:
+        raise ValidationFailed(_("Kode ruang layanan hanya huruf kecil, angka dan tanda -."), field="code")
+    lounge = Lounge(
+        pemda=pemda, code=code, name=clean_name(name, label=_("Nama ruang layanan"), max_length=200)
+    )
+    try:
+        with transaction.atomic():
+            lounge.save()
+            audit.record(
+                actor=actor,
+                action="lounge.create",
+                obj=lounge,
+                pemda_code=pemda.code,
+                after=audit.snapshot(lounge, ["code", "name"]),
+            )
+    except IntegrityError:
+        raise Conflict(_("Ruang layanan dengan kode %(code)s sudah ada.") % {"code": code}) from None
+    return lounge
+
+
+def lounge_offer(*, actor: MaybeActor, lounge: Lounge, service: Service, prefix: str) -> LoungeService:
+    """Offer ``service`` in ``lounge`` under ``prefix`` (services sharing a prefix share its numbering)."""
+    LOUNGE.require(actor, Place.of_pemda(lounge.pemda_id), "manage")
+    prefix = prefix.strip().upper()
+    if not PREFIX.fullmatch(prefix):
+        raise ValidationFailed(_("Huruf antrean harus 1-3 huruf A-Z, misalnya A."), field="prefix")
+    if service.pemda_id != lounge.pemda_id:
+        raise NotFound(_("Layanan tidak ditemukan."))
+    with transaction.atomic():
+        offer, created = LoungeService.objects.select_for_update().get_or_create(
+            pemda_id=lounge.pemda_id, lounge=lounge, service=service, defaults={"prefix": prefix}
+        )
+        before = None if created else {"prefix": offer.prefix}
+        if not created and offer.prefix != prefix:
+            offer.prefix = prefix
+            offer.save(update_fields=["prefix", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="lounge.offer",
+            obj=offer,
+            pemda_code=lounge.pemda_id,
+            before=before,
+            after={"lounge": lounge.code, "service": service.kode_layanan, "prefix": prefix},
+        )
+    return offer
+
+
+def counter_create(
+    *, actor: MaybeActor, lounge: Lounge, unit: PerangkatDaerah, name: str, services: Iterable[Service]
+) -> Counter:
+    """Open a counter of ``unit`` in ``lounge`` for some of that unit's services offered there."""
+    LOUNGE.require(actor, Place.of_pemda(lounge.pemda_id), "manage")
+    chosen = list(services)
+    for service in chosen:
+        if service.unit_id != unit.pk:
+            raise ValidationFailed(
+                _("Layanan %(code)s bukan layanan %(unit)s.")
+                % {"code": service.kode_layanan, "unit": unit.name},
+                field="services",
+            )
+    offered = set(LoungeService.objects.filter(lounge=lounge).values_list("service_id", flat=True))
+    missing = [s.kode_layanan for s in chosen if s.pk not in offered]
+    if missing:
+        raise ValidationFailed(
+            _("Layanan %(codes)s belum dibuka di ruang layanan ini.") % {"codes": ", ".join(missing)},
+            field="services",
+        )
+    counter = Counter(
+        pemda_id=lounge.pemda_id,
+        lounge=lounge,
+        unit=unit,
+        name=clean_name(name, label=_("Nama loket"), max_length=60),
+    )
+    try:
+        with transaction.atomic():
+            counter.save()
+            counter.services.set(chosen)
+            audit.record(
+                actor=actor,
+                action="counter.create",
+                obj=counter,
+                pemda_code=lounge.pemda_id,
+                after={
+                    "lounge": lounge.code,
+                    "name": counter.name,
+                    "unit": unit.pk,
+                    "services": sorted(s.kode_layanan for s in chosen),
+                },
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Loket bernama %(name)s sudah ada di ruang layanan ini.") % {"name": counter.name}
+        ) from None
+    return counter
+
+
+# ---------------------------------------------------------------------------------------- tickets
+
+
+@dataclass(frozen=True)
+class Taker:
+    """Where a ticket was taken: the channel, and the kiosk when it was one (never who took it)."""
+
+    channel: str = QueueTicket.Channel.WEB
+    kiosk: KioskDevice | None = None
+
+
+def offers_of(lounge: Lounge) -> Mapping[int, LoungeService]:
+    return {o.service_id: o for o in LoungeService.objects.filter(lounge=lounge)}
+
+
+def ticket_take(
+    *, taker: Taker, lounge: Lounge, service: Service, at: dt.datetime | None = None
+) -> QueueTicket:
+    """Give the next number of the service's prefix today; never the same number twice, none skipped.
+
+    The day's :class:`QueueDay` row is locked until the ticket is written, so concurrent takes queue up
+    behind it one by one (on SQLite the write lock does the same), and a take that fails rolls its number
+    back with it.
+    """
+    if taker.channel not in QueueTicket.Channel.values:
+        raise ValidationFailed(_("Saluran tidak dikenal."), field="channel")
+    if taker.kiosk is not None and (not taker.kiosk.is_active or taker.kiosk.lounge_id != lounge.pk):
+        raise NotFound(_("Perangkat kios tidak dikenal."))
+    offer = LoungeService.objects.filter(lounge=lounge, service=service).first()
+    if offer is None:
+        raise NotFound(_("Layanan ini tidak dibuka di ruang layanan ini."))
+    if not Counter.objects.filter(lounge=lounge, is_active=True, services=service).exists():
+        raise Conflict(_("Belum ada loket yang melayani %(name)s hari ini.") % {"name": service.nama})
+    now = at or timezone.now()
+    day = local_day(lounge.pemda, now)
+    with transaction.atomic():
+        QueueDay.objects.get_or_create(lounge=lounge, prefix=offer.prefix, day=day)
+        numbering = QueueDay.objects.select_for_update().get(lounge=lounge, prefix=offer.prefix, day=day)
+        numbering.last += 1
+        numbering.save(update_fields=["last"])
+        return QueueTicket.objects.create(
+            pemda_id=lounge.pemda_id,
+            unit_id=service.unit_id,
+            lounge=lounge,
+            service=service,
+            day=day,
+            prefix=offer.prefix,
+            number=numbering.last,
+            public_id=secrets.token_urlsafe(12),
+            channel=taker.channel,
+            kiosk=taker.kiosk,
+            taken_at=now,
+        )
+
+
+def _busy(counter: Counter) -> QueueTicket | None:
+    return QueueTicket.objects.filter(counter=counter, state__in=ACTIVE).first()
+
+
+def ticket_call_next(*, actor: MaybeActor, counter: Counter) -> QueueTicket | None:
+    """Call the longest-waiting ticket of today for the counter's services; None when nobody waits.
+
+    The counter row is locked first, so a double press never calls two tickets to one counter; two
+    counters racing for the same ticket are settled by the workflow's conditional UPDATE, and the loser
+    simply takes the next one.
+    """
+    can = COUNTER.require(actor, counter.place(), "call")
+    with transaction.atomic():
+        locked = Counter.objects.select_for_update().get(pk=counter.pk)
+        if not locked.is_active:
+            raise Conflict(_("Loket ini sudah ditutup."))
+        busy = _busy(locked)
+        if busy is not None:
+            raise Conflict(
+                _("Tiket %(code)s masih di loket ini: selesaikan atau lewati dulu.") % {"code": busy.code}
+            )
+        day = local_day(locked.lounge.pemda)
+        services = list(locked.services.values_list("pk", flat=True))
+        for _attempt in range(CALL_ATTEMPTS):
+            ticket = (
+                QueueTicket.objects.filter(
+                    lounge_id=locked.lounge_id, day=day, state=State.WAITING, service_id__in=services
+                )
+                .order_by("taken_at", "pk")
+                .first()
+            )
+            if ticket is None:
+                return None
+            now = timezone.now()
+            try:
+                TICKET_FLOW.apply(
+                    ticket,
+                    "call",
+                    actor=actor,
+                    can=can,
+                    updates={
+                        "counter": locked,
+                        "called_at": now,
+                        "last_called_at": now,
+                        "calls": 1,
+                        "wait_seconds": _seconds(ticket.taken_at, now),
+                    },
+                    audit_extra={"ticket": ticket.code, "counter": locked.name},
+                )
+            except Conflict:
+                continue  # another counter called it first
+            return ticket
+    raise Conflict(_("Banyak loket memanggil bersamaan; tekan Panggil lagi."))
+
+
+def _at_counter(ticket: QueueTicket, counter: Counter) -> None:
+    if ticket.counter_id != counter.pk:
+        raise NotFound(_("Tiket tidak ditemukan di loket ini."))
+
+
+def ticket_recall(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -> QueueTicket:
+    """Call the counter's ticket again (the citizen did not hear), or a skipped one that came late."""
+    can = COUNTER.require(actor, counter.place(), "call")
+    _at_counter(ticket, counter)
+    with transaction.atomic():
+        Counter.objects.select_for_update().get(pk=counter.pk)
+        busy = _busy(counter)
+        if busy is not None and busy.pk != ticket.pk:
+            raise Conflict(
+                _("Tiket %(code)s masih di loket ini: selesaikan atau lewati dulu.") % {"code": busy.code}
+            )
+        TICKET_FLOW.apply(
+            ticket,
+            "recall",
+            actor=actor,
+            can=can,
+            updates={"last_called_at": timezone.now(), "calls": ticket.calls + 1},
+            audit_extra={"ticket": ticket.code, "counter": counter.name},
+        )
+    return ticket
+
+
+def ticket_start(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -> QueueTicket:
+    can = COUNTER.require(actor, counter.place(), "call")
+    _at_counter(ticket, counter)
+    TICKET_FLOW.apply(
+        ticket,
+        "start",
+        actor=actor,
+        can=can,
+        updates={"serving_at": timezone.now()},
+        audit_extra={"ticket": ticket.code, "counter": counter.name},
+    )
+    return ticket
+
+
+def ticket_finish(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -> QueueTicket:
+    """Close a served ticket; one finished straight from a call was served from that call."""
+    can = COUNTER.require(actor, counter.place(), "call")
+    _at_counter(ticket, counter)
+    now = timezone.now()
+    began = ticket.serving_at or ticket.last_called_at
+    TICKET_FLOW.apply(
+        ticket,
+        "finish",
+        actor=actor,
+        can=can,
+        updates={"finished_at": now, "serving_at": began, "service_seconds": _seconds(began, now)},
+        audit_extra={"ticket": ticket.code, "counter": counter.name},
+    )
+    return ticket
+
+
+def ticket_skip(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -> QueueTicket:
+    """Nobody came: the ticket stays at this counter as skipped, so a recall can still serve it."""
+    can = COUNTER.require(actor, counter.place(), "call")
+    _at_counter(ticket, counter)
+    TICKET_FLOW.apply(
+        ticket, "skip", actor=actor, can=can, audit_extra={"ticket": ticket.code, "counter": counter.name}
+    )
+    return ticket
+
+
+# ---------------------------------------------------------------------------------------- survey
+
+
+def survey_for_ticket(
+    *, ticket: QueueTicket, answers: Mapping[str, int], tanggal: dt.date | None = None
+) -> SurveyResponse:
+    """Record the nine answers of the citizen who was served on ``ticket``; once per ticket."""
+    if ticket.state != State.DONE:
+        raise Conflict(_("Survei dapat diisi setelah layanan selesai."))
+    values: dict[str, int] = {}
+    for key in ELEMENT_KEYS:
+        value = answers.get(key)
+        if not isinstance(value, int) or not MIN_ANSWER <= value <= MAX_ANSWER:
+            raise ValidationFailed(_("Pilih jawaban 1-4 untuk setiap pertanyaan."), field=key)
+        values[key] = value
+    response = SurveyResponse(
+        pemda_id=ticket.pemda_id,
+        unit_id=ticket.unit_id,
+        service_id=ticket.service_id,
+        tanggal=tanggal or local_day(ticket.lounge.pemda),
+        ticket=ticket.public_id,
+        **values,
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        raise Conflict(_("Survei untuk tiket ini sudah diisi. Terima kasih.")) from None
+    return response
+
+
+# ---------------------------------------------------------------------------------------- kiosks
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def kiosk_register(*, actor: MaybeActor, lounge: Lounge, name: str) -> tuple[KioskDevice, str]:
+    """Register a kiosk; return it with its enrolment token, which is shown this once and never kept."""
+    LOUNGE.require(actor, Place.of_pemda(lounge.pemda_id), "manage")
+    try:
+        clean = clean_name(name, label=_("Nama perangkat"), max_length=100)
+    except InvalidText as exc:
+        raise ValidationFailed(exc.message, field="name") from None
+    token = secrets.token_urlsafe(24)
+    device = KioskDevice(pemda_id=lounge.pemda_id, lounge=lounge, name=clean, token_hash=token_hash(token))
+    try:
+        with transaction.atomic():
+            device.save()
+            audit.record(
+                actor=actor,
+                action="kiosk.register",
+                obj=device,
+                pemda_code=lounge.pemda_id,
+                after={"lounge": lounge.code, "name": clean},
+            )
+    except IntegrityError:
+        raise Conflict(_("Perangkat bernama %(name)s sudah terdaftar di sini.") % {"name": clean}) from None
+    return device, token
+
+
+def kiosk_deactivate(*, actor: MaybeActor, device: KioskDevice) -> KioskDevice:
+    LOUNGE.require(actor, Place.of_pemda(device.pemda_id), "manage")
+    with transaction.atomic():
+        if not KioskDevice.objects.filter(pk=device.pk, is_active=True).update(is_active=False):
+            raise Conflict(_("Perangkat ini sudah nonaktif."))
+        device.is_active = False
+        audit.record(
+            actor=actor,
+            action="kiosk.deactivate",
+            obj=device,
+            pemda_code=device.pemda_id,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
+    return device
+
+
+def kiosk_enroll(*, token: str) -> KioskDevice:
+    """The device that ``token`` was issued for, marked enrolled; NotFound for any other token.
+
+    Whoever holds the token vouches for the device, so the entry names the kiosk itself as the actor.
+    """
+    device = KioskDevice.objects.filter(token_hash=token_hash(token.strip()), is_active=True).first()
+    if device is None:
+        raise NotFound(_("Token perangkat tidak dikenal atau sudah dinonaktifkan."))
+    with transaction.atomic():
+        device.enrolled_at = timezone.now()
+        device.save(update_fields=["enrolled_at", "updated_at"])
+        audit.record(
+            actor=system(f"kios:{device.pk}"),
+            action="kiosk.enroll",
+            obj=device,
+            pemda_code=device.pemda_id,
+            after={"enrolled_at": device.enrolled_at},
+        )
+    return device

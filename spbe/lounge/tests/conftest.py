@@ -1,0 +1,1 @@
+from .queue_helpers import mall  # noqa: F401 (fixture)
