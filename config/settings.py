@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "spbe.lounge",
     "spbe.villages",
     "spbe.complaints",
+    "spbe.monitoring",
     "spbe.api",
     # After the product's apps, so spbe/core/templates/ninja/ (the docs page with a way back) wins.
     "ninja",
@@ -277,3 +278,14 @@ LOGGING = {
 
 # Where the bundled official data lives; tests and benchmarks may point it elsewhere.
 SPBE_DEFAULT_BUDGET_YEAR = int(os.environ.get("SPBE_BUDGET_YEAR", "2027"))
+
+# Uploaded photos (spbe.core.photos): bytes and decoded pixels an upload may have, and the longest side of
+# the metadata-free public copy and of its thumbnail.
+SPBE_PHOTO_MAX_BYTES = int(os.environ.get("SPBE_PHOTO_MAX_BYTES", str(20 * 1024 * 1024)))
+SPBE_PHOTO_MAX_PIXELS = int(os.environ.get("SPBE_PHOTO_MAX_PIXELS", "64000000"))
+SPBE_PHOTO_PUBLIC_SIDE = int(os.environ.get("SPBE_PHOTO_PUBLIC_SIDE", "1600"))
+SPBE_PHOTO_THUMBNAIL_SIDE = int(os.environ.get("SPBE_PHOTO_THUMBNAIL_SIDE", "320"))
+# E-monitoring: a progress photo is flagged when taken farther than this from its project, or this many days
+# before its report.
+SPBE_MONITORING_PHOTO_MAX_DISTANCE_M = int(os.environ.get("SPBE_MONITORING_PHOTO_MAX_DISTANCE_M", "500"))
+SPBE_MONITORING_PHOTO_MAX_AGE_DAYS = int(os.environ.get("SPBE_MONITORING_PHOTO_MAX_AGE_DAYS", "7"))

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         planning_documents.kecamatan_annex_pdf,
         name="planning-kecamatan-annex",
     ),
+    path("", include("spbe.monitoring.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operasi/", regions_views.operations, name="operations"),

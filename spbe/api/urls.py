@@ -15,6 +15,7 @@ from spbe.core.errors import SpbeError
 from spbe.core.money import MoneyError
 from spbe.lounge.api import router as lounge_router
 from spbe.lounge.event_api import router as lounge_event_router
+from spbe.monitoring.api import router as monitoring_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
 from spbe.regions.api import router as regions_router
@@ -47,6 +48,7 @@ api.add_router("", villages_router)
 api.add_router("", villages_staff_router)
 api.add_router("", complaints_router)
 api.add_router("", lounge_event_router)
+api.add_router("", monitoring_router)
 
 
 # Every error is a problem document built by spbe.core.problems, the same builder Django's own 404/500

@@ -2,17 +2,67 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # The monitoring routes serve report photos: their files go to a folder of this test.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _monitoring(world):
+    """A contracted project of unit A with a photographed report, and the unit's field supervisor."""
+    from conftest import grant, make_user
+    from spbe.accounts.models import Role, User
+    from spbe.core.tests.photo_factory import make_photo
+    from spbe.monitoring.models import ReportPhoto
+    from spbe.monitoring.services import pemda_today, report_submit
+    from spbe.monitoring.tests.helpers import new_contract, new_project
+
+    photo = ReportPhoto.objects.select_related("report__project").first()
+    if photo is not None:
+        return photo, User.objects.get(username="supervisor.outsiders")
+    a = world.pemda_a
+    supervisor = grant(make_user("supervisor.outsiders", a), a, Role.FIELD_SUPERVISOR, unit=world.unit_a)
+    project = new_project(world)
+    today = pemda_today(a)
+    new_contract(world, project, signed_on=today, starts_on=today, ends_on=today + dt.timedelta(days=90))
+    report = report_submit(
+        actor=supervisor,
+        project=project,
+        reported_on=today,
+        percent="5",
+        photo_files=[make_photo(latitude="-8.2192", longitude="114.3691")],
+    )
+    return ReportPhoto.objects.get(report=report), supervisor
+
+
+def insider(world, name):
+    """Who may open route ``name`` in pemda A: its admin, one of INSIDERS, or for a project the unit's field
+    supervisor (not in the world: made with the project)."""
+    if name.startswith("monitoring:"):
+        return _monitoring(world)[1]
+    return getattr(world, INSIDERS.get(name, "officer_a"))
+
+
 def scoped_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every route under /app/<pemda_code>/ (kept in step with urls.py)."""
     a = world.pemda_a.code
     auditor_role = world.auditor.memberships.get()
+    photo, _supervisor = _monitoring(world)
+    report = photo.report
     return {
+        "monitoring:project-list": f"/app/{a}/monitoring/",
+        "monitoring:project-detail": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/",
+        "monitoring:report-create": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/lapor/",
+        "monitoring:report-check": f"/app/{a}/monitoring/laporan/{report.pk}/",
+        "monitoring:photo": f"/app/{a}/monitoring/foto/{photo.pk}/",
         "accounts:pemda-dashboard": f"/app/{a}/",
         "accounts:unit-list": f"/app/{a}/perangkat-daerah/",
         "accounts:unit-detail": f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/",
@@ -143,7 +193,7 @@ def test_it_sends_anonymous_citizens_to_sign_in(world):
 
 def test_it_lets_the_officer_of_the_pemda_in(world):
     for name, url in scoped_urls(world).items():
-        client = world.client_for(getattr(world, INSIDERS.get(name, "officer_a")))
+        client = world.client_for(insider(world, name))
         assert fetch(client, name, url).status_code in (200, 302), name
 
 

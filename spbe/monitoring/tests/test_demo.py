@@ -1,0 +1,29 @@
+"""The demo seed: a few works with photographed reports, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TESTS
+from spbe.monitoring import demo
+from spbe.monitoring.models import ProgressReport, Project, ReportPhoto
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_adds_works_with_located_photos_once(world, monkeypatch):
+    monkeypatch.setattr(demo, "pemda_today", lambda pemda: TODAY)
+    assert demo.seed(world.pemda_a, actor=TESTS) == "monitoring: 3 pekerjaan, 4 laporan progres"
+    assert Project.objects.filter(pemda=world.pemda_a).count() == 3
+    assert ProgressReport.objects.count() == 4
+    assert ReportPhoto.objects.count() == 4
+    assert not ReportPhoto.objects.filter(is_far=True).exists()
+    assert not ReportPhoto.objects.filter(no_position=True).exists()
+    assert not ReportPhoto.objects.filter(is_old=True).exists()
+    assert list(Project.objects.filter(is_critical=True).values_list("name", flat=True)) == [
+        "Peningkatan Jalan Rogojampi - Songgon"
+    ]
+    assert demo.seed(world.pemda_a, actor=TESTS) == "monitoring: tidak ada yang ditambahkan"
+    assert Project.objects.count() == 3
