@@ -112,3 +112,32 @@ def test_operators_get_an_operations_link_and_staff_do_not(world, django_user_mo
     operator = django_user_model.objects.create_superuser("root", password="a-long-password-1")
     assert 'href="/operasi/"' in world.client_for(operator).get("/wilayah/").content.decode()
     assert 'href="/operasi/"' not in world.client_for(world.officer_a).get("/wilayah/").content.decode()
+
+
+def test_each_role_s_dashboard_panel_links_to_the_module_pages_it_may_open(world):
+    from conftest import grant, make_user
+    from spbe.accounts.models import Role
+    from spbe.lounge.tests.queue_helpers import build_mall
+
+    build_mall(world)  # a lounge with a counter of unit A
+    a = world.pemda_a
+    dpmd = grant(make_user("dpmd.a", a), a, Role.DPMD)
+    counter = grant(make_user("loket.a", a), a, Role.COUNTER_OFFICER, unit=world.unit_a)
+    cases = [
+        (dpmd, "/app/35.10/transfer-desa/"),
+        (counter, "/app/35.10/antrean/"),
+        (world.tapd_a, None),
+        (world.camat_x, None),
+    ]
+    for user, link in cases:
+        client = world.client_for(user)
+        page = client.get("/app/35.10/").content.decode()
+        if link is not None:
+            assert f'href="{link}"' in page
+            assert client.get(link).status_code == 200
+        # Nobody is offered the transfer pages they would be refused.
+        if user is not dpmd:
+            assert 'href="/app/35.10/transfer-desa/"' not in page
+    planner = world.client_for(world.tapd_a)
+    assert 'href="/app/35.10/usulan/"' in planner.get("/app/35.10/").content.decode()
+    assert planner.get("/app/35.10/usulan/").status_code == 200
