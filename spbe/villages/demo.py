@@ -716,6 +716,8 @@ def seed_transfers(pemda: Pemda, year: int, *, actor: Actor, folder: Path) -> di
 def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     """Adopt the year's transfers and import an APBDes with a year of realisation for every desa."""
     year = year or settings.SPBE_DEFAULT_BUDGET_YEAR
+    if not VillageGovernment.objects.filter(pemda=pemda).exists():
+        return "villages: pemda ini tidak memiliki desa"  # a city has only kelurahan: nothing to transfer
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         adopted = seed_transfers(pemda, year, actor=actor, folder=folder)

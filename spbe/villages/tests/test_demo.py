@@ -145,3 +145,9 @@ def test_realisation_is_what_the_bookkeeping_in_the_export_adds_up_to(
         == figures.realised["penerimaan"] - figures.realised["pengeluaran"]
     )
     assert [b["kode"] for b in body["bidang"]][:2] == ["01", "02"]
+
+
+def test_seed_leaves_a_pemda_without_desa_alone(world: Any, reference_year: int) -> None:
+    VillageGovernment.objects.filter(pemda=world.pemda_b).delete()
+    assert seed(world.pemda_b, actor=TESTS, year=reference_year) == "villages: pemda ini tidak memiliki desa"
+    assert not TransferScenario.objects.filter(pemda=world.pemda_b).exists()
