@@ -123,9 +123,11 @@ def test_each_role_s_dashboard_panel_links_to_the_module_pages_it_may_open(world
     a = world.pemda_a
     dpmd = grant(make_user("dpmd.a", a), a, Role.DPMD)
     counter = grant(make_user("loket.a", a), a, Role.COUNTER_OFFICER, unit=world.unit_a)
+    supervisor = grant(make_user("pengawas.a", a), a, Role.FIELD_SUPERVISOR, unit=world.unit_a)
     cases = [
         (dpmd, "/app/35.10/transfer-desa/"),
         (counter, "/app/35.10/antrean/"),
+        (supervisor, "/app/35.10/monitoring/"),
         (world.tapd_a, None),
         (world.camat_x, None),
     ]
