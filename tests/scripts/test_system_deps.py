@@ -25,7 +25,16 @@ def system_deps(tmp_path, distro, uid=1000, have=()):
     for name in have:
         executable((pg_bin / "initdb") if name == "initdb" else (tools / name), "#!/bin/sh\n")
     (tmp_path / "os-release").write_text(OS_RELEASE[distro], encoding="utf-8")
-    env = {"PATH": str(tools), "SPBE_OS_RELEASE": str(tmp_path / "os-release"), "SPBE_PG_BIN": str(pg_bin)}
+    libraries = (
+        "libpangoft2-1.0.so.0 (libc6,x86-64) => /usr/lib/libpangoft2-1.0.so.0" if "pango" in have else ""
+    )
+    executable(tmp_path / "ldconfig", f"#!/bin/sh\necho '{libraries}'\n")
+    env = {
+        "PATH": str(tools),
+        "SPBE_OS_RELEASE": str(tmp_path / "os-release"),
+        "SPBE_PG_BIN": str(pg_bin),
+        "SPBE_LDCONFIG": str(tmp_path / "ldconfig"),
+    }
     return run([str(ROOT / "scripts" / "system-deps")], env)
 
 
@@ -39,21 +48,21 @@ def system_deps(tmp_path, distro, uid=1000, have=()):
     ],
 )
 def test_it_prints_the_install_command_for_the_distribution(tmp_path, distro, command):
-    done = system_deps(tmp_path, distro)
+    done = system_deps(tmp_path, distro, have=("pango",))
 
     assert done.returncode == 1
     assert f"Install them with:  {command}\n" in done.stderr
 
 
 def test_it_names_only_what_is_missing(tmp_path):
-    done = system_deps(tmp_path, "fedora", have=("chromium-browser", "initdb"))
+    done = system_deps(tmp_path, "fedora", have=("chromium-browser", "initdb", "pango"))
 
     assert done.returncode == 1
     assert "Install them with:  sudo dnf install gettext\n" in done.stderr
 
 
 def test_root_outside_debian_gets_the_command_without_sudo_and_nothing_is_installed(tmp_path):
-    done = system_deps(tmp_path, "fedora", uid=0, have=("msgfmt",))
+    done = system_deps(tmp_path, "fedora", uid=0, have=("msgfmt", "pango"))
 
     assert done.returncode == 1
     assert "Install them with:  dnf install chromium postgresql-server\n" in done.stderr
@@ -61,7 +70,7 @@ def test_root_outside_debian_gets_the_command_without_sudo_and_nothing_is_instal
 
 
 def test_an_unknown_distribution_gets_the_list(tmp_path):
-    done = system_deps(tmp_path, "arch", have=("chromium", "msgfmt"))
+    done = system_deps(tmp_path, "arch", have=("chromium", "msgfmt", "pango"))
 
     assert done.returncode == 1
     assert "missing here: postgresql (its server programs: initdb, pg_ctl)." in done.stderr
@@ -69,6 +78,17 @@ def test_an_unknown_distribution_gets_the_list(tmp_path):
 
 
 def test_nothing_to_do_when_everything_is_there(tmp_path):
-    done = system_deps(tmp_path, "ubuntu", have=("chromium", "initdb", "msgfmt"))
+    done = system_deps(tmp_path, "ubuntu", have=("chromium", "initdb", "msgfmt", "pango"))
 
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("distro", "package"),
+    [("debian", "libpangoft2-1.0-0"), ("ubuntu", "libpangoft2-1.0-0"), ("fedora", "pango")],
+)
+def test_the_pdf_library_pango_is_named_when_it_is_missing(tmp_path, distro, package):
+    done = system_deps(tmp_path, distro, have=("chromium", "chromium-browser", "initdb", "msgfmt"))
+
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[1].endswith(f"install {package}")
