@@ -63,12 +63,12 @@ MILLION = 1_000_000
 # largest agency with the teachers' pay, public works mostly capital, BPKAD carrying the transfers to desa.
 DEFAULT_SPLIT = (0.33, 0.52, 0.15, 0.0)
 AGENCIES: dict[str, tuple[int, tuple[float, float, float, float]]] = {
-    "Dispendik": (780, (0.55, 0.31, 0.14, 0.0)),
+    "Dispendik": (780, (0.52, 0.33, 0.15, 0.0)),
     "Dinkes": (330, (0.45, 0.40, 0.15, 0.0)),
     "RSUD Blambangan": (230, (0.30, 0.55, 0.15, 0.0)),
     "RSUD Genteng": (120, (0.30, 0.55, 0.15, 0.0)),
-    "PU Bina Marga": (330, (0.05, 0.13, 0.82, 0.0)),
-    "PU Pengairan": (140, (0.08, 0.17, 0.75, 0.0)),
+    "PU Bina Marga": (400, (0.05, 0.13, 0.82, 0.0)),
+    "PU Pengairan": (170, (0.08, 0.17, 0.75, 0.0)),
     "Cipta Karya": (110, (0.10, 0.22, 0.68, 0.0)),
     "Disperkim": (80, (0.10, 0.30, 0.60, 0.0)),
     "BPKAD": (370, (0.07, 0.07, 0.02, 0.84)),
@@ -381,8 +381,11 @@ def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: st
     return version_adopt(actor=tapd, version=version)
 
 
-def _revise(adopted: BudgetVersion, unit: PerangkatDaerah, operator: Actor, tapd: Actor) -> BudgetVersion:
-    """The perubahan: PU Bina Marga's ceiling raised, some road works repriced and one new detail row."""
+def _revise(
+    adopted: BudgetVersion, unit: PerangkatDaerah, operator: Actor, tapd: Actor, actor: Actor
+) -> BudgetVersion:
+    """The perubahan: PU Bina Marga's ceiling raised, some road works repriced, one new detail row, and the
+    SiLPA receipt raised to cover them."""
     draft = version_revise(
         actor=tapd, version=adopted, kind=VersionKind.PERUBAHAN, label="APBD Perubahan 2028"
     )
@@ -413,6 +416,21 @@ def _revise(adopted: BudgetVersion, unit: PerangkatDaerah, operator: Actor, tapd
             Decimal(150 * MILLION),
         ),
     )
+    # The audited SiLPA of 2027 (larger than estimated) pays for it: BPKAD's row keeps the draft balanced.
+    gap = -summary(draft)["silpa"]  # type: ignore[operator]
+    silpa = (
+        RkaDetail.objects.filter(line__version=draft, line__account=SILPA[1][0])
+        .select_related("line__rka", "line__version")
+        .first()
+    )
+    if silpa is not None and gap > 0:
+        detail_change(
+            actor=actor,
+            detail=silpa,
+            change=DetailInput(
+                "SiLPA penghematan belanja (hasil audit BPK)", [("1", silpa.unit1)], silpa.unit_price + gap
+            ),
+        )
     return draft
 
 
@@ -428,7 +446,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     # All or nothing: a failure half way leaves no year behind that the next run would skip.
     with transaction.atomic():
         adopted = _adopted(pemda, actor, head or actor, tapd or actor, pu.code)
-        draft = _revise(adopted, pu, operator or actor, tapd or actor)
+        draft = _revise(adopted, pu, operator or actor, tapd or actor, actor)
     totals = summary(adopted)
     shares = {c.name: c.percent for c in checks(adopted) if c.percent is not None}
     details = RkaDetail.objects.filter(line__version=adopted).count()

@@ -52,7 +52,9 @@ def test_the_demo_adopts_a_balanced_apbd_starts_its_perubahan_and_is_safe_to_see
     # Codes are the year's own; the perubahan changed PU's rows through the services, within raised ceilings.
     accounts = set(Account.objects.filter(year=demo.YEAR).values_list("code", flat=True))
     assert set(RkaLine.objects.filter(version=adopted).values_list("account", flat=True)) <= accounts
-    assert summary(draft)["belanja"] > totals["belanja"]
+    revised = summary(draft)
+    assert revised["belanja"] > totals["belanja"] and revised["silpa"] == Decimal("0.00")
+    assert revised["penerimaan_pembiayaan"] > totals["penerimaan_pembiayaan"]
     changed = AuditEntry.objects.filter(action="rka.detail_change", actor__username="operator.pu")
     assert changed.count() == 3
     assert (
