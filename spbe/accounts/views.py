@@ -135,6 +135,7 @@ def pemda_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     context = {
         "pemda": pemda,
         "roles": [Role(r) for r in Role if r in roles],
+        "role_codes": {str(r) for r in roles},
         "memberships": memberships,
         "panels": panels,
         "unit_count": units.count(),

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Field, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -309,8 +309,19 @@ def ikm_pdf(
     return render_pdf_response("lounge/reports/ikm_pdf.html", context, report.filename)
 
 
+@require_GET
+def ikm_current(request: HttpRequest, pemda_code: str) -> HttpResponse:
+    """The report of the semester running today in the pemda's time zone (marked provisional there)."""
+    pemda = selectors.public_pemda(pemda_code)
+    today = timezone.localdate(timezone=ZoneInfo(pemda.time_zone))
+    return redirect(
+        "lounge:ikm-report", pemda_code=pemda.code, year=today.year, semester=1 if today.month <= 6 else 2
+    )
+
+
 #: Mounted under ``pemda/<pemda_code>/ikm/`` by the lounge's URLs.
 urlpatterns = [
+    path("", ikm_current, name="ikm-current"),
     path("<int:year>/<int:semester>/", ikm_page, name="ikm-report"),
     path("<int:year>/<int:semester>/laporan.pdf", ikm_pdf, name="ikm-report-pdf"),
     path("<int:year>/<int:semester>/skpd/<str:unit_code>/", ikm_page, name="ikm-report-unit"),

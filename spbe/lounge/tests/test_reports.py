@@ -260,3 +260,18 @@ def test_another_pemdas_report_shows_nothing_of_this_one(surveyed, client):
 def test_the_report_only_answers_get(surveyed, client):
     assert client.post(f"{BASE}/2026/1/").status_code == 405
     assert client.post(f"{BASE}/2026/1/laporan.pdf").status_code == 405
+
+
+def test_the_ikm_address_without_a_semester_opens_the_current_one(surveyed, client):
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    # 30 June 2028, 23:30 in Jakarta is already 1 July in Jayapura but still semester I in WIB.
+    late_june = dt.datetime(2028, 6, 30, 16, 30, tzinfo=dt.UTC)
+    with mock.patch.object(timezone, "now", return_value=late_june):
+        response = client.get("/pemda/35.10/ikm/")
+    assert response.status_code == 302
+    assert response["Location"] == "/pemda/35.10/ikm/2028/1/"
+    assert client.get("/pemda/99.99/ikm/").status_code == 404
