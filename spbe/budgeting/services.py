@@ -759,6 +759,48 @@ def line_review(*, actor: MaybeActor, line: RkaLine, accept: bool, note: str = "
     return line
 
 
+def rka_accept_pending(*, actor: MaybeActor, rka: Rka) -> int:
+    """TAPD accepts every line of a submitted RKA still waiting for review, in one batch ("terima semua").
+
+    Lines already returned keep their verdict and note; each accepted line gets its own audit entry, as if
+    reviewed one by one, written with ``record_many``. Returns how many lines were accepted.
+    """
+    BUDGET.require(actor, rka.place(), "verify")
+    with transaction.atomic():
+        rows = lock_shared(Rka.objects.filter(pk=rka.pk))
+        if not rows:
+            raise _gone()
+        locked = rows[0]
+        if locked.state != RkaState.SUBMITTED:
+            raise Conflict(_("Baris hanya diperiksa selama RKA berstatus diajukan."))
+        vetted = require_actor(actor)
+        if is_person(vetted) and locked.submitted_by_id == vetted.pk:
+            raise PermissionDenied(
+                _("Yang mengajukan tidak dapat memeriksa pengajuannya sendiri (prinsip empat mata).")
+            )
+        pending = list(
+            RkaLine.objects.select_for_update(of=("self",))
+            .filter(rka_id=locked.pk, review=Review.PENDING)
+            .order_by("pk")
+        )
+        # The same rows as just locked: edits wait for the RKA lock, and it is no longer editable anyway.
+        RkaLine.objects.filter(rka_id=locked.pk, review=Review.PENDING).update(review=Review.ACCEPTED)
+        audit.record_many(
+            actor=vetted,
+            changes=[
+                audit.Change(
+                    "rka.line_review",
+                    line,
+                    pemda_code=line.pemda_id,
+                    before={"review": Review.PENDING, "review_note": line.review_note},
+                    after={"review": Review.ACCEPTED, "review_note": ""},
+                )
+                for line in pending
+            ],
+        )
+    return len(pending)
+
+
 def rka_return(*, actor: MaybeActor, rka: Rka, note: str) -> Rka:
     """TAPD returns the RKA to the agency (reason required); returned lines keep their notes."""
     can = BUDGET.require(actor, rka.place(), "verify")

@@ -1,0 +1,63 @@
+"""The e-budgeting demo at a small scale: the same path (ceilings, import, approval, adoption, perubahan)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from spbe.accounts.demo import SEED, seed_banyuwangi
+from spbe.accounts.models import Pemda
+from spbe.budgeting import demo
+from spbe.budgeting.models import BudgetVersion, Review, Rka, RkaDetail, RkaLine
+from spbe.budgeting.selectors import checks, summary
+from spbe.core.models import AuditEntry
+from spbe.reference.models import Account
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_adopts_a_balanced_apbd_starts_its_perubahan_and_is_safe_to_seed_twice(regions, monkeypatch):
+    monkeypatch.setattr(demo, "DETAILS", 400)
+    monkeypatch.setattr(demo, "REVISED_ROWS", 3)
+    seed_banyuwangi()
+    pemda = Pemda.objects.get(code="35.10")
+    assert not Account.objects.filter(year=demo.YEAR).exists()  # the budget year's lists come with the demo
+
+    first = demo.seed(pemda, actor=SEED)
+    counts = (BudgetVersion.objects.count(), RkaLine.objects.count(), RkaDetail.objects.count())
+    audits = AuditEntry.objects.count()
+    again = demo.seed(pemda, actor=SEED)
+
+    assert "ditetapkan" in first and "sudah ada" in again
+    assert (BudgetVersion.objects.count(), RkaLine.objects.count(), RkaDetail.objects.count()) == counts
+    assert AuditEntry.objects.count() == audits
+    adopted, draft = BudgetVersion.objects.filter(pemda=pemda, year=demo.YEAR).order_by("number")
+    assert adopted.is_adopted and adopted.kind == "murni" and adopted.content_hash
+    assert not draft.is_adopted and draft.kind == "perubahan" and draft.based_on_id == adopted.pk
+    # Every agency verified by the TAPD user; PU Bina Marga submitted by its own head (four eyes).
+    rkas = Rka.objects.filter(version=adopted)
+    assert set(rkas.values_list("state", flat=True)) == {"verified"}
+    assert set(rkas.values_list("verified_by__username", flat=True)) == {"tapd"}
+    assert rkas.get(unit__short_name="PU Bina Marga").submitted_by.username == "kepala.pu"
+    assert not RkaLine.objects.filter(version=adopted).exclude(review=Review.ACCEPTED).exists()
+    assert set(Rka.objects.filter(version=draft).values_list("state", flat=True)) == {"draft"}
+    # The adopted APBD balances exactly: SiLPA receipts cover the deficit and the financing expenditure.
+    totals = summary(adopted)
+    assert totals["silpa"] == Decimal("0.00")
+    assert totals["surplus_defisit"] < 0 < totals["pembiayaan_netto"]
+    assert {"4.1", "4.2", "4.3", "6.1", "6.2"} <= set(totals["rekening"])
+    by_name = {check.name: check for check in checks(adopted)}
+    assert by_name["silpa"].ok and by_name["fungsi_pendidikan"].ok
+    # Codes are the year's own; the perubahan changed PU's rows through the services, within raised ceilings.
+    accounts = set(Account.objects.filter(year=demo.YEAR).values_list("code", flat=True))
+    assert set(RkaLine.objects.filter(version=adopted).values_list("account", flat=True)) <= accounts
+    revised = summary(draft)
+    assert revised["belanja"] > totals["belanja"] and revised["silpa"] == Decimal("0.00")
+    assert revised["penerimaan_pembiayaan"] > totals["penerimaan_pembiayaan"]
+    changed = AuditEntry.objects.filter(action="rka.detail_change", actor__username="operator.pu")
+    assert changed.count() == 3
+    assert (
+        draft.ceilings.get(unit__short_name="PU Bina Marga", code="").amount
+        > adopted.ceilings.get(unit__short_name="PU Bina Marga", code="").amount
+    )
