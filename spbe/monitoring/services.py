@@ -253,7 +253,7 @@ def contract_create(
     ocid = ocid.strip()
     if not OCID_PATTERN.fullmatch(ocid):
         raise ValidationFailed(
-            _("OCID harus berbentuk ocds-<awalan 6 karakter>-<nomor>, misalnya ocds-abc123-2027-0001."),
+            _("OCID harus berbentuk ocds-AWALAN-NOMOR (awalan 6 karakter), misalnya ocds-abc123-2027-0001."),
             field="ocid",
         )
     contract = Contract(
