@@ -214,6 +214,8 @@ class RkaDetail(models.Model):
     # The standard price list item (SSH/SBU/HSPK/ASB) the row is priced by, when it is: its price is a cap.
     standard_kind = models.CharField(_("jenis harga standar"), max_length=4, blank=True)
     standard_code = models.CharField(_("kode harga standar"), max_length=40, blank=True)
+    # Chosen by an API client (the ``Idempotency-Key`` header): a retried request finds the row it made.
+    idempotency_key = models.UUIDField(_("kunci idempoten"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["line", "position"]
@@ -221,6 +223,11 @@ class RkaDetail(models.Model):
         verbose_name_plural = _("rincian RKA")
         constraints = [
             models.UniqueConstraint(fields=["line", "position"], name="budget_detail_position_unique"),
+            models.UniqueConstraint(
+                fields=["line", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="budget_detail_idempotency_unique",
+            ),
             models.CheckConstraint(condition=Q(volume1__gte=0), name="budget_detail_volume_not_negative"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="budget_detail_price_not_negative"),
             models.CheckConstraint(
@@ -292,3 +299,9 @@ class CashPlan(UnitOwned):
 
     def __str__(self) -> str:
         return f"{self.sub_kegiatan} {self.month}: {self.amount}"
+
+
+def published_data_set(pemda_code: str, year: int | str) -> str:
+    """The data set of a pemda's published APBD of a year (``spbe.core.published``), bumped in the
+    transaction that adopts a version of it (adopted versions never change afterwards)."""
+    return f"apbd:{pemda_code}:{year}"

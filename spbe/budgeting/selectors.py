@@ -17,6 +17,7 @@ from spbe.accounts.models import Pemda
 from spbe.core import versions
 from spbe.core.errors import NotFound
 from spbe.core.money_sql import MoneySum
+from spbe.reference.models import Account
 
 from . import calc
 from .models import BudgetRules, BudgetVersion, RkaLine
@@ -231,3 +232,31 @@ def checks(version: BudgetVersion) -> list[Check]:
             _largest(version, education),
         ),
     ]
+
+
+# ------------------------------------------------------------------------------------------------ public
+
+
+def published_version(pemda_code: str, year: int) -> BudgetVersion:
+    """The newest adopted version of an active pemda's year: what a citizen may read. A draft never is."""
+    found = (
+        BudgetVersion.objects.filter(
+            pemda__code=pemda_code, pemda__is_active=True, year=year, version_state="frozen"
+        )
+        .select_related("pemda")
+        .order_by("-number")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("APBD %(year)d yang sudah ditetapkan tidak ditemukan.") % {"year": year})
+    return found
+
+
+def unit_names(version: BudgetVersion) -> dict[str, str]:
+    """kode_skpd -> the agency's name, for the agencies that have an RKA in the version."""
+    return dict(version.rkas.values_list("unit__code", "unit__name"))
+
+
+def account_names(year: int, codes: list[str]) -> dict[str, str]:
+    """Account code -> its name in the year's chart (a code the chart lacks is left out)."""
+    return dict(Account.objects.filter(year=year, code__in=codes).values_list("code", "name"))

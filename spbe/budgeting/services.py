@@ -15,6 +15,7 @@ On SQLite every transaction is ``IMMEDIATE``: one writer at a time, the same gua
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,7 @@ from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
 from spbe.core.locks import lock_shared
 from spbe.core.money import SEN, allocate, format_rupiah, parse_rupiah, split_evenly
 from spbe.core.money_sql import Money, MoneySum
+from spbe.core.published import bump_version
 from spbe.core.text import clean_name
 from spbe.reference.codes import InvalidCode, canonical_account_code, parse_nomenclature_code
 from spbe.reference.selectors import (
@@ -56,6 +58,7 @@ from .models import (
     RkaLine,
     RkaState,
     VersionKind,
+    published_data_set,
 )
 from .workflow import RKA_FLOW
 
@@ -318,6 +321,8 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
         if not Rka.objects.filter(version_id=locked.pk).exists():
             raise Conflict(_("Versi ini belum berisi RKA."))
         versions.freeze(locked, DETAIL_SPEC, actor=actor, action="budget.version_adopt")
+        # The public APBD (spbe.budgeting.api) answers from the newest adopted version: it changes now.
+        bump_version(published_data_set(version.pemda_id, version.year))
     version.refresh_from_db()
     return version
 
@@ -632,27 +637,63 @@ def _detail_snapshot(detail: RkaDetail) -> dict[str, Any]:
 
 def detail_add(*, actor: MaybeActor, line: RkaLine, detail: DetailInput) -> RkaDetail:
     """Add a detail row; the agency's ceilings above the line are locked and checked in this transaction."""
+    row, _created = _detail_add(actor=actor, line=line, detail=detail, key=None)
+    return row
+
+
+def detail_add_once(
+    *, actor: MaybeActor, line: RkaLine, detail: DetailInput, idempotency_key: uuid.UUID
+) -> tuple[RkaDetail, bool]:
+    """:func:`detail_add` once per ``idempotency_key`` on the line: a retry returns the row the first
+    request made (and ``False``) instead of adding it twice or failing on the ceiling it itself used."""
+    return _detail_add(actor=actor, line=line, detail=detail, key=idempotency_key)
+
+
+def _done(line: RkaLine, key: uuid.UUID) -> RkaDetail | None:
+    return RkaDetail.objects.filter(line_id=line.pk, idempotency_key=key).first()
+
+
+def _detail_add(
+    *, actor: MaybeActor, line: RkaLine, detail: DetailInput, key: uuid.UUID | None
+) -> tuple[RkaDetail, bool]:
     BUDGET.require(actor, line.place(), "edit")
+    if key is not None and (done := _done(line, key)):
+        return done, False
     values = detail.clean()
     _check_standard(line, values)
-    with transaction.atomic():
-        _editable(line.rka)
-        _check_ceilings(line, values["amount"])
-        locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
-        if locked is None:
-            raise _gone()
-        position = (locked.details.aggregate(p=Max("position"))["p"] or 0) + 1
-        row = RkaDetail.objects.create(line=locked, position=position, **values)
-        _move_line(locked, values["amount"])
-        audit.record(
-            actor=actor,
-            action="rka.detail_add",
-            obj=row,
-            pemda_code=line.pemda_id,
-            after=_detail_snapshot(row),
-        )
+    try:
+        with transaction.atomic():
+            _editable(line.rka)
+            try:
+                _check_ceilings(line, values["amount"])
+            except Conflict:
+                # A retry waits on the ceiling lock until the first request commits, then finds the
+                # ceiling used by its own row: that row is the answer, not a breach.
+                if key is not None and (done := _done(line, key)):
+                    return done, False
+                raise
+            locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
+            if locked is None:
+                raise _gone()
+            if key is not None and (done := locked.details.filter(idempotency_key=key).first()):
+                return done, False
+            position = (locked.details.aggregate(p=Max("position"))["p"] or 0) + 1
+            row = RkaDetail.objects.create(line=locked, position=position, idempotency_key=key, **values)
+            _move_line(locked, values["amount"])
+            audit.record(
+                actor=actor,
+                action="rka.detail_add",
+                obj=row,
+                pemda_code=line.pemda_id,
+                after=_detail_snapshot(row),
+            )
+    except IntegrityError:
+        # Two retries may both reach the insert (SQLite takes no row locks): the unique key keeps one.
+        if key is not None and (done := _done(line, key)):
+            return done, False
+        raise
     line.refresh_from_db()
-    return row
+    return row, True
 
 
 def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) -> RkaDetail:
