@@ -693,6 +693,8 @@ def _detail_add(
             return done, False
         raise
     line.refresh_from_db()
+    # As stored (volumes to 4 places, tax to 2): a retry, which reads it back, answers the same.
+    row.refresh_from_db()
     return row, True
 
 
