@@ -15,21 +15,20 @@ from spbe.core.testing import fresh_database, run_script
 
 from .test_ceiling_race import SCRIPT as RACE
 
+IMPORTS = "from spbe.budgeting.services import DetailInput, ceiling_set, detail_add, line_create, rka_open"
+
 
 def _retry_script() -> str:
     replacements = {
-        "from spbe.budgeting.services import DetailInput, ceiling_set, detail_add, line_create, rka_open": (
-            "import uuid\n"
-            "from spbe.budgeting.services import DetailInput, ceiling_set, detail_add, line_create, rka_open\n"
-            "from spbe.budgeting.services import detail_add_once\n"
-            "KEY = uuid.uuid4()"
+        IMPORTS: (
+            f"import uuid\n{IMPORTS}\nfrom spbe.budgeting.services import detail_add_once\nKEY = uuid.uuid4()"
         ),
         'detail_add(actor=operators[0], line=seen, detail=row("500"))': (
             'made, created = detail_add_once(actor=operators[0], line=seen, detail=row("600"), '
             "idempotency_key=KEY)\n"
             '            results["first_row"] = f"{made.pk} {created}"'
         ),
-        "seen = RkaLine.objects.select_related(\"rka\").get(pk=lines[1].pk)": (
+        'seen = RkaLine.objects.select_related("rka").get(pk=lines[1].pk)': (
             'seen = RkaLine.objects.select_related("rka").get(pk=lines[0].pk)'
         ),
         'detail_add(actor=operators[1], line=seen, detail=row("500"))\n        results["second"] = "ok"': (
