@@ -242,11 +242,33 @@ def _apbdes_lines_of_desa_x(world) -> str:
     return f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_x.code}/apbdes/2027/lines"
 
 
+def _adopted_budget(world):
+    """Pemda A's adopted APBD of the bundled year, with unit A's RKA and one line."""
+    from spbe.budgeting.tests.helpers import adopted_apbd
+
+    version = adopted_apbd(world, 2027)
+    return version, version.rkas.get(), version.lines.get()
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
     proposal = _proposal_of_desa_x(world)
+    version, rka, line = _adopted_budget(world)
     return {
+        "api/v1/pemda/<code>/budget/<year>/versions": f"/api/v1/pemda/{a}/budget/2027/versions",
+        "api/v1/pemda/<code>/budget/versions/<version_id>/summary": (
+            f"/api/v1/pemda/{a}/budget/versions/{version.pk}/summary"
+        ),
+        "api/v1/pemda/<code>/budget/versions/<version_id>/checks": (
+            f"/api/v1/pemda/{a}/budget/versions/{version.pk}/checks"
+        ),
+        "api/v1/pemda/<code>/budget/versions/<version_id>/rka/<unit_code>": (
+            f"/api/v1/pemda/{a}/budget/versions/{version.pk}/rka/{rka.unit.code}"
+        ),
+        "api/v1/pemda/<code>/budget/lines/<line_id>/details": (
+            f"/api/v1/pemda/{a}/budget/lines/{line.pk}/details"
+        ),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
@@ -280,6 +302,8 @@ def public_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
         "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
         "api/v1/pemda/<code>/events": f"/api/v1/pemda/{a}/events",
+        # The adopted APBD, published to every citizen (a draft is not: spbe.budgeting.tests.test_api).
+        "api/v1/pemda/<code>/apbd/<year>": f"/api/v1/pemda/{a}/apbd/{_adopted_budget(world)[0].year}",
     }
 
 
