@@ -26,17 +26,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from spbe.accounts.access import Place, get_pemda_for_user, object_for_user, scope_in
 from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import User
-from spbe.core.errors import NotFound, ValidationFailed
+from spbe.core.errors import ValidationFailed
 from spbe.core.middleware import language_neutral
 from spbe.core.published import current_version
 from spbe.core.schema import Rupiah
 
 from . import selectors
-from .access import BUDGET
-from .models import BudgetVersion, Rka, RkaDetail, RkaLine, published_data_set
+from .access import line_for_user, unit_rka_for_user, version_for_user, versions_for_user
+from .models import BudgetVersion, RkaDetail, RkaLine, published_data_set
 from .services import DetailInput, detail_add, detail_add_once
 
 router = Router(tags=["anggaran"])
@@ -190,12 +189,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _version_for(user: User, code: str, version_id: int) -> BudgetVersion:
-    """A version, for those who read the whole pemda's budget (agency roles: 404)."""
-    version, _can = object_for_user(user, BudgetVersion.objects.all(), BUDGET, pemda_code=code, pk=version_id)
-    return version
-
-
 @staff_router.get(
     "/pemda/{code}/budget/{year}/versions",
     response=list[VersionOut],
@@ -204,12 +197,7 @@ def _version_for(user: User, code: str, version_id: int) -> BudgetVersion:
 def version_list(request: HttpRequest, code: str, year: int) -> list[VersionOut]:
     """Every version of the year, for anyone who reads some of the pemda's budget (an agency finds the
     version of its RKA here)."""
-    user = _user(request)
-    pemda = get_pemda_for_user(user, code)
-    places = [Place.of_pemda(pemda), *(Place(pemda.code, unit_id=u) for u in scope_in(user, pemda).unit_ids)]
-    if not any(BUDGET.can(user, place).view for place in places):
-        raise NotFound(_("Data tidak ditemukan."))
-    return [_version(v) for v in BudgetVersion.objects.filter(pemda=pemda, year=year).order_by("number")]
+    return [_version(v) for v in versions_for_user(_user(request), code, year)]
 
 
 class SummaryOut(TotalsOut):
@@ -225,7 +213,7 @@ class SummaryOut(TotalsOut):
     description="Angka yang sama dengan `spbe budget_summary`: total, per rekening dan per perangkat daerah.",
 )
 def version_summary(request: HttpRequest, code: str, version_id: int) -> SummaryOut:
-    version = _version_for(_user(request), code, version_id)
+    version = version_for_user(_user(request), code, version_id)
     figures = selectors.summary(version)
     return SummaryOut(
         **_totals(figures),
@@ -258,7 +246,7 @@ class CheckOut(Schema):
     summary="Pemeriksaan keseimbangan dan belanja wajib satu versi (staf)",
 )
 def version_checks(request: HttpRequest, code: str, version_id: int) -> list[CheckOut]:
-    version = _version_for(_user(request), code, version_id)
+    version = version_for_user(_user(request), code, version_id)
     return [
         CheckOut(
             nama=c.name,
@@ -352,26 +340,16 @@ def _line(line: RkaLine, details: list[RkaDetail]) -> LineOut:
     summary="RKA satu perangkat daerah dengan baris dan rinciannya (staf)",
 )
 def rka_detail(request: HttpRequest, code: str, version_id: int, unit_code: str) -> RkaOut:
-    rka, _can = object_for_user(
-        _user(request),
-        Rka.objects.select_related("version", "unit"),
-        BUDGET,
-        pemda_code=code,
-        version_id=version_id,
-        unit__code=unit_code,
-    )
-    lines = list(rka.lines.order_by("sub_kegiatan", "account", "funding", "location"))
-    details: dict[int, list[RkaDetail]] = {line.pk: [] for line in lines}
-    for d in RkaDetail.objects.filter(line__rka=rka).order_by("line_id", "position"):
-        details[d.line_id].append(d)
+    rka = unit_rka_for_user(_user(request), code, version_id, unit_code)
+    lines = selectors.rka_lines(rka)
     return RkaOut(
         id=rka.pk,
         versi=_version(rka.version),
         kode_skpd=rka.unit.code,
         nama_skpd=rka.unit.name,
         status=rka.state,
-        jumlah=sum((line.amount for line in lines), Decimal("0.00")),
-        baris=[_line(line, details[line.pk]) for line in lines],
+        jumlah=sum((line.amount for line, _details in lines), Decimal("0.00")),
+        baris=[_line(line, details) for line, details in lines],
     )
 
 
@@ -386,21 +364,14 @@ class DetailIn(Schema):
     harga_standar_kode: str = ""
 
 
-def _line_for(user: User, code: str, line_id: int) -> RkaLine:
-    line, _can = object_for_user(
-        user, RkaLine.objects.select_related("rka", "version", "unit"), BUDGET, pemda_code=code, pk=line_id
-    )
-    return line
-
-
 @staff_router.get(
     "/pemda/{code}/budget/lines/{line_id}/details",
     response=LineOut,
     summary="Satu baris RKA dengan rinciannya (staf)",
 )
 def line_details(request: HttpRequest, code: str, line_id: int) -> LineOut:
-    line = _line_for(_user(request), code, line_id)
-    return _line(line, list(line.details.order_by("position")))
+    line = line_for_user(_user(request), code, line_id)
+    return _line(line, selectors.line_details(line))
 
 
 @staff_router.post(
@@ -413,7 +384,7 @@ def line_details(request: HttpRequest, code: str, line_id: int) -> LineOut:
 )
 def detail_create(request: HttpRequest, code: str, line_id: int, body: DetailIn) -> Status[DetailOut]:
     user = _user(request)
-    line = _line_for(user, code, line_id)
+    line = line_for_user(user, code, line_id)
     raw_key = request.headers.get("Idempotency-Key", "").strip()
     try:
         key = uuid.UUID(raw_key) if raw_key else None

@@ -20,7 +20,7 @@ from spbe.core.money_sql import MoneySum
 from spbe.reference.models import Account
 
 from . import calc
-from .models import BudgetRules, BudgetVersion, RkaLine
+from .models import BudgetRules, BudgetVersion, Rka, RkaDetail, RkaLine
 from .services import LINE_SPEC
 
 ZERO = Decimal("0.00")
@@ -260,3 +260,16 @@ def unit_names(version: BudgetVersion) -> dict[str, str]:
 def account_names(year: int, codes: list[str]) -> dict[str, str]:
     """Account code -> its name in the year's chart (a code the chart lacks is left out)."""
     return dict(Account.objects.filter(year=year, code__in=codes).values_list("code", "name"))
+
+
+def rka_lines(rka: Rka) -> list[tuple[RkaLine, list[RkaDetail]]]:
+    """The RKA's lines in code order, each with its detail rows in position order (two queries)."""
+    lines = list(rka.lines.order_by("sub_kegiatan", "account", "funding", "location"))
+    details: dict[int, list[RkaDetail]] = {line.pk: [] for line in lines}
+    for d in RkaDetail.objects.filter(line__rka=rka).order_by("line_id", "position"):
+        details[d.line_id].append(d)
+    return [(line, details[line.pk]) for line in lines]
+
+
+def line_details(line: RkaLine) -> list[RkaDetail]:
+    return list(line.details.order_by("position"))
