@@ -289,3 +289,19 @@ def test_the_public_apbd_is_the_adopted_version_only(world, budget):
 def test_the_shared_helper_adopts_a_bundled_year(world, reference_year):
     version = adopted_apbd(world, reference_year)
     assert version.is_adopted and adopted_apbd(world, reference_year) == version
+
+
+def test_each_pemda_year_is_its_own_published_data_set(world, budget):
+    from spbe.core.models import DataVersion
+    from spbe.core.published import PublishedResponses, collect_routes
+
+    version, rka_a, rka_a2, _road = budget
+    app = PublishedResponses(lambda environ, start: [], routes=collect_routes())
+    assert app._data_set(f"/api/v1/pemda/35.10/apbd/{YEAR}") == f"apbd:35.10:{YEAR}"
+    # Only the public read is replayed: the staff routes under the pemda are not published.
+    assert app._data_set(f"/api/v1/pemda/35.10/budget/{YEAR}/versions") is None
+    other_year = DataVersion.objects.filter(name=f"apbd:35.10:{YEAR - 1}").values_list("version", flat=True)
+    before = list(other_year)
+    _adopt(world, version, rka_a, rka_a2)
+    assert DataVersion.objects.get(name=f"apbd:35.10:{YEAR}").version >= 1
+    assert list(other_year) == before
