@@ -9,11 +9,12 @@ Coordinates are GeoJSON-ordered (longitude first) decimal strings, exact like ev
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
@@ -21,10 +22,17 @@ from spbe.core.schema import Rupiah
 
 from . import selectors
 from .models import LocationKind, Method, ProgressReport, Project, ReportPhoto
+from .services import MAP_DATA_SET
 
 router = Router(tags=["monitoring"])
 CENT = Decimal("0.01")
 PHOTO_CACHE_SECONDS = 86_400  # a verified report's photos never change
+# The unfiltered map points are the same for everyone until the services call ``map_changed`` for the
+# pemda; the published layer (spbe.core.published) replays them until then. Filtered ones (a query
+# string) always go to Django.
+PUBLISHED_ROUTES = [(r"/api/v1/pemda/(?P<pemda>\d\d\.\d\d)/projects\.geojson", MAP_DATA_SET)]
+# Browsers and proxies may keep an answer this long; the published layer itself follows every change.
+PUBLIC_MAX_AGE = 60
 
 
 class PlaceOut(Schema):
@@ -272,5 +280,13 @@ def project_map(request: HttpRequest, code: str, filters: Query[MapQuery]) -> Ht
         year=filters.year, unit=filters.unit.strip(), kecamatan=filters.kecamatan.strip()
     )
     features = [project_feature(p) for p in selectors.public_projects(pemda, chosen)]
-    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-    return HttpResponse(body, content_type="application/geo+json")
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response: HttpResponse
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    return response

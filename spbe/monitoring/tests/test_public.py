@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from spbe.core import published
+from spbe.core.published import PublishedResponses, collect_routes
 from spbe.core.tests.photo_factory import make_photo
+from spbe.core.tests.test_published import Recorder, call
 from spbe.monitoring.models import Project, ReportPhoto
 from spbe.monitoring.services import report_submit, report_verify
 
@@ -208,3 +214,47 @@ def test_the_list_page_filters_and_shows_verified_progress(world, monitors):
     assert f"/proyek/{canal.pk}/" in filtered and f"/proyek/{road.pk}/" not in filtered
     # A malformed year is ignored rather than an error.
     assert Client().get("/pemda/35.10/proyek/", {"tahun": "abc"}).status_code == 200
+
+
+@pytest.fixture
+def cached(world, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    published.versions.forget()
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    recorder = Recorder(WSGIHandler())
+    yield recorder, PublishedResponses(recorder, routes=collect_routes())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_map_is_replayed_until_a_verification_or_a_new_project_changes_it(world, monitors, cached):
+    recorder, app = cached
+    project = running_project(world)
+    report = _report(monitors, project, "30", dt.date(2027, 4, 1))
+    path = "/api/v1/pemda/35.10/projects.geojson"
+    first = call(app, path)
+    assert call(app, path)[2] == first[2]
+    assert recorder.calls == 1
+    assert "public" in first[1]["Cache-Control"] and first[1]["ETag"]
+    assert json.loads(first[2])["features"][0]["properties"]["verified_percent"] is None
+
+    report_verify(actor=world.agency_head_a, report=report)
+    after = json.loads(call(app, path)[2])
+    assert recorder.calls == 2
+    assert after["features"][0]["properties"]["verified_percent"] == "30.00"
+
+    # Another pemda's change leaves this answer alone; a new project here does not.
+    published.bump_version("monitoring-map:19.06")
+    call(app, path)
+    assert recorder.calls == 2
+    new_project(world, name="Jembatan")
+    assert len(json.loads(call(app, path)[2])["features"]) == 2
+    assert recorder.calls == 3
+
+
+def test_a_matching_etag_gets_a_304(world, client):
+    new_project(world)
+    etag = _map()["ETag"]
+    response = client.get("/api/v1/pemda/35.10/projects.geojson", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
