@@ -67,6 +67,24 @@ def _answer_check(key: str) -> models.CheckConstraint:
     )
 
 
+class SurveyFile(TenantOwned):
+    """A file of survey responses already imported, by the SHA-256 of its bytes.
+
+    Importing the same paper-form file twice would count its respondents twice and move the index; the
+    import refuses a file whose hash the pemda already has (unique per pemda, so a race is refused too).
+    """
+
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(_("nama berkas"), max_length=255)
+    rows = models.PositiveIntegerField(_("jawaban"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pemda", "sha256"], name="survey_file_once_per_pemda")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SurveyResponse(UnitOwned):
     """One respondent's answers (1-4) to the nine IKM elements about one service.
 

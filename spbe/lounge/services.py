@@ -9,6 +9,7 @@ row and column as the spreadsheet numbers them). The writes are batches: ``bulk_
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 import zoneinfo
@@ -31,7 +32,7 @@ from spbe.core.text import clean_name, describe_characters, invisible_characters
 
 from .access import SERVICE
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
-from .models import Service, SurveyResponse
+from .models import Service, SurveyFile, SurveyResponse
 from .selectors import fold
 
 BATCH = 2_000
@@ -360,6 +361,8 @@ def survey_import(*, actor: MaybeActor, pemda: Pemda, path: Path | str) -> Surve
     actor = require_actor(actor)
     SERVICE.require(actor, Place.of_pemda(pemda), "import_survey")
     path = Path(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    _refuse_imported_twice(pemda, digest, path.name)
     rows = read_table(path, SURVEY_COLUMNS)
     services = {s.kode_layanan: s for s in Service.objects.filter(pemda=pemda)}
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(pemda.time_zone)).date()
@@ -451,16 +454,41 @@ def survey_import(*, actor: MaybeActor, pemda: Pemda, path: Path | str) -> Surve
         first[kode] = min(first.get(kode, response.tanggal), response.tanggal)
         last[kode] = max(last.get(kode, response.tanggal), response.tanggal)
     summary = SurveyImport(file=path.name, rows=len(responses), by_service=dict(sorted(counts.items())))
-    with transaction.atomic():
-        SurveyResponse.objects.bulk_create(responses, batch_size=BATCH)
-        changes = [
-            audit.Change(
-                "survey.import",
-                services[kode],
-                pemda_code=pemda.code,
-                after={"file": path.name, "responses": count, "from": first[kode], "to": last[kode]},
-            )
-            for kode, count in summary.by_service.items()
-        ]
-        audit.record_many(actor=actor, changes=changes)
+    try:
+        with transaction.atomic():
+            SurveyFile.objects.create(pemda=pemda, sha256=digest, name=path.name[:255], rows=len(responses))
+            SurveyResponse.objects.bulk_create(responses, batch_size=BATCH)
+            changes = [
+                audit.Change(
+                    "survey.import",
+                    services[kode],
+                    pemda_code=pemda.code,
+                    after={
+                        "file": path.name,
+                        "sha256": digest,
+                        "responses": count,
+                        "from": first[kode],
+                        "to": last[kode],
+                    },
+                )
+                for kode, count in summary.by_service.items()
+            ]
+            audit.record_many(actor=actor, changes=changes)
+    except IntegrityError:
+        # The same file imported at the same moment by someone else: the unique hash decided.
+        _refuse_imported_twice(pemda, digest, path.name)
+        raise
     return summary
+
+
+def _refuse_imported_twice(pemda: Pemda, digest: str, name: str) -> None:
+    earlier = SurveyFile.objects.filter(pemda=pemda, sha256=digest).first()
+    if earlier is not None:
+        when = earlier.created_at.astimezone(zoneinfo.ZoneInfo(pemda.time_zone))
+        raise Conflict(
+            _(
+                "Berkas %(file)s sudah diimpor pada %(date)s (%(rows)d jawaban, sebagai %(earlier)s); "
+                "mengimpornya lagi akan menghitung respondennya dua kali."
+            )
+            % {"file": name, "date": f"{when:%d-%m-%Y %H:%M}", "rows": earlier.rows, "earlier": earlier.name}
+        )

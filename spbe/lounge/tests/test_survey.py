@@ -251,3 +251,24 @@ def test_the_index_is_summed_by_the_database_not_from_loaded_rows(catalogue, tmp
     assert len(reads) == 1
     assert 'SUM("lounge_surveyresponse"."u9")' in reads[0]
     assert 'COUNT("lounge_surveyresponse"."id")' in reads[0]
+
+
+def test_the_same_file_imported_twice_is_refused_and_counts_once(catalogue, tmp_path):
+    rows = [
+        SURVEY_HEADER,
+        survey_row("PU-01", "2026-01-05", [4, 3, 3, 2, 4, 4, 3, 1, 2]),
+        survey_row("PU-02", "2026-01-06", [3, 3, 4, 2, 4, 3, 3, 2, 2]),
+    ]
+    first = write_csv(tmp_path / "survei-januari.csv", rows)
+    import_survey(first)
+    again = tmp_path / "salinan.csv"
+    again.write_bytes(first.read_bytes())
+
+    with pytest.raises(CommandError, match=r"sudah diimpor pada .*\(2 jawaban, sebagai survei-januari.csv\)"):
+        import_survey(again)
+
+    assert SurveyResponse.objects.count() == 2
+    assert AuditEntry.objects.filter(action="survey.import").count() == 2
+    # Other responses (another file) are welcome, even from the same days.
+    import_survey(write_csv(tmp_path / "survei-februari.csv", [*rows, rows[1]]))
+    assert SurveyResponse.objects.count() == 5
