@@ -124,6 +124,7 @@ def test_empty_platform_pages_speak_to_people_not_to_a_shell(db):
 
 def test_the_pemda_page_links_every_public_module_and_each_link_opens(world, client):
     page = client.get("/pemda/35.10/").content.decode()
-    for link in ("/pemda/35.10/usulan/", "/pemda/35.10/proyek/", "/pemda/35.10/layanan/", "/pemda/35.10/ikm/"):
+    links = ("/pemda/35.10/usulan/", "/pemda/35.10/proyek/", "/pemda/35.10/layanan/", "/pemda/35.10/ikm/")
+    for link in links:
         assert f'href="{link}"' in page
         assert client.get(link, follow=True).status_code == 200
