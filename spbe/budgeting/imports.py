@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from spbe.accounts.access import PEMDA, Place
 from spbe.accounts.codes import clean_org_code
 from spbe.accounts.models import Pemda, PerangkatDaerah
+from spbe.accounts.unit_imports import NewUnits
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
 from spbe.core.bulk import insert_many
@@ -94,19 +95,6 @@ class _Row:
     satuan: str
     price: Decimal
     amount: Decimal
-
-
-def _unit_kind(name: str) -> str:
-    first = name.lower().split(" ", 1)[0]
-    kinds = {
-        "dinas": PerangkatDaerah.Kind.DINAS,
-        "badan": PerangkatDaerah.Kind.BADAN,
-        "sekretariat": PerangkatDaerah.Kind.SEKRETARIAT,
-        "inspektorat": PerangkatDaerah.Kind.INSPEKTORAT,
-        "rsud": PerangkatDaerah.Kind.RSUD,
-        "rumah": PerangkatDaerah.Kind.RSUD,
-    }
-    return kinds.get(first, PerangkatDaerah.Kind.SATUAN)
 
 
 def _draft_state(pemda: Pemda, year: int, replace: bool) -> BudgetVersion | None:
@@ -367,37 +355,7 @@ def _check_row(row: TableRow, checker: _Checker, errors: ErrorCollector) -> _Row
 def _check_new_unit(
     errors: ErrorCollector, row: TableRow, code: str, new_units: dict[str, tuple[str, int]]
 ) -> bool:
-    raw = row.values.get("nama_skpd", "")
-    if not raw.strip():
-        _error(
-            errors, row, "nama_skpd", _("nama perangkat daerah baru %(code)s wajib diisi") % {"code": code}
-        )
-        return False
-    try:
-        name = clean_name(raw, label=_("Nama perangkat daerah"), max_length=200)
-    except SpbeError as exc:
-        _error(errors, row, "nama_skpd", exc)
-        return False
-    if name.lower().startswith("kecamatan"):
-        _error(
-            errors,
-            row,
-            "nama_skpd",
-            _("kantor kecamatan tidak dibuat dari impor: kantor kecamatan mengikuti daftar wilayah"),
-        )
-        return False
-    if code in new_units and new_units[code][0] != name:
-        earlier, first_row = new_units[code]
-        _error(
-            errors,
-            row,
-            "nama_skpd",
-            _("perangkat daerah %(code)s dinamai '%(name)s' di baris %(row)d")
-            % {"code": code, "name": earlier, "row": first_row},
-        )
-        return False
-    new_units.setdefault(code, (name, row.row))
-    return True
+    return NewUnits(new_units).check(errors, row, code)
 
 
 def _check_ceilings(
@@ -451,18 +409,10 @@ def _create_units(
     units: dict[str, PerangkatDaerah],
     summary: BudgetImport,
 ) -> list[audit.Change]:
-    """Add the new perangkat daerah as ``accounts.services.unit_create`` would, in one batch, audited."""
-    created = PerangkatDaerah.objects.bulk_create(
-        [
-            PerangkatDaerah(pemda=pemda, code=code, name=name, kind=_unit_kind(name))
-            for code, (name, _row) in sorted(new_units.items())
-        ]
-    )
-    changes = []
+    created, changes = NewUnits(new_units).create(pemda)
     for unit in created:
         units[unit.code] = unit
         summary.units_created.append(unit.code)
-        changes.append(audit.Change("unit.create", unit, pemda_code=pemda.code, after=audit.snapshot(unit)))
     return changes
 
 

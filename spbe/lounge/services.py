@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from spbe.accounts.access import PEMDA, Place
 from spbe.accounts.codes import clean_org_code
 from spbe.accounts.models import Pemda, PerangkatDaerah
+from spbe.accounts.unit_imports import NewUnits
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
 from spbe.core.errors import Conflict, RowError, SpbeError
@@ -33,7 +34,6 @@ from spbe.core.text import clean_name, describe_characters, invisible_characters
 from .access import SERVICE
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
 from .models import Service, SurveyFile, SurveyResponse
-from .selectors import fold
 
 BATCH = 2_000
 
@@ -82,20 +82,6 @@ def _text(value: str) -> str:
     """A long text cell: NFC, line breaks kept (requirements are lists), trailing spaces removed."""
     lines = [" ".join(line.split()) for line in unicodedata.normalize("NFC", value).splitlines()]
     return "\n".join(lines).strip()
-
-
-def _unit_kind(name: str) -> str:
-    """The kind of a perangkat daerah from its name, as agencies are named (Dinas ..., Badan ...)."""
-    first = fold(name).split(" ", 1)[0]
-    kinds = {
-        "dinas": PerangkatDaerah.Kind.DINAS,
-        "badan": PerangkatDaerah.Kind.BADAN,
-        "sekretariat": PerangkatDaerah.Kind.SEKRETARIAT,
-        "inspektorat": PerangkatDaerah.Kind.INSPEKTORAT,
-        "rsud": PerangkatDaerah.Kind.RSUD,
-        "rumah": PerangkatDaerah.Kind.RSUD,
-    }
-    return kinds.get(first, PerangkatDaerah.Kind.SATUAN)
 
 
 def _row_error(errors: ErrorCollector, row: TableRow, column: str, exc: SpbeError | str) -> None:
@@ -206,37 +192,7 @@ def services_import(
 def _check_new_unit(
     errors: ErrorCollector, row: TableRow, code: str, new_units: dict[str, tuple[str, int]]
 ) -> bool:
-    raw = row.values.get("nama_skpd", "")
-    if not raw.strip():
-        _row_error(
-            errors, row, "nama_skpd", _("nama perangkat daerah baru %(code)s wajib diisi") % {"code": code}
-        )
-        return False
-    try:
-        name = clean_name(raw, label=_("Nama perangkat daerah"), max_length=_max(PerangkatDaerah, "name"))
-    except SpbeError as exc:
-        _row_error(errors, row, "nama_skpd", exc)
-        return False
-    if fold(name).startswith("kecamatan"):
-        _row_error(
-            errors,
-            row,
-            "nama_skpd",
-            _("kantor kecamatan tidak dibuat dari impor: kantor kecamatan mengikuti daftar wilayah"),
-        )
-        return False
-    if code in new_units and new_units[code][0] != name:
-        earlier, first_row = new_units[code]
-        _row_error(
-            errors,
-            row,
-            "nama_skpd",
-            _("perangkat daerah %(code)s dinamai '%(name)s' di baris %(row)d")
-            % {"code": code, "name": earlier, "row": first_row},
-        )
-        return False
-    new_units.setdefault(code, (name, row.row))
-    return True
+    return NewUnits(new_units).check(errors, row, code)
 
 
 def _create_units(
@@ -245,18 +201,10 @@ def _create_units(
     units: dict[str, PerangkatDaerah],
     summary: ServiceImport,
 ) -> list[audit.Change]:
-    """Add the new perangkat daerah as ``accounts.services.unit_create`` would, in one batch."""
-    created = PerangkatDaerah.objects.bulk_create(
-        [
-            PerangkatDaerah(pemda=pemda, code=code, name=name, kind=_unit_kind(name))
-            for code, (name, _row) in sorted(new_units.items())
-        ]
-    )
-    changes = []
+    created, changes = NewUnits(new_units).create(pemda)
     for unit in created:
         units[unit.code] = unit
         summary.units_created.append(unit.code)
-        changes.append(audit.Change("unit.create", unit, pemda_code=pemda.code, after=audit.snapshot(unit)))
     return changes
 
 

@@ -9,19 +9,30 @@ Coordinates are GeoJSON-ordered (longitude first) decimal strings, exact like ev
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from spbe.core.schema import Rupiah
 
 from . import selectors
-from .models import LocationKind, Method, ProgressReport, ReportPhoto
+from .models import LocationKind, Method, ProgressReport, Project, ReportPhoto
+from .services import MAP_DATA_SET
 
 router = Router(tags=["monitoring"])
+CENT = Decimal("0.01")
 PHOTO_CACHE_SECONDS = 86_400  # a verified report's photos never change
+# The unfiltered map points are the same for everyone until the services call ``map_changed`` for the
+# pemda; the published layer (spbe.core.published) replays them until then. Filtered ones (a query
+# string) always go to Django.
+PUBLISHED_ROUTES = [(r"/api/v1/pemda/(?P<pemda>\d\d\.\d\d)/projects\.geojson", MAP_DATA_SET)]
+# Browsers and proxies may keep an answer this long; the published layer itself follows every change.
+PUBLIC_MAX_AGE = 60
 
 
 class PlaceOut(Schema):
@@ -215,3 +226,67 @@ def project_photo_thumbnail(request: HttpRequest, project_id: int, photo_id: int
     photo = selectors.public_photo(project_id, photo_id)
     with photo.thumbnail.open("rb") as handle:
         return _image(handle.read())
+
+
+class MapQuery(Schema):
+    year: int | None = None
+    unit: str = ""
+    kecamatan: str = ""
+
+
+def _geometry(project: Project) -> dict[str, Any]:
+    # RFC 7946 positions are JSON numbers, longitude first; six decimals (about 10 cm) survive a double.
+    positions = [[float(lon), float(lat)] for lon, lat in project.coordinates]
+    if project.location_kind == LocationKind.POINT:
+        return {"type": "Point", "coordinates": positions[0]}
+    return {"type": "LineString", "coordinates": positions}
+
+
+def project_feature(project: Project) -> dict[str, Any]:
+    """One project as a map feature: only what its public page shows (no photo, problem or person)."""
+    contract = getattr(project, "contract", None)
+    verified = getattr(project, "verified_percent", None)
+    return {
+        "type": "Feature",
+        "id": project.pk,
+        "geometry": _geometry(project),
+        "properties": {
+            "name": project.name,
+            "year": project.year,
+            "unit": {"code": project.unit.code, "name": project.unit.name},
+            # Money as a decimal string, exact like everywhere else in the API.
+            "contract_value": str(contract.value) if contract is not None else None,
+            # SQLite hands a subquery's decimal back unscaled; two places like every other percentage.
+            "verified_percent": str(Decimal(verified).quantize(CENT)) if verified is not None else None,
+            "critical": project.is_critical,
+        },
+    }
+
+
+@router.get(
+    "/pemda/{code}/projects.geojson",
+    summary="Titik pekerjaan fisik suatu pemda untuk peta (GeoJSON)",
+    url_name="project_map",
+    openapi_extra={
+        "responses": {
+            200: {"description": "GeoJSON FeatureCollection", "content": {"application/geo+json": {}}}
+        }
+    },
+)
+def project_map(request: HttpRequest, code: str, filters: Query[MapQuery]) -> HttpResponse:
+    """Every project of the pemda (filtered by ``year``, ``unit`` code, ``kecamatan`` code) in one query."""
+    pemda = selectors.public_pemda(code)
+    chosen = selectors.ProjectFilter(
+        year=filters.year, unit=filters.unit.strip(), kecamatan=filters.kecamatan.strip()
+    )
+    features = [project_feature(p) for p in selectors.public_projects(pemda, chosen)]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response: HttpResponse
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    return response

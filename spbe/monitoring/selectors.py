@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from django.db.models import Prefetch
+from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
@@ -85,6 +85,50 @@ def public_project(pk: int) -> PublicProject:
         plan=list(PlanPoint.objects.filter(project=project).order_by("on")),
         reports=reports,
     )
+
+
+def public_pemda(code: str) -> Pemda:
+    pemda = Pemda.objects.filter(code=code, is_active=True).first()
+    if pemda is None:
+        raise NotFound(_("Pemda dengan kode %(code)s tidak ada.") % {"code": code})
+    return pemda
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """The public filters of a pemda's projects: budget year, unit code, kecamatan (district region code)."""
+
+    year: int | None = None
+    unit: str = ""
+    kecamatan: str = ""
+
+
+def public_projects(pemda: Pemda, chosen: ProjectFilter) -> QuerySet[Project]:
+    """Every project of ``pemda`` with its unit, contract, desa and ``verified_percent`` in one query.
+
+    ``verified_percent`` is the latest verified report's % (None before any): the public sees verified
+    progress only, while ``actual_percent`` also counts reports still awaiting verification.
+    """
+    latest = (
+        ProgressReport.objects.filter(project=OuterRef("pk"), state=ReportState.VERIFIED)
+        .order_by("-reported_on", "-pk")
+        .values("percent")[:1]
+    )
+    projects = (
+        Project.objects.filter(pemda=pemda)
+        .select_related("unit", "contract", "village__region")
+        .annotate(
+            verified_percent=Subquery(latest, output_field=DecimalField(max_digits=5, decimal_places=2))
+        )
+        .order_by("year", "name", "pk")
+    )
+    if chosen.year is not None:
+        projects = projects.filter(year=chosen.year)
+    if chosen.unit:
+        projects = projects.filter(unit__code=chosen.unit)
+    if chosen.kecamatan:
+        projects = projects.filter(village__kecamatan__district_id=chosen.kecamatan)
+    return projects
 
 
 def public_photo(project_pk: int, photo_pk: int) -> ReportPhoto:

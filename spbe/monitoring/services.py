@@ -37,6 +37,7 @@ from spbe.core.actors import MaybeActor, is_person, require_actor
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.geo import COORDINATE_PLACES, GeoPoint, distance_m, distance_to_path_m
 from spbe.core.money import parse_rupiah
+from spbe.core.published import bump_version
 from spbe.core.text import clean_name, describe_characters, invisible_characters
 from spbe.reference.models import Nomenclature
 from spbe.reference.selectors import nomenclature_for
@@ -59,7 +60,14 @@ PERCENT_PLACES = Decimal("0.01")
 OCID_PATTERN = re.compile(r"ocds-[A-Za-z0-9]{6}-[A-Za-z0-9._/-]{1,80}")
 MAX_TEXT = 5000
 MAX_PHOTOS = 10
+# The pemda's public map points (api.project_map), replayed by spbe.core.published until this changes.
+MAP_DATA_SET = "monitoring-map:{pemda}"
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def map_changed(pemda_code: str) -> None:
+    """Call in the transaction of any change to what the public map shows of the pemda's projects."""
+    bump_version(MAP_DATA_SET.format(pemda=pemda_code))
 
 
 def pemda_today(pemda: Pemda) -> date:
@@ -193,6 +201,7 @@ def project_create(
     )
     with transaction.atomic():
         project.save()
+        map_changed(project.pemda_id)
         audit.record(
             actor=actor,
             action="project.create",
@@ -279,6 +288,7 @@ def contract_create(
                     _("OCID %(ocid)s sudah dipakai kontrak lain.") % {"ocid": ocid}, field="ocid"
                 )
             contract.save()
+            map_changed(contract.pemda_id)
             audit.record(
                 actor=actor,
                 action="contract.create",
@@ -350,6 +360,7 @@ def addendum_create(
         Contract.objects.filter(pk=current.pk).update(
             value=new_value, ends_on=new_end, updated_at=timezone.now()
         )
+        map_changed(current.pemda_id)
         audit.record(
             actor=vetted,
             action="contract.addendum",
@@ -591,7 +602,10 @@ def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 def report_verify(*, actor: MaybeActor, report: ProgressReport, note: str = "") -> ProgressReport:
     """Accept a report as true (it becomes public); never by whoever submitted it."""
     can = PROJECT.can(actor, report.place())
-    REPORT_FLOW.apply(report, "verify", actor=actor, can=can, note=note)
+    with transaction.atomic():
+        REPORT_FLOW.apply(report, "verify", actor=actor, can=can, note=note)
+        # The public map shows the latest verified %.
+        map_changed(report.pemda_id)
     return report
 
 
@@ -655,6 +669,8 @@ def _refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Stat
     for name, value in values.items():
         setattr(project, name, value)
     if was_critical != result.kritis:
+        # Only the flag is on the public map: a daily refresh that changes nothing keeps the cache.
+        map_changed(project.pemda_id)
         audit.record(
             actor=actor,
             action="project.critical" if result.kritis else "project.not_critical",

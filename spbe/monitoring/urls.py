@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "monitoring"
 
 urlpatterns = [
+    path("pemda/<str:pemda_code>/proyek/", public_views.project_list, name="public-list"),
+    path("pemda/<str:pemda_code>/proyek/<int:pk>/", public_views.project_page, name="public-project"),
     path("app/<str:pemda_code>/monitoring/", views.project_list, name="project-list"),
     path("app/<str:pemda_code>/monitoring/pekerjaan/<int:pk>/", views.project_detail, name="project-detail"),
     path(

@@ -302,6 +302,7 @@ def public_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
         "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
         "api/v1/pemda/<code>/events": f"/api/v1/pemda/{a}/events",
+        "api/v1/pemda/<code>/projects.geojson": f"/api/v1/pemda/{a}/projects.geojson",
         # The adopted APBD, published to every citizen (a draft is not: spbe.budgeting.tests.test_api).
         "api/v1/pemda/<code>/apbd/<year>": f"/api/v1/pemda/{a}/apbd/{_adopted_budget(world)[0].year}",
     }

@@ -120,3 +120,11 @@ def test_empty_platform_pages_speak_to_people_not_to_a_shell(db):
         assert "spbe " not in page.replace("spbe/", "")
     assert "Belum ada pemda yang dilayani platform ini" in home
     assert "Data wilayah belum dimuat" in regions_page
+
+
+def test_the_pemda_page_links_every_public_module_and_each_link_opens(world, client):
+    page = client.get("/pemda/35.10/").content.decode()
+    links = ("/pemda/35.10/usulan/", "/pemda/35.10/proyek/", "/pemda/35.10/layanan/", "/pemda/35.10/ikm/")
+    for link in links:
+        assert f'href="{link}"' in page
+        assert client.get(link, follow=True).status_code == 200
