@@ -37,6 +37,7 @@ from .models import (
     Criterion,
     Decision,
     DuplicateMark,
+    Follower,
     KecamatanYear,
     PlanningYear,
     Proposal,
@@ -416,9 +417,7 @@ def _move(
             rank=rank,
         )
         decision.save()
-        # Followers hear of each move once it is committed; a rolled-back decision mails nobody.
-        decision_id = decision.pk
-        transaction.on_commit(lambda: notify_followers_task.enqueue(decision_id))
+        _notify_followers_after_commit([decision])
         published_changed(proposal.pemda_id, proposal.year)
     return decision
 
@@ -926,9 +925,26 @@ def proposals_decide_many(
             batch_size=500,
         )
         published_changed(first.pemda_id, first.year)
-        decision_ids = [d.pk for d in decisions]
-        transaction.on_commit(lambda: [notify_followers_task.enqueue(pk) for pk in decision_ids])
+        _notify_followers_after_commit(decisions)
     return decisions
+
+
+def _notify_followers_after_commit(decisions: list[Decision]) -> None:
+    """Queue a notice for each decision whose proposal has a confirmed follower, once the move is committed.
+
+    A rolled-back decision mails nobody. Most proposals have no follower, and a forum deciding hundreds at
+    once must not fill the task queue with notices to nobody (the queue is shared with every other job).
+    """
+    followed = set(
+        Follower.objects.filter(
+            proposal_id__in={d.proposal_id for d in decisions},
+            confirmed_at__isnull=False,
+            stopped_at__isnull=True,
+        ).values_list("proposal_id", flat=True)
+    )
+    ids = [d.pk for d in decisions if d.proposal_id in followed]
+    if ids:
+        transaction.on_commit(lambda: [notify_followers_task.enqueue(pk) for pk in ids])
 
 
 def _require_quota_for_many(proposals: list[Proposal]) -> None:

@@ -161,3 +161,25 @@ def test_followers_hear_of_a_batch_decision_after_commit(world, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         proposals_decide_many(actor=world.camat_x, proposals=_loaded([road, well]), outcome="forward")
     assert sorted(m.to[0] for m in mail.outbox) == ["a@contoh.id", "b@contoh.id"]
+
+
+def test_decisions_on_proposals_nobody_follows_queue_no_task(world, django_capture_on_commit_callbacks):
+    from spbe.planning.models import Follower
+
+    followed, alone = _at_kecamatan(world), _at_kecamatan(world)
+    Follower.objects.create(
+        pemda=world.pemda_a, proposal=followed, email="a@contoh.id", confirmed_at=followed.created_at
+    )
+    Follower.objects.create(pemda=world.pemda_a, proposal=alone, email="b@contoh.id")  # never confirmed
+    from spbe.core import published
+
+    def notices(callbacks):
+        # Besides notices, a decision only asks the published answers to be re-read after commit.
+        return [c for c in callbacks if getattr(c, "__self__", None) is not published.versions]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        proposals_decide_many(actor=world.camat_x, proposals=_loaded([alone]), outcome="defer")
+    assert notices(callbacks) == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        proposals_decide_many(actor=world.camat_x, proposals=_loaded([followed]), outcome="defer")
+    assert len(notices(callbacks)) == 1
