@@ -62,7 +62,9 @@ class _Versions:
 
     def get(self, name: str) -> int:
         now = time.monotonic()
-        if now - self._read_at > REFRESH_SECONDS or name not in self._values:
+        # A data set nobody has changed yet has no row: it is version 0 until the next read, not a reason
+        # to query on every request (a pemda-year of proposals is such a set until its first decision).
+        if now - self._read_at > REFRESH_SECONDS:
             with self._lock:
                 self._values = dict(DataVersion.objects.values_list("name", "version"))
                 self._read_at = now

@@ -329,3 +329,15 @@ def test_one_answer_too_big_for_the_budget_does_not_flush_it(db):
     call(cached, "/x/30000")
     call(cached, "/x/1")
     assert app.calls == ["/x/1", "/x/30000", "/x/30000"]
+
+
+def test_a_data_set_never_changed_is_version_0_without_a_query_per_request(
+    django_app, django_assert_num_queries
+):
+    published.versions.forget()
+    published.current_version("regions")  # the one read of the versions table for this second
+    with django_assert_num_queries(0):
+        for _ in range(5):
+            assert published.current_version("proposals:35.10:2099") == 0
+    bump_version("proposals:35.10:2099")
+    assert published.current_version("proposals:35.10:2099") == 1
