@@ -840,9 +840,10 @@ def plan_adopt(*, actor: MaybeActor, plan: Plan) -> Plan:
     PLAN.require(vetted, plan.place(), capability(plan.kind, "adopt"))
     if not PlanRow.objects.filter(plan=plan).exists():
         raise ValidationFailed(_("Rencana tanpa baris tidak dapat ditetapkan."))
-    if plan.kind == PlanKind.RENSTRA and plan.parent is not None and not plan.parent.is_frozen:
+    parent = Plan.objects.filter(pk=plan.parent_id).first() if plan.parent_id else None
+    if plan.kind == PlanKind.RENSTRA and parent is not None and not parent.is_frozen:
         raise Conflict(
-            _("Tetapkan dulu RPJMD %(period)s; Renstra mengikutinya.") % {"period": plan.parent.period_label}
+            _("Tetapkan dulu RPJMD %(period)s; Renstra mengikutinya.") % {"period": parent.period_label}
         )
     versions.freeze(plan, PLAN_ROWS, actor=vetted, header=plan_header(plan), action="plan.adopt")
     return plan
