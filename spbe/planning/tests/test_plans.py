@@ -65,9 +65,12 @@ def test_a_code_outside_the_years_nomenclature_is_refused_naming_code_and_year(w
         import_rkpd(world, tmp_path, planner, rows)
     lines = _lines(caught.value)
     assert lines[0] == (
-        "row 2, column kode_sub_kegiatan: sub kegiatan 1.03.02.2.01.9999 tidak ada pada nomenklatur tahun 2027"
+        "row 2, column kode_sub_kegiatan: "
+        "sub kegiatan 1.03.02.2.01.9999 tidak ada pada nomenklatur tahun 2027"
     )
-    assert lines[1].startswith("row 3, column kode_sub_kegiatan: program penunjang 1.01.01.2.02.0001 harus ditulis")
+    assert lines[1].startswith(
+        "row 3, column kode_sub_kegiatan: program penunjang 1.01.01.2.02.0001 harus ditulis"
+    )
     assert len(lines) == 2  # unit A2 serves 1.01: its support program is fine
     assert not Plan.objects.exists() and not PlanRow.objects.exists()
 
@@ -87,7 +90,9 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world, tmp_path):
     with pytest.raises(ImportFailed) as caught:
         import_rkpd(world, tmp_path, planner, bad)
     lines = _lines(caught.value)
-    assert lines[0] == "row 3, column kode_skpd: perangkat daerah 9.99.0.00.0.00.01.0000 tidak ada di pemda ini"
+    assert (
+        lines[0] == "row 3, column kode_skpd: perangkat daerah 9.99.0.00.0.00.01.0000 tidak ada di pemda ini"
+    )
     assert lines[1].startswith("row 4, column lokasi: lokasi 19.06.01 bukan kecamatan atau desa/kelurahan")
     assert [line.split(":")[0] for line in lines[2:]] == [
         "row 5, column target",
@@ -108,7 +113,9 @@ def test_reimporting_a_draft_keeps_the_rows_that_stay(world, tmp_path):
     again = import_rkpd(world, tmp_path, planner, [rows[2], rows[0]])
     assert again.pk == plan.pk
     road_after = item(plan, SUB_ROAD)
-    assert road_after.pk == road.pk and road_after.position == 2 and road_after.ceiling == Decimal("1750000000")
+    assert (
+        road_after.pk == road.pk and road_after.position == 2 and road_after.ceiling == Decimal("1750000000")
+    )
     assert not PlanRow.objects.filter(plan=plan, code=SUB_SUPPORT).exists()
 
 
@@ -170,7 +177,22 @@ RPJMD = [
     ["visi", "", "Banyuwangi maju, sejahtera dan berakhlak", "", "", "", "", "", *[""] * 10],
     ["misi", "1", "Infrastruktur yang merata", "", "", "", "", "", *[""] * 10],
     ["tujuan", "1.1", "Meningkatkan konektivitas", "", "", "", "", "", *[""] * 10],
-    ["sasaran", "1.1.1", "Jalan mantap", "", "", "Persentase jalan mantap", "%", "78,5", "80", "82", "84", "86", "88", *[""] * 5],
+    [
+        "sasaran",
+        "1.1.1",
+        "Jalan mantap",
+        "",
+        "",
+        "Persentase jalan mantap",
+        "%",
+        "78,5",
+        "80",
+        "82",
+        "84",
+        "86",
+        "88",
+        *[""] * 5,
+    ],
     [
         "program",
         "1.03.02",
@@ -214,7 +236,9 @@ def test_an_rpjmd_holds_vision_missions_targets_and_programs_with_five_years(wor
         ("program", "1.03.02", "1.1.1"),
     ]
     sasaran, program = rows[2], rows[3]
-    assert sasaran.baseline == Decimal("78.5") and sasaran.targets() == [Decimal(v) for v in (80, 82, 84, 86, 88)]
+    assert sasaran.baseline == Decimal("78.5") and sasaran.targets() == [
+        Decimal(v) for v in (80, 82, 84, 86, 88)
+    ]
     assert program.name == "PROGRAM PENGELOLAAN SUMBER DAYA AIR (SDA)" and program.unit == world.unit_a
     assert program.ceilings()[4] == Decimal("14000000000.25")
     assert result.totals[0] == Decimal("10000000000")
@@ -242,7 +266,26 @@ def test_rpjmd_rows_are_checked_for_order_kind_and_money(world, tmp_path):
 def test_a_renstra_sits_under_its_rpjmd_and_is_adopted_after_it(world, tmp_path):
     renstra = [
         ["tujuan", "1.1", "Konektivitas", "", "", "", "", "", *[""] * 10],
-        ["program", "1.03.02", "", "", "", "Sungai", "km", "1", "1", "2", "3", "4", "5", "1", "1", "1", "1", "1"],
+        [
+            "program",
+            "1.03.02",
+            "",
+            "",
+            "",
+            "Sungai",
+            "km",
+            "1",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "1",
+            "1",
+            "1",
+            "1",
+            "1",
+        ],
         ["kegiatan", "1.03.02.2.01", "", "", "", "", "", "", *[""] * 10],
         ["sub_kegiatan", SUB_ROAD, "", "", "", "Pompa", "unit", "", "1", "", "", "", "", "5", "", "", "", ""],
         ["sub_kegiatan", "1.03.02.2.02.0002", "", "", "", "", "", "", *[""] * 10],
