@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.villages.urls")),
     path("", include("spbe.complaints.urls")),
     path("", include("spbe.planning.urls")),
+    path("", include("spbe.planning.urls_plans")),
     path(
         "app/<str:pemda_code>/musrenbang/<int:year>/kecamatan/<str:district_code>/lampiran.pdf",
         planning_documents.kecamatan_annex_pdf,

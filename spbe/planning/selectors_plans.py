@@ -49,10 +49,18 @@ class Funded:
 
 
 @dataclass
+class ItemLine:
+    """One RKPD/Renja sub-kegiatan and the accepted proposals it funds."""
+
+    row: PlanRow
+    funded: list[Funded] = field(default_factory=list)
+
+
+@dataclass
 class ProgramGroup:
     code: str
     name: str
-    rows: list[PlanRow] = field(default_factory=list)
+    rows: list[ItemLine] = field(default_factory=list)
     total: Decimal = ZERO
 
 
@@ -94,20 +102,6 @@ def year_table(plan: Plan) -> YearTable:
     rows = list(rows_of(plan).filter(row_kind=RowKind.SUB_KEGIATAN))
     programs = _program_names(plan, {".".join(r.code.split(".")[:3]) for r in rows})
     agencies: dict[int, AgencyGroup] = {}
-    for row in sorted(rows, key=lambda r: (r.unit.code if r.unit else "", r.code, r.position)):
-        assert row.unit is not None
-        agency = agencies.setdefault(row.unit.pk, AgencyGroup(row.unit))
-        code = ".".join(row.code.split(".")[:3])
-        if not agency.programs or agency.programs[-1].code != code:
-            agency.programs.append(ProgramGroup(code, programs.get(code, "")))
-        group = agency.programs[-1]
-        group.rows.append(row)
-        group.total += row.ceiling_1
-        agency.total += row.ceiling_1
-    total = PlanRow.objects.filter(plan=plan, row_kind=RowKind.SUB_KEGIATAN).aggregate(
-        t=MoneySum("ceiling_1")
-    )["t"]
-    assert total == sum((a.total for a in agencies.values()), ZERO)
     funded: dict[int, list[Funded]] = {}
     funded_total = ZERO
     for link in (
@@ -121,6 +115,20 @@ def year_table(plan: Plan) -> YearTable:
             )
         )
         funded_total += link.amount
+    for row in sorted(rows, key=lambda r: (r.unit.code if r.unit else "", r.code, r.position)):
+        assert row.unit is not None
+        agency = agencies.setdefault(row.unit.pk, AgencyGroup(row.unit))
+        code = ".".join(row.code.split(".")[:3])
+        if not agency.programs or agency.programs[-1].code != code:
+            agency.programs.append(ProgramGroup(code, programs.get(code, "")))
+        group = agency.programs[-1]
+        group.rows.append(ItemLine(row, funded.get(row.pk, [])))
+        group.total += row.ceiling_1
+        agency.total += row.ceiling_1
+    total = PlanRow.objects.filter(plan=plan, row_kind=RowKind.SUB_KEGIATAN).aggregate(
+        t=MoneySum("ceiling_1")
+    )["t"]
+    assert total == sum((a.total for a in agencies.values()), ZERO)
     return YearTable(list(agencies.values()), total, funded, funded_total, len(rows))
 
 

@@ -84,6 +84,18 @@ def scoped_urls(world) -> dict[str, str]:
         ),
         **_transfer_urls(world),
         **_lounge_urls(world),
+        **_plan_urls(world),
+    }
+
+
+def _plan_urls(world) -> dict[str, str]:
+    from spbe.planning.tests.plans_helpers import rkpd_of_pemda_a
+
+    a, pk = world.pemda_a.code, rkpd_of_pemda_a(world).pk
+    return {
+        "planning-plans:list": f"/app/{a}/rencana/",
+        "planning-plans:detail": f"/app/{a}/rencana/{pk}/",
+        "planning-plans:pdf": f"/app/{a}/rencana/{pk}/dokumen.pdf",
     }
 
 
@@ -125,7 +137,12 @@ def _lounge_urls(world) -> dict[str, str]:
 
 
 # Who is let in where officer A (the pemda admin) is not: e-planning is the planners' and forums' work.
-INSIDERS = {"planning:proposal-detail": "tapd_a"}
+INSIDERS = {
+    "planning:proposal-detail": "tapd_a",
+    "planning-plans:list": "tapd_a",
+    "planning-plans:detail": "tapd_a",
+    "planning-plans:pdf": "tapd_a",
+}
 
 
 def _complaint_of_pemda_a(world):

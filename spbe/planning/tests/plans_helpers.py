@@ -58,3 +58,16 @@ def at_kabupaten(world: Any, first_planner: Any, **fields: Any) -> Proposal:
 
 
 __all__ = ["planners"]
+
+
+def rkpd_of_pemda_a(world: Any) -> Plan:
+    """Pemda A's RKPD of the test year, imported by the test system actor (the same one on every call)."""
+    import tempfile
+
+    from conftest import TESTS
+
+    found = Plan.objects.filter(pemda=world.pemda_a, kind="rkpd").first()
+    if found is not None:
+        return found
+    with tempfile.TemporaryDirectory() as folder:
+        return import_rkpd(world, Path(folder), TESTS)
