@@ -933,6 +933,16 @@ def proposals_decide_many(
                 % {"ids": ", ".join(missing[:5])},
                 field="suggested_unit",
             )
+    if (
+        outcome == "forward"
+        and stage == Stage.KABUPATEN
+        and plans_funding.rkpd_exists(first.pemda_id, first.year)
+    ):
+        # Once the year's RKPD exists each acceptance names the item that funds it: one by one.
+        raise ValidationFailed(
+            _("Pilih sub kegiatan RKPD %(year)d yang mendanai usulan ini.") % {"year": first.year},
+            field="plan_item",
+        )
     calendar.require_open(first.pemda, first.year, stage)
     name = transition_name(outcome, stage)
     target = PROPOSAL_FLOW.by_name[name].target
