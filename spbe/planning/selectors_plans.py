@@ -93,17 +93,9 @@ def _program_names(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
     return {c: names.get(c) or names.get(".".join(["X", "XX", *c.split(".")[2:]]), "") for c in wanted}
 
 
-def year_table(plan: Plan) -> YearTable:
-    """The RKPD or a Renja as its printed table: by agency, then program, each with its total.
-
-    The grand total is summed in SQL and checked against the groups' sum, so a page and the PDF can never
-    show a total the rows do not add up to.
-    """
-    rows = list(rows_of(plan).filter(row_kind=RowKind.SUB_KEGIATAN))
-    programs = _program_names(plan, {".".join(r.code.split(".")[:3]) for r in rows})
-    agencies: dict[int, AgencyGroup] = {}
+def funded_by_item(plan: Plan) -> dict[int, list[Funded]]:
+    """The accepted proposals each row of ``plan`` funds, by row id, in public id order."""
     funded: dict[int, list[Funded]] = {}
-    funded_total = ZERO
     for link in (
         PlanFunding.objects.filter(item__plan=plan)
         .select_related("proposal", "proposal__village__region")
@@ -114,7 +106,20 @@ def year_table(plan: Plan) -> YearTable:
                 link.proposal.public_id, link.proposal.title, link.proposal.village.region.name, link.amount
             )
         )
-        funded_total += link.amount
+    return funded
+
+
+def year_table(plan: Plan) -> YearTable:
+    """The RKPD or a Renja as its printed table: by agency, then program, each with its total.
+
+    The grand total is summed in SQL and checked against the groups' sum, so a page and the PDF can never
+    show a total the rows do not add up to.
+    """
+    rows = list(rows_of(plan).filter(row_kind=RowKind.SUB_KEGIATAN))
+    programs = _program_names(plan, {".".join(r.code.split(".")[:3]) for r in rows})
+    agencies: dict[int, AgencyGroup] = {}
+    funded = funded_by_item(plan)
+    funded_total = sum((f.amount for links in funded.values() for f in links), ZERO)
     for row in sorted(rows, key=lambda r: (r.unit.code if r.unit else "", r.code, r.position)):
         assert row.unit is not None
         agency = agencies.setdefault(row.unit.pk, AgencyGroup(row.unit))

@@ -88,6 +88,12 @@ def scoped_urls(world) -> dict[str, str]:
     }
 
 
+def _rkpd_id(world) -> int:
+    from spbe.planning.tests.plans_helpers import rkpd_of_pemda_a
+
+    return rkpd_of_pemda_a(world).pk
+
+
 def _plan_urls(world) -> dict[str, str]:
     from spbe.planning.tests.plans_helpers import rkpd_of_pemda_a
 
@@ -297,6 +303,8 @@ def scoped_api_urls(world) -> dict[str, str]:
             f"/api/v1/pemda/{a}/kecamatan/{world.desa_x.kecamatan.district_id}/ranking?year=2028"
         ),
         "api/v1/pemda/<code>/units": f"/api/v1/pemda/{a}/units",
+        "api/v1/pemda/<code>/plans": f"/api/v1/pemda/{a}/plans",
+        "api/v1/pemda/<code>/plans/<plan_id>": f"/api/v1/pemda/{a}/plans/{_rkpd_id(world)}",
         "api/v1/pemda/<code>/villages": f"/api/v1/pemda/{a}/villages",
         "api/v1/pemda/<code>/villages/<village_code>": f"/api/v1/pemda/{a}/villages/{world.desa_x.code}",
     }
