@@ -14,7 +14,7 @@ from django.db import connection
 from spbe.core.testing import fresh_database, run_script
 
 SCRIPT = r"""
-import json, sys, threading, time
+import json, sys, threading
 import django
 django.setup()
 from decimal import Decimal
@@ -24,6 +24,7 @@ from spbe.accounts.models import Role, VillageGovernment
 from spbe.accounts.services import membership_grant, pemda_create, unit_create, user_create
 from spbe.core.actors import system
 from spbe.core.errors import Conflict
+from spbe.core.testing import wait_for_lock_waiters
 from spbe.planning.models import Proposal
 from spbe.planning.models_plans import Plan, PlanFunding, PlanRow
 from spbe.planning.plans import proposal_fund
@@ -99,16 +100,8 @@ threads = [threading.Thread(target=first), threading.Thread(target=second)]
 for t in threads:
     t.start()
 first_linked.wait(60)
-for _ in range(600):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE '%%planning_planrow%%'"
-        )
-        if cursor.fetchone()[0]:
-            results["overlapped"] = True
-            break
-    time.sleep(0.05)
+if wait_for_lock_waiters("%planning_planrow%"):
+    results["overlapped"] = True
 second_waits.set()
 for t in threads:
     t.join(120)
