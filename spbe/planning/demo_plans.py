@@ -65,15 +65,28 @@ class _Codes:
             Nomenclature.objects.filter(year=year).values_list("code", "name", "level").order_by("code")
         )
 
+        self.seen: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.chosen: dict[tuple[str, str], str | None] = {}
+
     def under(self, unit_code: str, level: str) -> list[tuple[str, str]]:
-        bidang = org_bidang(unit_code)
-        return [
-            (code, name)
-            for code, name, lvl in self.rows
-            if lvl == level and code[:4] in bidang and code.split(".")[2] != "01"
-        ]
+        key = (unit_code, level)
+        if key not in self.seen:
+            bidang = org_bidang(unit_code)
+            self.seen[key] = [
+                (code, name)
+                for code, name, lvl in self.rows
+                if lvl == level and code[:4] in bidang and code.split(".")[2] != "01"
+            ]
+        return self.seen[key]
 
     def best(self, unit_code: str, title: str) -> str | None:
+        # A season repeats a few dozen titles hundreds of times.
+        key = (unit_code, title)
+        if key not in self.chosen:
+            self.chosen[key] = self._best(unit_code, title)
+        return self.chosen[key]
+
+    def _best(self, unit_code: str, title: str) -> str | None:
         words = set(WORD.findall(title.lower()))
         found = self.under(unit_code, "sub_kegiatan")
         if not found:
