@@ -46,7 +46,7 @@ def _monitoring(world):
 def insider(world, name):
     """Who may open route ``name`` in pemda A: its admin, one of INSIDERS, or for a project the unit's field
     supervisor (not in the world: made with the project)."""
-    if name.startswith("monitoring:"):
+    if name.startswith(("monitoring:", "monitoring-dashboard:")):
         return _monitoring(world)[1]
     return getattr(world, INSIDERS.get(name, "officer_a"))
 
@@ -63,6 +63,7 @@ def scoped_urls(world) -> dict[str, str]:
         "monitoring:report-create": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/lapor/",
         "monitoring:report-check": f"/app/{a}/monitoring/laporan/{report.pk}/",
         "monitoring:photo": f"/app/{a}/monitoring/foto/{photo.pk}/",
+        "monitoring-dashboard:dashboard": f"/app/{a}/monitoring/dasbor/",
         "accounts:pemda-dashboard": f"/app/{a}/",
         "accounts:unit-list": f"/app/{a}/perangkat-daerah/",
         "accounts:unit-detail": f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/",
