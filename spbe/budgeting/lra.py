@@ -315,3 +315,57 @@ def lra(
     else:
         report.rows = _program_rows(report, max(1, min(depth or PROGRAM_DEPTH, PROGRAM_DEPTH)))
     return report
+
+
+# ------------------------------------------------------------------------------------------- registers
+
+
+def sp2d_register(
+    pemda: Pemda,
+    year: int,
+    *,
+    unit: PerangkatDaerah | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Sp2d]:
+    """The year's SP2D rows (corrections included), newest first, of one agency when ``unit`` is given."""
+    rows = Sp2d.objects.filter(pemda=pemda, year=year).select_related("unit", "corrects")
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    if start is not None:
+        rows = rows.filter(date__gte=start)
+    if end is not None:
+        rows = rows.filter(date__lte=end)
+    return rows.order_by("-date", "-pk")
+
+
+def sts_register(
+    pemda: Pemda,
+    year: int,
+    *,
+    unit: PerangkatDaerah | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Sts]:
+    """The year's STS rows (corrections included), newest first, of one agency when ``unit`` is given."""
+    rows = Sts.objects.filter(pemda=pemda, year=year).select_related("unit", "corrects")
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    if start is not None:
+        rows = rows.filter(date__gte=start)
+    if end is not None:
+        rows = rows.filter(date__lte=end)
+    return rows.order_by("-date", "-pk")
+
+
+def corrections_of[T: (Sp2d, Sts)](original: T) -> list[T]:
+    """The corrections recorded against one SP2D or STS, oldest first."""
+    model = type(original)
+    return list(model.objects.filter(corrects_id=original.pk).select_related("unit").order_by("date", "pk"))
+
+
+def unit_by_code(pemda: Pemda, code: str) -> PerangkatDaerah:
+    unit = PerangkatDaerah.objects.filter(pemda=pemda, code=code.strip()).first()
+    if unit is None:
+        raise ValidationFailed(_("Perangkat daerah %(code)s tidak ada.") % {"code": code}, field="kode_skpd")
+    return unit
