@@ -84,6 +84,20 @@ def scoped_urls(world) -> dict[str, str]:
         ),
         **_transfer_urls(world),
         **_lounge_urls(world),
+        **_realisation_urls(world),
+    }
+
+
+def _realisation_urls(world) -> dict[str, str]:
+    """The realisation pages of pemda A's adopted APBD 2027."""
+    _adopted_budget(world)
+    base = f"/app/{world.pemda_a.code}/realisasi/2027"
+    return {
+        "realisation:lra": f"{base}/",
+        "realisation:lra-pdf": f"{base}/lra.pdf?periode=semester1",
+        "realisation:lra-xlsx": f"{base}/lra.xlsx",
+        "realisation:sp2d": f"{base}/sp2d/",
+        "realisation:sts": f"{base}/sts/",
     }
 
 
