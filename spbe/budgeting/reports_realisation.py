@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -23,15 +24,14 @@ MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00"
 EXCEL_DIGITS = 15
 SUMMARY = (
-    ("pendapatan", "Pendapatan"),
-    ("belanja", "Belanja"),
-    ("surplus_defisit", "Surplus/(Defisit)"),
-    ("penerimaan_pembiayaan", "Penerimaan Pembiayaan"),
-    ("pengeluaran_pembiayaan", "Pengeluaran Pembiayaan"),
-    ("pembiayaan_netto", "Pembiayaan Netto"),
-    ("silpa", "Sisa Lebih/(Kurang) Pembiayaan Anggaran"),
+    ("pendapatan", gettext_lazy("Pendapatan")),
+    ("belanja", gettext_lazy("Belanja")),
+    ("surplus_defisit", gettext_lazy("Surplus/(Defisit)")),
+    ("penerimaan_pembiayaan", gettext_lazy("Penerimaan Pembiayaan")),
+    ("pengeluaran_pembiayaan", gettext_lazy("Pengeluaran Pembiayaan")),
+    ("pembiayaan_netto", gettext_lazy("Pembiayaan Netto")),
+    ("silpa", gettext_lazy("Sisa Lebih/(Kurang) Pembiayaan Anggaran")),
 )
-VIEW_TITLES = {"akun": "menurut Rekening", "skpd": "menurut Perangkat Daerah", "program": "menurut Program"}
 
 
 def title(report: Lra) -> str:
@@ -69,7 +69,7 @@ def pdf_response(
     with translation.override("id"):
         context = {
             "report": report,
-            "summary": [(label, report.summary[key]) for key, label in SUMMARY],
+            "summary": [(str(label), report.summary[key]) for key, label in SUMMARY],
             "realised_spending": report.summary["belanja"].realised,
             "realised_revenue": report.summary["pendapatan"].realised,
             "signers": [
@@ -144,7 +144,9 @@ def xlsx_response(report: Lra) -> HttpResponse:
         sheet.append([_("Ringkasan")])
     for key, label in SUMMARY:
         pair = report.summary[key]
-        sheet.append(["", label, _money_cell(pair.budget), _money_cell(pair.realised), None, pair.percent])
+        sheet.append(
+            ["", str(label), _money_cell(pair.budget), _money_cell(pair.realised), None, pair.percent]
+        )
         index = sheet.max_row
         for column in "CD":
             sheet[f"{column}{index}"].number_format = MONEY_FORMAT

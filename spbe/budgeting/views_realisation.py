@@ -95,7 +95,15 @@ def _first_error(form: forms.Form) -> str:
 @pemda_view
 def lra_page(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
     report, form, can_record = _report(request, pemda, year)
-    context = {"pemda": pemda, "year": year, "report": report, "form": form, "can_record": can_record}
+    summary = [(_(label), report.summary[key]) for key, label in reports.SUMMARY]
+    context = {
+        "pemda": pemda,
+        "year": year,
+        "report": report,
+        "form": form,
+        "can_record": can_record,
+        "summary": summary,
+    }
     return render(request, "budgeting/realisation/lra.html", context)
 
 
