@@ -144,9 +144,9 @@ def xlsx_response(report: Lra) -> HttpResponse:
         sheet.append([_("Ringkasan")])
     for key, label in SUMMARY:
         pair = report.summary[key]
-        sheet.append(
-            ["", str(label), _money_cell(pair.budget), _money_cell(pair.realised), None, pair.percent]
-        )
+        with translation.override("id"):
+            text = str(label)
+        sheet.append(["", text, _money_cell(pair.budget), _money_cell(pair.realised), None, pair.percent])
         index = sheet.max_row
         for column in "CD":
             sheet[f"{column}{index}"].number_format = MONEY_FORMAT

@@ -95,7 +95,7 @@ def _first_error(form: forms.Form) -> str:
 @pemda_view
 def lra_page(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
     report, form, can_record = _report(request, pemda, year)
-    summary = [(_(label), report.summary[key]) for key, label in reports.SUMMARY]
+    summary = [(str(label), report.summary[key]) for key, label in reports.SUMMARY]
     context = {
         "pemda": pemda,
         "year": year,
