@@ -85,6 +85,20 @@ def scoped_urls(world) -> dict[str, str]:
         ),
         **_transfer_urls(world),
         **_lounge_urls(world),
+        **_realisation_urls(world),
+    }
+
+
+def _realisation_urls(world) -> dict[str, str]:
+    """The realisation pages of pemda A's adopted APBD 2027."""
+    _adopted_budget(world)
+    base = f"/app/{world.pemda_a.code}/realisasi/2027"
+    return {
+        "realisation:lra": f"{base}/",
+        "realisation:lra-pdf": f"{base}/lra.pdf?periode=semester1",
+        "realisation:lra-xlsx": f"{base}/lra.xlsx",
+        "realisation:sp2d": f"{base}/sp2d/",
+        "realisation:sts": f"{base}/sts/",
     }
 
 
@@ -251,6 +265,43 @@ def _adopted_budget(world):
     return version, version.rkas.get(), version.lines.get()
 
 
+def _realisation_api_urls(world) -> dict[str, str]:
+    """The realisation routes, with an SP2D and an STS of unit A (made directly: only scope is tested)."""
+    from spbe.budgeting.models import Sp2d, Sts
+
+    a, unit = world.pemda_a, world.unit_a
+    sp2d = Sp2d.objects.filter(pemda=a).first() or Sp2d.objects.create(
+        pemda=a,
+        unit=unit,
+        year=2027,
+        number="SP2D-1",
+        date=dt.date(2027, 3, 1),
+        kind="LS",
+        sub_kegiatan="1.03.02.2.01.0001",
+        account="5.2.04.01.01.0001",
+        description="Aspal",
+        amount="1",
+    )
+    sts = Sts.objects.filter(pemda=a).first() or Sts.objects.create(
+        pemda=a,
+        unit=unit,
+        year=2027,
+        number="STS-1",
+        date=dt.date(2027, 3, 1),
+        account="4.1.01.09.01.0001",
+        description="Reklame",
+        amount="1",
+    )
+    base = f"/api/v1/pemda/{a.code}/budget"
+    return {
+        "api/v1/pemda/<code>/budget/<year>/sp2d": f"{base}/2027/sp2d",
+        "api/v1/pemda/<code>/budget/sp2d/<sp2d_id>/corrections": f"{base}/sp2d/{sp2d.pk}/corrections",
+        "api/v1/pemda/<code>/budget/<year>/sts": f"{base}/2027/sts",
+        "api/v1/pemda/<code>/budget/sts/<sts_id>/corrections": f"{base}/sts/{sts.pk}/corrections",
+        "api/v1/pemda/<code>/budget/<year>/lra": f"{base}/2027/lra",
+    }
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
@@ -270,6 +321,7 @@ def scoped_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/budget/lines/<line_id>/details": (
             f"/api/v1/pemda/{a}/budget/lines/{line.pk}/details"
         ),
+        **_realisation_api_urls(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
