@@ -36,7 +36,8 @@ from spbe.reference.models import VillageActivity
 from .models import Apbdes, Origin
 from .models_transfers import TransferAllocation, TransferKind, TransferScenario
 from .siskeudes import siskeudes_import
-from .transfers import transfer_scenario_adopt, transfer_scenario_import_published, transfer_scenario_simulate
+from .transfer_lines import allocation_adopt
+from .transfers import transfer_scenario_import_published, transfer_scenario_simulate
 
 THOUSAND = 1_000
 # Siltap at the domain guide's default floors (120% / 110% / 100% of a grade II/a civil servant's base pay).
@@ -688,7 +689,8 @@ def _adopted_scenario(
             config={**config, "total": str(desa_count * per_desa)},
             indicators=folder / f"indikator_{kind.lower()}.csv",
         )
-    return transfer_scenario_adopt(actor=actor, scenario=scenario)
+    # Adopted through the service that also writes the amounts into the year's draft APBDes (4.2.1-4.2.3).
+    return allocation_adopt(actor=actor, scenario=scenario)[0]
 
 
 def seed_transfers(pemda: Pemda, year: int, *, actor: Actor, folder: Path) -> dict[str, dict[str, int]]:

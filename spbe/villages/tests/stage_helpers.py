@@ -1,0 +1,79 @@
+"""Shared set-up of the stage tests: an adopted Dana Desa allocation, APBDes drafts and adopted ones."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from conftest import TESTS, grant, make_user
+from spbe.accounts.models import Role, User, VillageGovernment
+from spbe.villages.models import Apbdes, Origin, Realisation, TransferScenario
+from spbe.villages.services import LineData, apbdes_adopt, apbdes_create, apbdes_line_save, apbdes_move
+from spbe.villages.transfer_lines import allocation_adopt
+from spbe.villages.transfers import transfer_scenario_import_published
+
+YEAR = 2027
+
+
+def dpmd_of(world: Any) -> User:
+    found = User.objects.filter(username="dpmd.a").first()
+    return found or grant(make_user("dpmd.a", world.pemda_a), world.pemda_a, Role.DPMD)
+
+
+def codes(world: Any) -> list[str]:
+    return sorted(VillageGovernment.objects.filter(pemda=world.pemda_a).values_list("region_id", flat=True))
+
+
+def dana_desa(world: Any, amounts: dict[str, int] | None = None, *, name: str = "DD", base: int = 1_000_000_001) -> TransferScenario:
+    """A published Dana Desa table (every desa ``base`` rupiah unless ``amounts`` says otherwise), adopted."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "dd.csv"
+        rows = [f"{code},{(amounts or {}).get(code, base)}" for code in codes(world)]
+        path.write_text("kode_desa,pagu\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        scenario = transfer_scenario_import_published(actor=TESTS, pemda=world.pemda_a, year=YEAR, name=name, path=path)
+    return allocation_adopt(actor=dpmd_of(world), scenario=scenario)[0]
+
+
+def draft(world: Any, village: VillageGovernment) -> Apbdes:
+    return apbdes_create(actor=TESTS, village=village, year=YEAR)
+
+
+def spend_line(apbdes: Apbdes, amount: Decimal | int, activity: str = "02.03.01") -> None:
+    apbdes_line_save(
+        actor=TESTS,
+        apbdes=apbdes,
+        idempotency_key=uuid.uuid4(),
+        data=LineData("5.3.5", activity, "DDS", "Jalan dusun", str(amount)),
+    )
+
+
+def adopt(apbdes: Apbdes) -> Apbdes:
+    for action in ("agree", "submit", "approve"):
+        apbdes_move(actor=TESTS, apbdes=apbdes, action=action)
+    return apbdes_adopt(actor=TESTS, apbdes=apbdes)
+
+
+def adopted_apbdes(world: Any, village: VillageGovernment, dd: Decimal) -> Apbdes:
+    """A draft whose Dana Desa revenue the allocation wrote, balanced by one road kegiatan, adopted."""
+    from spbe.villages.transfer_lines import transfer_revenue_apply
+
+    apbdes = draft(world, village)
+    transfer_revenue_apply(actor=TESTS, pemda=world.pemda_a, year=YEAR)
+    spend_line(apbdes, dd)
+    return adopt(apbdes)
+
+
+def realise(village: VillageGovernment, amount: Decimal | int, activity: str = "02.03.01", source: str = "DDS") -> None:
+    Realisation.objects.create(
+        pemda_id=village.pemda_id,
+        village=village,
+        year=YEAR,
+        origin=Origin.ENTRY,
+        account_code="5.3.5.01",
+        activity_code=activity,
+        source_code=source,
+        amount=Decimal(amount),
+    )
