@@ -47,7 +47,9 @@ REPORT_FLOW = Workflow(
         Transition("receive", source={"camat_received"}, target="received", capability="receive", stamp="received_by"),
         Transition(
             "return",
-            source={"submitted", "camat_received"},
+            # A received report can be returned too: a desa whose absorption was below a stage's threshold
+            # reports again once it has spent more.
+            source={"submitted", "camat_received", "received"},
             target="returned",
             capability="return_report",
             note_required=True,

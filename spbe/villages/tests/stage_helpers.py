@@ -67,7 +67,8 @@ def adopted_apbdes(world: Any, village: VillageGovernment, dd: Decimal) -> Apbde
 
 
 def realise(village: VillageGovernment, amount: Decimal | int, activity: str = "02.03.01", source: str = "DDS") -> None:
-    Realisation.objects.create(
+    """Add ``amount`` to the desa's realised road spending of ``activity`` (as a bookkeeping sync would)."""
+    row, _created = Realisation.objects.get_or_create(
         pemda_id=village.pemda_id,
         village=village,
         year=YEAR,
@@ -75,5 +76,7 @@ def realise(village: VillageGovernment, amount: Decimal | int, activity: str = "
         account_code="5.3.5.01",
         activity_code=activity,
         source_code=source,
-        amount=Decimal(amount),
+        defaults={"amount": Decimal(0)},
     )
+    row.amount += Decimal(amount)
+    row.save(update_fields=["amount"])
