@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -30,7 +30,13 @@ from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.workflow import Transition, Workflow
 
 from .models import Apbdes, ApbdesLine, Realisation
-from .models_stages import ActivityCompletion, DisbursementStage, RealisationReport, ReportPeriod, StageRelease
+from .models_stages import (
+    ActivityCompletion,
+    DisbursementStage,
+    RealisationReport,
+    ReportPeriod,
+    StageRelease,
+)
 from .rules import is_expenditure_side, is_receipt_side
 from .stages import ZERO, absorption_percent, funded_activities, source_of, spent_from_source
 from .stages_access import STAGES
@@ -41,10 +47,15 @@ REPORT_FLOW = Workflow(
     "realisation_report",
     [
         Transition(
-            "camat_receive", source={"submitted"}, target="camat_received", capability="camat_receive",
+            "camat_receive",
+            source={"submitted"},
+            target="camat_received",
+            capability="camat_receive",
             stamp="camat_by",
         ),
-        Transition("receive", source={"camat_received"}, target="received", capability="receive", stamp="received_by"),
+        Transition(
+            "receive", source={"camat_received"}, target="received", capability="receive", stamp="received_by"
+        ),
         Transition(
             "return",
             # A received report can be returned too: a desa whose absorption was below a stage's threshold
@@ -144,7 +155,9 @@ def _snapshots(
             .annotate(total=Sum("amount", default=0))
             .order_by()
         )
-        released_this = set(StageRelease.objects.filter(stage=stage, village_id__in=ids).values_list("village_id", flat=True))
+        released_this = set(
+            StageRelease.objects.filter(stage=stage, village_id__in=ids).values_list("village_id", flat=True)
+        )
         spent = spent_from_source(ids, year, source_of(stage.kind))
         activities = funded_activities(ids, year, source_of(stage.kind))
     result: dict[int, Snapshot | str] = {}
@@ -183,7 +196,9 @@ def _check_period(period: str, stage: DisbursementStage | None) -> None:
     if period not in ReportPeriod.values:
         raise ValidationFailed(_("Periode laporan tidak dikenal: %(p)s.") % {"p": period}, field="period")
     if (period == ReportPeriod.STAGE) != (stage is not None):
-        raise ValidationFailed(_("Laporan tahap wajib menyebut tahapnya (dan hanya laporan tahap)."), field="stage")
+        raise ValidationFailed(
+            _("Laporan tahap wajib menyebut tahapnya (dan hanya laporan tahap)."), field="stage"
+        )
 
 
 def reports_submit(
@@ -239,12 +254,23 @@ def reports_submit(
                 report = existing.get(village.pk)
                 if report is None:
                     new.append(
-                        RealisationReport(pemda_id=village.pemda_id, village=village, year=year, period=period, stage=stage, **fields)
+                        RealisationReport(
+                            pemda_id=village.pemda_id,
+                            village=village,
+                            year=year,
+                            period=period,
+                            stage=stage,
+                            **fields,
+                        )
                     )
                 elif report.state != RealisationReport.State.RETURNED:
                     raise Conflict(
                         _("Laporan %(period)s desa %(desa)s sudah dikirim (status: %(state)s).")
-                        % {"period": report.get_period_display(), "desa": village.name, "state": report.get_state_display()}
+                        % {
+                            "period": report.get_period_display(),
+                            "desa": village.name,
+                            "state": report.get_state_display(),
+                        }
                     )
                 else:
                     for name, value in fields.items():
@@ -254,7 +280,17 @@ def reports_submit(
             if again:
                 RealisationReport.objects.bulk_update(
                     again,
-                    ["figures", "absorption", "released", "spent", "activities", "submitted_at", "submitted_by", "state", "updated_at"],
+                    [
+                        "figures",
+                        "absorption",
+                        "released",
+                        "spent",
+                        "activities",
+                        "submitted_at",
+                        "submitted_by",
+                        "state",
+                        "updated_at",
+                    ],
                 )
             saved = list(
                 RealisationReport.objects.filter(
@@ -286,15 +322,22 @@ def reports_submit(
 
 
 def report_submit(
-    *, actor: MaybeActor, village: VillageGovernment, year: int, period: str, stage: DisbursementStage | None = None
+    *,
+    actor: MaybeActor,
+    village: VillageGovernment,
+    year: int,
+    period: str,
+    stage: DisbursementStage | None = None,
 ) -> RealisationReport:
     """One desa's report (see :func:`reports_submit`)."""
     (report,) = reports_submit(actor=actor, villages=[village], year=year, period=period, stage=stage)
     return report
 
 
-def report_move(*, actor: MaybeActor, report: RealisationReport, action: str, note: str = "") -> RealisationReport:
-    """``camat_receive`` (the camat), ``receive`` (the regency, after the camat) or ``return`` (with a reason)."""
+def report_move(
+    *, actor: MaybeActor, report: RealisationReport, action: str, note: str = ""
+) -> RealisationReport:
+    """``camat_receive`` (the camat), ``receive`` (the regency, after it) or ``return`` (with a note)."""
     can = STAGES.can(actor, report.place())
     REPORT_FLOW.apply(report, action, actor=actor, can=can, note=note)
     return report
@@ -308,13 +351,23 @@ def reports_move_many(
         return 0
     with transaction.atomic():
         REPORT_FLOW.apply_many(
-            list(reports), action, actor=actor, can_for=lambda r: STAGES.can(actor, r.place()), note=note  # type: ignore[attr-defined]
+            list(reports),
+            action,
+            actor=actor,
+            can_for=lambda r: STAGES.can(actor, cast(RealisationReport, r).place()),
+            note=note,
         )
     return len(reports)
 
 
 def activity_completion_set(
-    *, actor: MaybeActor, village: VillageGovernment, year: int, activity_code: str, completed: bool, note: str = ""
+    *,
+    actor: MaybeActor,
+    village: VillageGovernment,
+    year: int,
+    activity_code: str,
+    completed: bool,
+    note: str = "",
 ) -> ActivityCompletion:
     """The desa records that a kegiatan's work is finished (or reopens it)."""
     STAGES.require(actor, Place.of_village(village), "record_completion")
@@ -323,7 +376,11 @@ def activity_completion_set(
         raise ValidationFailed(_("Kode kegiatan tidak sah."), field="activity_code")
     note = note.strip()[:300]
     with transaction.atomic():
-        row = ActivityCompletion.objects.select_for_update().filter(village=village, year=year, activity_code=code).first()
+        row = (
+            ActivityCompletion.objects.select_for_update()
+            .filter(village=village, year=year, activity_code=code)
+            .first()
+        )
         before = None if row is None else {"completed": row.completed, "note": row.note}
         if row is None:
             row = ActivityCompletion.objects.create(
@@ -337,7 +394,7 @@ def activity_completion_set(
             )
         else:
             row.completed, row.note = completed, note
-            row.recorded_by_id = actor.pk if is_person(actor) else None  # type: ignore[assignment]
+            row.recorded_by_id = actor.pk if is_person(actor) else None
             row.save(update_fields=["completed", "note", "recorded_by", "updated_at"])
         audit.record(
             actor=actor,
@@ -345,7 +402,13 @@ def activity_completion_set(
             obj=row,
             pemda_code=village.pemda_id,
             before=before,
-            after={"desa": village.region_id, "year": year, "kegiatan": code, "completed": completed, "note": note},
+            after={
+                "desa": village.region_id,
+                "year": year,
+                "kegiatan": code,
+                "completed": completed,
+                "note": note,
+            },
         )
     return row
 
@@ -457,7 +520,9 @@ class DashboardRow:
     blocked: list[str]  # "DD 2: <reason>"
 
 
-def dashboard(villages: Sequence[VillageGovernment], year: int, stages: Sequence[DisbursementStage]) -> list[DashboardRow]:
+def dashboard(
+    villages: Sequence[VillageGovernment], year: int, stages: Sequence[DisbursementStage]
+) -> list[DashboardRow]:
     """Who adopted, who reported, absorption per desa and blocked stages, in a number of queries that
     grows with the stages configured, never with the desa."""
     from .stages import releases_of, stage_status
@@ -478,7 +543,11 @@ def dashboard(villages: Sequence[VillageGovernment], year: int, stages: Sequence
         for stage in plan:
             for entry in stage_status(stage, villages, plan=plan):
                 # Only the next stage due is "blocked"; later ones wait for it anyway.
-                if entry.release is None and entry.blockers and not any(b.code == "previous" for b in entry.blockers):
+                if (
+                    entry.release is None
+                    and entry.blockers
+                    and not any(b.code == "previous" for b in entry.blockers)
+                ):
                     blocked[entry.village.pk].append(
                         f"{kind} {stage.number}: " + " ".join(b.message for b in entry.blockers)
                     )
@@ -513,17 +582,18 @@ def activities_of(village: VillageGovernment, year: int) -> list[dict[str, Any]]
         .order_by()
     )
     real = dict(
-        Realisation.objects.filter(Q(account_code__startswith="5."), village=village, year=year, origin=apbdes.origin)
+        Realisation.objects.filter(
+            Q(account_code__startswith="5."), village=village, year=year, origin=apbdes.origin
+        )
         .values_list("activity_code")
         .annotate(total=Sum("amount", default=0))
         .order_by()
     )
-    done = {
-        code: completed
-        for code, completed in ActivityCompletion.objects.filter(village=village, year=year).values_list(
+    done = dict(
+        ActivityCompletion.objects.filter(village=village, year=year).values_list(
             "activity_code", "completed"
         )
-    }
+    )
     return [
         {
             "kode": code,

@@ -110,11 +110,12 @@ def stage_plan_set(
             )
         minimum = None
         if spec.min_absorption not in (None, ""):
-            minimum = _percent(spec.min_absorption, "min_absorption", number)  # type: ignore[arg-type]
+            minimum = _percent(spec.min_absorption, "min_absorption", number)
         if number == 1 and (minimum is not None or spec.requires_activities_done):
             raise ValidationFailed(
                 _(
-                    "Tahap 1 tidak memiliki tahap sebelumnya: syarat laporan dan kegiatan hanya untuk tahap 2 dst."
+                    "Tahap 1 tidak memiliki tahap sebelumnya: syarat laporan dan kegiatan hanya untuk "
+                    "tahap 2 dan seterusnya."
                 ),
                 field="min_absorption",
             )
@@ -464,7 +465,7 @@ def _write(actor: MaybeActor, stage: DisbursementStage, entries: list[DesaStage]
 
 
 def stage_release(*, actor: MaybeActor, stage: DisbursementStage, village: VillageGovernment) -> StageRelease:
-    """Release ``stage`` to ``village`` when every condition holds; ValidationFailed naming each that does not."""
+    """Release ``stage`` to ``village`` if every condition holds; else ValidationFailed naming what fails."""
     STAGES.require(actor, Place.of_pemda(stage.pemda_id), "release")
     if village.pemda_id != stage.pemda_id:
         raise ValidationFailed(_("Desa ini bukan bagian dari pemda tahap ini."), field="village")

@@ -27,13 +27,17 @@ def codes(world: Any) -> list[str]:
     return sorted(VillageGovernment.objects.filter(pemda=world.pemda_a).values_list("region_id", flat=True))
 
 
-def dana_desa(world: Any, amounts: dict[str, int] | None = None, *, name: str = "DD", base: int = 1_000_000_001) -> TransferScenario:
+def dana_desa(
+    world: Any, amounts: dict[str, int] | None = None, *, name: str = "DD", base: int = 1_000_000_001
+) -> TransferScenario:
     """A published Dana Desa table (every desa ``base`` rupiah unless ``amounts`` says otherwise), adopted."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "dd.csv"
         rows = [f"{code},{(amounts or {}).get(code, base)}" for code in codes(world)]
         path.write_text("kode_desa,pagu\n" + "\n".join(rows) + "\n", encoding="utf-8")
-        scenario = transfer_scenario_import_published(actor=TESTS, pemda=world.pemda_a, year=YEAR, name=name, path=path)
+        scenario = transfer_scenario_import_published(
+            actor=TESTS, pemda=world.pemda_a, year=YEAR, name=name, path=path
+        )
     return allocation_adopt(actor=dpmd_of(world), scenario=scenario)[0]
 
 
@@ -66,7 +70,9 @@ def adopted_apbdes(world: Any, village: VillageGovernment, dd: Decimal) -> Apbde
     return adopt(apbdes)
 
 
-def realise(village: VillageGovernment, amount: Decimal | int, activity: str = "02.03.01", source: str = "DDS") -> None:
+def realise(
+    village: VillageGovernment, amount: Decimal | int, activity: str = "02.03.01", source: str = "DDS"
+) -> None:
     """Add ``amount`` to the desa's realised road spending of ``activity`` (as a bookkeeping sync would)."""
     row, _created = Realisation.objects.get_or_create(
         pemda_id=village.pemda_id,

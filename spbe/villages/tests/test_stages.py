@@ -1,4 +1,4 @@
-"""Point 5: stages with conditions; a stage is refused while a condition fails, released exactly when they hold."""
+"""Point 5: stages and conditions; a stage is refused while a condition fails, released when all hold."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
 from spbe.core.models import AuditEntry
 from spbe.villages.models import StageRelease
 from spbe.villages.reports import activity_completion_set, report_move, report_submit
-from spbe.villages.stages import StageSpec, stage_plan_set, stage_release, stage_release_eligible, stage_status
+from spbe.villages.stages import (
+    StageSpec,
+    stage_plan_set,
+    stage_release,
+    stage_release_eligible,
+    stage_status,
+)
 from spbe.villages.tests.stage_helpers import YEAR, adopted_apbdes, dana_desa, dpmd_of, realise
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +43,21 @@ def codes_blocking(stage: Any, village: Any) -> list[str]:
 def test_shares_must_add_up_to_exactly_100_and_stage_1_has_no_previous(world: Any) -> None:
     dpmd = dpmd_of(world)
     with pytest.raises(ValidationFailed, match="100"):
-        stage_plan_set(actor=dpmd, pemda=world.pemda_a, year=YEAR, kind="DD", stages=[StageSpec("40"), StageSpec("59.99")])
+        stage_plan_set(
+            actor=dpmd,
+            pemda=world.pemda_a,
+            year=YEAR,
+            kind="DD",
+            stages=[StageSpec("40"), StageSpec("59.99")],
+        )
     with pytest.raises(ValidationFailed):
-        stage_plan_set(actor=dpmd, pemda=world.pemda_a, year=YEAR, kind="DD", stages=[StageSpec("100", min_absorption="50")])
+        stage_plan_set(
+            actor=dpmd,
+            pemda=world.pemda_a,
+            year=YEAR,
+            kind="DD",
+            stages=[StageSpec("100", min_absorption="50")],
+        )
     with pytest.raises(PermissionDenied):
         stage_plan_set(actor=world.operator_x, pemda=world.pemda_a, year=YEAR, kind="DD", stages=PLAN)
     stages = plan(world)
@@ -70,7 +88,8 @@ def test_a_stage_is_refused_while_a_condition_fails_and_released_exactly_when_al
     first = stage_release(actor=dpmd, stage=one, village=x)
     assert first.amount == D("400000001.00")  # the odd rupiah goes to the first stage (largest remainder)
     entry = AuditEntry.objects.get(action="disbursement_stage.release")
-    assert entry.after["evidence"]["apbdes_adopted"] is True and entry.after["amount"] == "400000001.00"
+    after: Any = entry.after
+    assert after["evidence"]["apbdes_adopted"] is True and after["amount"] == "400000001.00"
     with pytest.raises(Conflict):
         stage_release(actor=dpmd, stage=one, village=x)
 
@@ -95,9 +114,13 @@ def test_a_stage_is_refused_while_a_condition_fails_and_released_exactly_when_al
     report_move(actor=dpmd, report=report, action="receive")
     assert report.absorption == D("52.49")
     assert codes_blocking(two, x) == ["activities"]
-    activity_completion_set(actor=world.operator_x, village=x, year=YEAR, activity_code="02.03.01", completed=True)
+    activity_completion_set(
+        actor=world.operator_x, village=x, year=YEAR, activity_code="02.03.01", completed=True
+    )
     assert codes_blocking(two, x) == ["activities"]  # 02.03.02 still open
-    activity_completion_set(actor=world.operator_x, village=x, year=YEAR, activity_code="02.03.02", completed=True)
+    activity_completion_set(
+        actor=world.operator_x, village=x, year=YEAR, activity_code="02.03.02", completed=True
+    )
     assert codes_blocking(two, x) == []
     second = stage_release(actor=dpmd, stage=two, village=x)
     assert second.amount == D("400000000.00")

@@ -1,9 +1,9 @@
-"""Point 1 link: the adopted allocation becomes the 4.2.x revenue lines of draft APBDes, never of adopted ones."""
+"""Point 1 link: the adopted allocation becomes the 4.2.x revenue of draft APBDes, never of adopted ones."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -31,7 +31,7 @@ def test_adoption_writes_the_amount_into_drafts_once_and_audits_it(world: Any, r
     dana_desa(world, {world.desa_x.region_id: 1_234_567_890})
     assert dd_lines(x) == [("4.2.1.01", "DDS", D("1234567890.00"))]
     entries = AuditEntry.objects.filter(action="apbdes.transfer_revenue")
-    assert entries.count() == 1 and entries.get().after["4.2.1"] == "1234567890.00"
+    assert entries.count() == 1 and cast(Any, entries.get().after)["4.2.1"] == "1234567890.00"
     # Nothing changed: a second run writes nothing and records nothing.
     sync = transfer_revenue_apply(actor=dpmd_of(world), pemda=world.pemda_a, year=YEAR)
     assert sync.updated == [] and entries.count() == 1
