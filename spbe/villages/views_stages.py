@@ -337,9 +337,9 @@ def consolidated(
         ]
         download = export_response(
             "xlsx", data.rows, columns, filename=f"{filename}.xlsx", sheet_title=str(PERIODS[period])
+        )
         # pemda_view is typed for HttpResponse; Django serves a streamed or file response through it alike.
         return cast(HttpResponse, download)
-        )
     context = {"pemda": pemda, "year": year, "period": period, "period_label": PERIODS[period], "data": data}
     if fmt == "pdf":
         context.update(
