@@ -107,7 +107,7 @@ def stage_release_one(
     stage = _stage(pemda, year, kind, number)
     try:
         release = stage_release(actor=request.user, stage=stage, village=village)
-    except (ValidationFailed, Conflict) as exc:
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
         _fail(request, exc)
     else:
         messages.success(
@@ -130,7 +130,7 @@ def stage_release_all(request: HttpRequest, pemda: Pemda, year: int, kind: str, 
     stage = _stage(pemda, year, kind, number)
     try:
         result = stage_release_eligible(actor=request.user, stage=stage, villages=list(villages))
-    except (ValidationFailed, Conflict) as exc:
+    except (ValidationFailed, Conflict, PermissionDenied) as exc:
         _fail(request, exc)
     else:
         messages.success(
@@ -163,15 +163,13 @@ def _specs(post: Any, count: int) -> list[StageSpec]:
 def plan_page(request: HttpRequest, pemda: Pemda, year: int, kind: str) -> HttpResponse:
     pemda, _villages, can = stages_for_user(request.user, pemda.code)
     kind = _kind(kind)
-    if not can.configure:
-        raise Http404
     error = ""
     if request.method == "POST":
         try:
             stage_plan_set(
                 actor=request.user, pemda=pemda, year=year, kind=kind, stages=_specs(request.POST, 6)
             )
-        except (ValidationFailed, Conflict) as exc:
+        except (ValidationFailed, Conflict, PermissionDenied) as exc:
             error = exc.message
         else:
             messages.success(
@@ -180,7 +178,7 @@ def plan_page(request: HttpRequest, pemda: Pemda, year: int, kind: str) -> HttpR
             return redirect("village_stages:dashboard", pemda_code=pemda.code, year=year)
     current = stages_of(pemda, year, kind)
     slots = [{"number": i, "stage": current[i - 1] if i <= len(current) else None} for i in range(1, 7)]
-    context = {"pemda": pemda, "year": year, "kind": kind, "slots": slots, "error": error}
+    context = {"pemda": pemda, "year": year, "kind": kind, "slots": slots, "error": error, "can": can}
     return render(request, "villages/stages/plan.html", context)
 
 

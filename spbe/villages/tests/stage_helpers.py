@@ -86,3 +86,33 @@ def realise(
     )
     row.amount += Decimal(amount)
     row.save(update_fields=["amount"])
+
+
+def released_stage(world: Any) -> tuple[Any, Any]:
+    """Dana Desa adopted, stages 40/40/20, desa X's APBDes adopted, stage 1 released to it and its stage
+    report submitted (the same ones on every call within a test)."""
+    from spbe.villages.models import DisbursementStage, RealisationReport
+    from spbe.villages.reports import report_submit
+    from spbe.villages.stages import StageSpec, stage_plan_set, stage_release
+
+    found = RealisationReport.objects.filter(village=world.desa_x, year=YEAR).select_related("stage").first()
+    if found is not None:
+        return found.stage, found
+    dana_desa(world)
+    stage_plan_set(
+        actor=TESTS,
+        pemda=world.pemda_a,
+        year=YEAR,
+        kind="DD",
+        stages=[
+            StageSpec("40"),
+            StageSpec("40", min_absorption="50", requires_activities_done=True),
+            StageSpec("20"),
+        ],
+    )
+    one = DisbursementStage.objects.get(pemda=world.pemda_a, year=YEAR, kind="DD", number=1)
+    adopted_apbdes(world, world.desa_x, Decimal("1000000001"))
+    stage_release(actor=TESTS, stage=one, village=world.desa_x)
+    realise(world.desa_x, 100_000_000)
+    report = report_submit(actor=TESTS, village=world.desa_x, year=YEAR, period="stage", stage=one)
+    return one, report
