@@ -33,6 +33,7 @@ from spbe.accounts.models import Pemda, VillageGovernment
 from spbe.core.actors import Actor
 from spbe.reference.models import VillageActivity
 
+from .demo_stages import draft_codes, seed_stages
 from .models import Apbdes, Origin
 from .models_transfers import TransferAllocation, TransferKind, TransferScenario
 from .siskeudes import siskeudes_import
@@ -732,7 +733,7 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
         todo = [
             DesaFigures(code, dd[code], add[code], bhprd[code])
             for code in sorted(add)
-            if code not in done and code in dd and code in bhprd
+            if code not in done and code in dd and code in bhprd and code not in draft_codes(list(add))
         ]
         if todo:
             known = set(
@@ -747,4 +748,5 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     return (
         f"villages: ADD/BHPRD/Dana Desa {year} ditetapkan untuk {len(adopted[TransferKind.ADD])} desa; "
         f"{len(todo)} APBDes diimpor dari Siskeudes ({low} berserapan rendah), {imported} APBDes impor {year}"
+        f"; {seed_stages(pemda, year, actor=actor)}"
     )

@@ -185,7 +185,8 @@ def render_png(data: dict[str, Any]) -> bytes:
         draw.text((MARGIN + 260, y), _rp(row.anggaran), font=head_font, fill=DARK)
         draw.text(
             (MARGIN + 760, y + 4),
-            _("realisasi %(amount)s (%(p)s%%)") % {"amount": _rp(row.realisasi), "p": str(row.percent).replace(".", ",")},
+            _("realisasi %(amount)s (%(p)s%%)")
+            % {"amount": _rp(row.realisasi), "p": str(row.percent).replace(".", ",")},
             font=small_font,
             fill=GREY,
         )
@@ -212,7 +213,8 @@ def render_png(data: dict[str, Any]) -> bytes:
             draw.rectangle((MARGIN, y + 34, MARGIN + done, y + 46), fill=GREEN)
             draw.text(
                 (MARGIN, y + 50),
-                _("realisasi %(amount)s (%(p)s%%)") % {"amount": _rp(row.realisasi), "p": str(row.percent).replace(".", ",")},
+                _("realisasi %(amount)s (%(p)s%%)")
+                % {"amount": _rp(row.realisasi), "p": str(row.percent).replace(".", ",")},
                 font=small_font,
                 fill=GREY,
             )

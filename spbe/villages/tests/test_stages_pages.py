@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -50,7 +50,7 @@ def test_the_camat_sees_the_kecamatan_and_a_desa_only_itself(world: Any, referen
 def test_the_stage_page_says_what_blocks_each_desa_and_dpmd_releases_from_it(
     world: Any, reference_year: int
 ) -> None:
-    stage, report = released_stage(world)
+    _stage, report = released_stage(world)
     dpmd = dpmd_of(world)
     client = world.client_for(dpmd)
     page = client.get(f"{base(world)}tahap/DD/2/").content.decode()
@@ -59,7 +59,10 @@ def test_the_stage_page_says_what_blocks_each_desa_and_dpmd_releases_from_it(
     report_move(actor=world.camat_x, report=report, action="camat_receive")
     report_move(actor=dpmd, report=report, action="receive")
     # 100,000,000 of 400,000,001 released: 24.99%, under the 50% of stage 2.
-    assert "Serapan tahap 1 24.99% di bawah syarat 50.00%" in client.get(f"{base(world)}tahap/DD/2/").content.decode()
+    assert (
+        "Serapan tahap 1 24.99% di bawah syarat 50.00%"
+        in client.get(f"{base(world)}tahap/DD/2/").content.decode()
+    )
     # Stage 1 to desa Y: its APBDes is not adopted; the camat cannot release at all.
     y = world.desa_y.region_id
     response = client.post(f"{base(world)}tahap/DD/1/salurkan/{y}/", follow=True)
@@ -76,19 +79,21 @@ def test_reports_go_up_the_chain_and_consolidate_exactly(world: Any, reference_y
     released_stage(world)
     adopted_apbdes(world, world.desa_y, D("1000000001"))
     realise(world.desa_y, D("123456789.01"))
-    s1 = reports_submit(
-        actor=TESTS, villages=[world.desa_x, world.desa_y], year=YEAR, period="semester1"
-    )
+    s1 = reports_submit(actor=TESTS, villages=[world.desa_x, world.desa_y], year=YEAR, period="semester1")
     # The camat of X cannot receive Y's report; each camat receives their own, then DPMD.
     report_y = next(r for r in s1 if r.village_id == world.desa_y.pk)
     client_x = world.client_for(world.camat_x)
     client_x.post(f"{base(world)}laporan/{report_y.pk}/camat_receive/")
     report_y.refresh_from_db()
     assert report_y.state == RealisationReport.State.SUBMITTED
-    for report, camat in zip(sorted(s1, key=lambda r: r.village_id != world.desa_x.pk), (world.camat_x, world.camat_y), strict=True):
+    for report, camat in zip(
+        sorted(s1, key=lambda r: r.village_id != world.desa_x.pk), (world.camat_x, world.camat_y), strict=True
+    ):
         world.client_for(camat).post(f"{base(world)}laporan/{report.pk}/camat_receive/")
         world.client_for(dpmd_of(world)).post(f"{base(world)}laporan/{report.pk}/receive/")
-    assert set(RealisationReport.objects.filter(period="semester1").values_list("state", flat=True)) == {"received"}
+    assert set(RealisationReport.objects.filter(period="semester1").values_list("state", flat=True)) == {
+        "received"
+    }
 
     villages = list(VillageGovernment.objects.filter(pemda=world.pemda_a).order_by("region_id"))
     data = consolidate(villages, YEAR, "semester1")
@@ -100,7 +105,7 @@ def test_reports_go_up_the_chain_and_consolidate_exactly(world: Any, reference_y
     page = client.get(f"{base(world)}konsolidasi/semester1/").content.decode()
     assert "Rp223.456.789,01" in page and "Rp2.000.000.002,00" in page
     xlsx = client.get(f"{base(world)}konsolidasi/semester1.xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active  # type: ignore[attr-defined]
+    sheet: Any = load_workbook(io.BytesIO(b"".join(cast(Any, xlsx).streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
     column = header.index("Belanja realisasi")
@@ -117,27 +122,34 @@ def test_queries_do_not_grow_with_the_number_of_desa(world: Any, reference_year:
     released_stage(world)
     adopted_apbdes(world, world.desa_y, D("1000000001"))
     reports_submit(actor=TESTS, villages=[world.desa_y], year=YEAR, period="semester1")
-    villages = list(VillageGovernment.objects.filter(pemda=world.pemda_a).select_related("kecamatan").order_by("region_id"))
+    villages = list(
+        VillageGovernment.objects.filter(pemda=world.pemda_a)
+        .select_related("kecamatan")
+        .order_by("region_id")
+    )
     assert len(villages) >= 10
     stages = stages_of(world.pemda_a, YEAR)
 
-    def count(call: Any) -> int:
+    def count(read: Any, desa: list[Any]) -> int:
         with CaptureQueriesContext(connection) as queries:
-            call()
+            read(desa)
         return len(queries)
 
     few = [v for v in villages if v.pk in (world.desa_x.pk, world.desa_y.pk)]
-    for read in (
+    reads = (
         lambda desa: dashboard(desa, YEAR, stages),
         lambda desa: stage_status(stages[1], desa),
         lambda desa: consolidate(desa, YEAR, "semester1"),
-    ):
-        assert count(lambda: read(few)) == count(lambda: read(villages))
+    )
+    for read in reads:
+        assert count(read, few) == count(read, villages)
     # The page too: DPMD's dashboard of every desa costs what the camat's of a few does (same scope queries).
     dpmd = world.client_for(dpmd_of(world))
     with CaptureQueriesContext(connection) as all_desa:
         assert dpmd.get(base(world)).status_code == 200
-    camat = grant(make_user("camat.dua", world.pemda_a), world.pemda_a, Role.CAMAT, unit=world.desa_x.kecamatan)
+    camat = grant(
+        make_user("camat.dua", world.pemda_a), world.pemda_a, Role.CAMAT, unit=world.desa_x.kecamatan
+    )
     with CaptureQueriesContext(connection) as some_desa:
         assert world.client_for(camat).get(base(world)).status_code == 200
     assert len(all_desa) <= len(some_desa) + 2
