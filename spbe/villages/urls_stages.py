@@ -13,6 +13,7 @@ app_name = "village_stages"
 BASE = "app/<str:pemda_code>/pencairan-desa/<int:year>/"
 
 urlpatterns = [
+    path("app/<str:pemda_code>/pencairan-desa/", views.dashboard_current, name="dashboard-current"),
     path(BASE, views.dashboard, name="dashboard"),
     path(f"{BASE}tahap/<str:kind>/<int:number>/", views.stage_page, name="stage"),
     path(f"{BASE}tahap/<str:kind>/<int:number>/salurkan/", views.stage_release_all, name="release-all"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,6 +55,14 @@ def _stage(pemda: Pemda, year: int, kind: str, number: int) -> DisbursementStage
 
 def _fail(request: HttpRequest, exc: ValidationFailed | Conflict | PermissionDenied) -> None:
     messages.error(request, exc.message)
+
+
+@require_GET
+@pemda_view
+def dashboard_current(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    """The dashboard of the current budget year (the link on the pemda's start page)."""
+    stages_for_user(request.user, pemda.code)
+    return redirect("village_stages:dashboard", pemda_code=pemda.code, year=settings.SPBE_DEFAULT_BUDGET_YEAR)
 
 
 @require_GET

@@ -108,6 +108,7 @@ def _stage_urls(world) -> dict[str, str]:
     stage, report = released_stage(world)
     base, x = f"/app/{world.pemda_a.code}/pencairan-desa/{YEAR}/", world.desa_x.code
     return {
+        "village_stages:dashboard-current": f"/app/{world.pemda_a.code}/pencairan-desa/",
         "village_stages:dashboard": base,
         "village_stages:stage": f"{base}tahap/DD/1/",
         "village_stages:release-all": f"{base}tahap/DD/1/salurkan/",
