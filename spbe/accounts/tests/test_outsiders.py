@@ -105,7 +105,7 @@ def _transfer_urls(world) -> dict[str, str]:
 def _stage_urls(world) -> dict[str, str]:
     from spbe.villages.tests.stage_helpers import YEAR, released_stage
 
-    stage, report = released_stage(world)
+    _stage, report = released_stage(world)
     base, x = f"/app/{world.pemda_a.code}/pencairan-desa/{YEAR}/", world.desa_x.code
     return {
         "village_stages:dashboard-current": f"/app/{world.pemda_a.code}/pencairan-desa/",
