@@ -1,7 +1,7 @@
 """Demo of controlled disbursement and reports up the chain, on top of the village-finance demo's year.
 
-Through the batch services a regency uses: DPMD sets the stages (Dana Desa 40/40/20 with absorption and
-finished-work conditions, ADD 50/50, BHPRD in one go), releases each stage to every eligible desa at once,
+Through the batch services a regency uses: DPMD sets the stages (Dana Desa 40/40/20 with
+absorption and finished-work conditions, ADD 50/50 on the adopted APBDes alone, BHPRD in one go), releases each stage to every eligible desa at once,
 desa report (per stage, semester I, year end) and the camat and DPMD receive most of the reports; most desa
 record their Dana Desa kegiatan finished. A few desa are left blocked for each kind of condition, chosen by
 their position in code order so every run (and the test world) has them:
@@ -36,7 +36,7 @@ PLANS: dict[str, list[StageSpec]] = {
         StageSpec("40", min_absorption="50", requires_activities_done=True),
         StageSpec("20", min_absorption="75", requires_activities_done=True),
     ],
-    TransferKind.ADD: [StageSpec("50"), StageSpec("50", min_absorption="40")],
+    TransferKind.ADD: [StageSpec("50"), StageSpec("50")],
     TransferKind.BHPRD: [StageSpec("100")],
 }
 DRAFTS = 2
@@ -103,7 +103,6 @@ def seed_stages(pemda: Pemda, year: int, *, actor: Actor) -> str:
     not_received = {i for i in range(len(reporting)) if i % 20 == 7}
     dd, add = plans[TransferKind.DD], plans[TransferKind.ADD]
     _reported(actor, reporting, year, ReportPeriod.STAGE, dd[0], skip=no_report, camat_skip=not_received)
-    _reported(actor, reporting, year, ReportPeriod.STAGE, add[0], skip=set(), camat_skip=set())
     funded = funded_activities([v.pk for v in reporting], year, source_of(TransferKind.DD))
     unfinished = {v.pk for i, v in enumerate(reporting) if i % 17 == 5}
     done = [

@@ -416,7 +416,7 @@ def activity_completion_set(
 def activity_completions_set_many(
     *, actor: MaybeActor, rows: Sequence[tuple[VillageGovernment, str]], year: int
 ) -> int:
-    """Mark many (desa, kegiatan) finished at once (imports and the demo), one audit entry each."""
+    """Mark many (desa, kegiatan) finished at once (imports and the demo), one audit entry per desa."""
     for village, _code in rows:
         STAGES.require(actor, Place.of_village(village), "record_completion")
     with transaction.atomic():
@@ -437,17 +437,20 @@ def activity_completions_set_many(
             update_fields=["completed", "recorded_by", "updated_at"],
             batch_size=1_000,
         )
+        by_desa: dict[VillageGovernment, list[str]] = {}
+        for village, code in rows:
+            by_desa.setdefault(village, []).append(code)
         audit.record_many(
             actor=actor,
             changes=[
                 audit.Change(
-                    action="activity_completion.set",
+                    action="activity_completion.set_many",
                     object_type="villages.activitycompletion",
-                    object_id=f"{village.region_id}:{year}:{code}",
+                    object_id=f"{village.region_id}:{year}",
                     pemda_code=village.pemda_id,
-                    after={"desa": village.region_id, "year": year, "kegiatan": code, "completed": True},
+                    after={"desa": village.region_id, "year": year, "kegiatan": codes, "completed": True},
                 )
-                for village, code in rows
+                for village, codes in by_desa.items()
             ],
         )
     return len(made)
