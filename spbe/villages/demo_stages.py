@@ -3,8 +3,9 @@
 Through the batch services a regency uses: DPMD sets the stages (Dana Desa 40/40/20 with absorption and
 finished-work conditions, ADD 50/50 on the adopted APBDes alone, BHPRD in one go) and releases each stage
 to every eligible desa at once; desa report (per stage, semester I, year end) and the camat and DPMD
-receive most of the reports; most desa record their Dana Desa kegiatan finished. A few desa are left blocked for each kind of condition, chosen by
-their position in code order so every run (and the test world) has them:
+receive most of the reports; most desa record their Dana Desa kegiatan finished. A few desa are left
+blocked for each kind of condition, chosen by their position in code order so every run (and the test
+world) has them:
 
 * the desa in :func:`draft_codes` keep their APBDes as a draft in OpenSPBE (not imported from Siskeudes, so
   not adopted): the transfer-revenue service writes their 4.2.x lines, and every stage 1 waits for them;
