@@ -23,6 +23,7 @@ urlpatterns = [
         name="release-one",
     ),
     path(f"{BASE}atur/<str:kind>/", views.plan_page, name="plan"),
+    path(f"{BASE}terapkan-alokasi/", views.revenue_apply, name="revenue-apply"),
     path(f"{BASE}desa/<str:kode_desa>/", views.desa_page, name="desa"),
     path(f"{BASE}desa/<str:kode_desa>/laporan/", views.desa_report_submit, name="report-submit"),
     path(f"{BASE}desa/<str:kode_desa>/kegiatan/", views.desa_activity, name="activity"),

@@ -33,6 +33,7 @@ from .models_transfers import TransferKind
 from .reports import REPORT_FLOW, activity_completion_set, report_move, report_submit
 from .stages import StageSpec, stage_plan_set, stage_release, stage_release_eligible, stage_status, stages_of
 from .stages_access import STAGES, stages_for_user, village_for_user
+from .transfer_lines import revenue_summary, transfer_revenue_apply
 
 PERIODS: dict[str, Any] = {
     ReportPeriod.SEMESTER1.value: gettext_lazy("Semester I"),
@@ -148,6 +149,20 @@ def stage_release_all(request: HttpRequest, pemda: Pemda, year: int, kind: str, 
             % {"count": len(result.released), "n": stage.number, "blocked": result.blocked},
         )
     return redirect("village_stages:stage", pemda_code=pemda.code, year=year, kind=kind, number=number)
+
+
+@require_POST
+@pemda_view
+def revenue_apply(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
+    """Write the adopted allocation into the year's draft APBDes again (drafts started since adoption)."""
+    stages_for_user(request.user, pemda.code)
+    try:
+        sync = transfer_revenue_apply(actor=request.user, pemda=pemda, year=year)
+    except PermissionDenied as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, revenue_summary(sync))
+    return redirect("village_stages:dashboard", pemda_code=pemda.code, year=year)
 
 
 def _specs(post: Any, count: int) -> list[StageSpec]:

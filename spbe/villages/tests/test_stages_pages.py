@@ -75,6 +75,22 @@ def test_the_stage_page_says_what_blocks_each_desa_and_dpmd_releases_from_it(
     assert StageRelease.objects.get(village=world.desa_y).amount == D("400000001.00")
 
 
+def test_dpmd_applies_the_allocation_to_drafts_from_the_dashboard(world: Any, reference_year: int) -> None:
+    from spbe.villages.models import ApbdesLine
+    from spbe.villages.tests.stage_helpers import dana_desa, draft
+
+    dana_desa(world)
+    y = draft(world, world.desa_y)  # started after the adoption: no Dana Desa line yet
+    assert not ApbdesLine.objects.filter(apbdes=y).exists()
+    world.client_for(world.operator_y).post(f"{base(world)}terapkan-alokasi/")
+    assert not ApbdesLine.objects.filter(apbdes=y).exists()
+    response = world.client_for(dpmd_of(world)).post(f"{base(world)}terapkan-alokasi/", follow=True)
+    assert "1 draf APBDes diperbarui." in response.content.decode()
+    assert list(ApbdesLine.objects.filter(apbdes=y).values_list("account_code", "amount")) == [
+        ("4.2.1.01", D("1000000001.00"))
+    ]
+
+
 def test_reports_go_up_the_chain_and_consolidate_exactly(world: Any, reference_year: int) -> None:
     released_stage(world)
     adopted_apbdes(world, world.desa_y, D("1000000001"))
