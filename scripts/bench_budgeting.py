@@ -248,6 +248,7 @@ def _editors(section: b.Section, work: b.Workspace) -> str:
         (work.root / "budgeting-pg").mkdir(exist_ok=True)
         spbe = b.spbe_command()
         b.run([*spbe, "migrate", "--no-input", "-v0"], env, timeout=600)
+        b.run([*spbe, "load_regions"], env, timeout=900)  # the tenant needs its region (not timed)
         ceiling = int(EDITORS_PER_AGENCY * ATTEMPTS * FITS) * PRICE
         done = b.run(
             [sys.executable, "-c", SETUP_EDITORS, str(AGENCIES), str(EDITORS_PER_AGENCY), str(ceiling), YEAR],
