@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.reference.urls")),
     path("", include("spbe.lounge.urls")),
     path("", include("spbe.villages.urls")),
+    path("", include("spbe.villages.urls_stages")),
     path("", include("spbe.complaints.urls")),
     path("", include("spbe.planning.urls")),
     path(

@@ -84,6 +84,7 @@ def scoped_urls(world) -> dict[str, str]:
             f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
         ),
         **_transfer_urls(world),
+        **_stage_urls(world),
         **_lounge_urls(world),
         **_realisation_urls(world),
     }
@@ -113,6 +114,29 @@ def _transfer_urls(world) -> dict[str, str]:
         "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
         "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
         "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
+    }
+
+
+def _stage_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.stage_helpers import YEAR, released_stage
+
+    _stage, report = released_stage(world)
+    base, x = f"/app/{world.pemda_a.code}/pencairan-desa/{YEAR}/", world.desa_x.code
+    return {
+        "village_stages:dashboard-current": f"/app/{world.pemda_a.code}/pencairan-desa/",
+        "village_stages:dashboard": base,
+        "village_stages:stage": f"{base}tahap/DD/1/",
+        "village_stages:release-all": f"{base}tahap/DD/1/salurkan/",
+        "village_stages:release-one": f"{base}tahap/DD/1/salurkan/{x}/",
+        "village_stages:plan": f"{base}atur/DD/",
+        "village_stages:revenue-apply": f"{base}terapkan-alokasi/",
+        "village_stages:desa": f"{base}desa/{x}/",
+        "village_stages:report-submit": f"{base}desa/{x}/laporan/",
+        "village_stages:activity": f"{base}desa/{x}/kegiatan/",
+        "village_stages:report-action": f"{base}laporan/{report.pk}/camat_receive/",
+        "village_stages:consolidated": f"{base}konsolidasi/semester1/",
+        "village_stages:consolidated-xlsx": f"{base}konsolidasi/semester1.xlsx",
+        "village_stages:consolidated-pdf": f"{base}konsolidasi/semester1.pdf",
     }
 
 
@@ -160,6 +184,12 @@ POST_ONLY = {
     "villages:transfer-adopt",
     "villages:transfer-simulate",
     "villages:transfer-import-dd",
+    "village_stages:release-all",
+    "village_stages:revenue-apply",
+    "village_stages:release-one",
+    "village_stages:report-submit",
+    "village_stages:activity",
+    "village_stages:report-action",
     "lounge:counter-action",
     "lounge:kiosk-deactivate",
 }
