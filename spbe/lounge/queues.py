@@ -21,14 +21,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from spbe.accounts.access import Place
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, system
-from spbe.core.errors import Conflict, NotFound, ValidationFailed
+from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import Transition, Workflow
 
@@ -181,10 +183,56 @@ def counter_create(
 
 @dataclass(frozen=True)
 class Taker:
-    """Where a ticket was taken: the channel, and the kiosk when it was one (never who took it)."""
+    """Where a ticket was taken: the channel, and the kiosk when it was one (never who took it).
+
+    A phone names itself by ``visitor`` (a random value its browser keeps in a cookie) and ``network``
+    (:func:`spbe.accounts.signin.client_key`); both are kept only as keyed hashes, for the daily limit.
+    """
 
     channel: str = QueueTicket.Channel.WEB
     kiosk: KioskDevice | None = None
+    visitor: str = ""
+    network: str = ""
+
+
+class TooManyTickets(SpbeError):
+    """One phone, network or kiosk asked for more numbers of a service today than the lounge allows."""
+
+    code = "too-many-requests"
+    status = 429
+
+
+def visitor_hash(value: str) -> str:
+    """A keyed hash of a visitor's cookie or network: equal for the same one, useless without the key."""
+    return salted_hmac("spbe.lounge.visitor", value, algorithm="sha256").hexdigest() if value else ""
+
+
+def _check_limit(lounge: Lounge, service: Service, day: dt.date, taker: Taker) -> tuple[str, str]:
+    """Refuse a take over the lounge's daily limits; return the hashes to store on the ticket.
+
+    Runs under the day's numbering lock, which every take of this service waits for, so the count is
+    exact even when one phone presses twice at once.
+    """
+    today = QueueTicket.objects.filter(lounge=lounge, day=day, service=service)
+    visitor, network = visitor_hash(taker.visitor), visitor_hash(taker.network)
+    checks: list[tuple[int, Q]] = []
+    if taker.kiosk is not None:
+        checks.append((lounge.max_per_kiosk, Q(kiosk=taker.kiosk)))
+    elif taker.channel == QueueTicket.Channel.WEB:
+        if visitor:
+            checks.append((lounge.max_per_visitor, Q(visitor_hash=visitor)))
+        if network:
+            checks.append((lounge.max_per_network, Q(network_hash=network)))
+    for limit, mine in checks:
+        if limit and today.filter(mine).count() >= limit:
+            raise TooManyTickets(
+                _(
+                    "Batas %(limit)d nomor antrean %(service)s per hari dari perangkat ini sudah tercapai. "
+                    "Gunakan nomor yang sudah Anda ambil, atau tanyakan petugas."
+                )
+                % {"limit": limit, "service": service.nama}
+            )
+    return visitor, network
 
 
 def offers_of(lounge: Lounge) -> Mapping[int, LoungeService]:
@@ -195,6 +243,9 @@ def ticket_take(
     *, taker: Taker, lounge: Lounge, service: Service, at: dt.datetime | None = None
 ) -> QueueTicket:
     """Give the next number of the service's prefix today; never the same number twice, none skipped.
+
+    A phone, network or kiosk over the lounge's daily limit for the service is refused (429) before a
+    number is drawn, so a refusal never leaves a gap.
 
     The day's :class:`QueueDay` row is locked until the ticket is written, so concurrent takes queue up
     behind it one by one (on SQLite the write lock does the same), and a take that fails rolls its number
@@ -214,6 +265,7 @@ def ticket_take(
     with transaction.atomic():
         QueueDay.objects.get_or_create(lounge=lounge, prefix=offer.prefix, day=day)
         numbering = QueueDay.objects.select_for_update().get(lounge=lounge, prefix=offer.prefix, day=day)
+        visitor, network = _check_limit(lounge, service, day, taker)
         numbering.last += 1
         numbering.save(update_fields=["last"])
         return QueueTicket.objects.create(
@@ -227,6 +279,8 @@ def ticket_take(
             public_id=secrets.token_urlsafe(12),
             channel=taker.channel,
             kiosk=taker.kiosk,
+            visitor_hash=visitor,
+            network_hash=network,
             taken_at=now,
         )
 
