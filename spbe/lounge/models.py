@@ -209,7 +209,9 @@ class Lounge(TenantOwned):
     # a carrier's NAT puts many citizens behind one address; a kiosk serves everybody in the lounge, so its
     # own limit is far larger and only stops a prank, not a busy morning.
     max_per_visitor = models.PositiveSmallIntegerField(_("nomor per ponsel per layanan per hari"), default=2)
-    max_per_network = models.PositiveSmallIntegerField(_("nomor per jaringan per layanan per hari"), default=30)
+    max_per_network = models.PositiveSmallIntegerField(
+        _("nomor per jaringan per layanan per hari"), default=30
+    )
     max_per_kiosk = models.PositiveSmallIntegerField(_("nomor per kios per layanan per hari"), default=400)
 
     class Meta:

@@ -39,6 +39,15 @@ def lounges_of(pemda: Pemda) -> QuerySet[Lounge]:
     return Lounge.objects.filter(pemda=pemda).order_by("code")
 
 
+def lounges_with_counts(pemda: Pemda) -> QuerySet[Lounge]:
+    """The pemda's lounges with how many services, open counters and active kiosks each has."""
+    return lounges_of(pemda).annotate(
+        n_offers=Count("offers", distinct=True),
+        n_counters=Count("counters", filter=Q(counters__is_active=True), distinct=True),
+        n_kiosks=Count("kiosks", filter=Q(kiosks__is_active=True), distinct=True),
+    )
+
+
 def offers_in(lounge: Lounge, query: str = "") -> list[LoungeService]:
     """The services a ticket can be taken for in ``lounge`` (an open counter serves them), by name."""
     from .selectors import fold

@@ -73,9 +73,9 @@ def take(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpRespons
         except SpbeError as exc:
             error, status = exc.message, 429 if isinstance(exc, queues.TooManyTickets) else 409
         else:
-            response = redirect("lounge:ticket", pemda.code, ticket.public_id)
-            _keep_visitor(response, visitor)
-            return response
+            taken = redirect("lounge:ticket", pemda.code, ticket.public_id)
+            _keep_visitor(taken, visitor)
+            return taken
     query = request.GET.get("q", "")[:100].strip()
     response = render(
         request,

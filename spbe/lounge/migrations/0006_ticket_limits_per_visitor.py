@@ -4,44 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_roles_for_modules'),
-        ('lounge', '0005_survey_files'),
+        ("accounts", "0006_roles_for_modules"),
+        ("lounge", "0005_survey_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lounge',
-            name='max_per_kiosk',
-            field=models.PositiveSmallIntegerField(default=400, verbose_name='nomor per kios per layanan per hari'),
+            model_name="lounge",
+            name="max_per_kiosk",
+            field=models.PositiveSmallIntegerField(
+                default=400, verbose_name="nomor per kios per layanan per hari"
+            ),
         ),
         migrations.AddField(
-            model_name='lounge',
-            name='max_per_network',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='nomor per jaringan per layanan per hari'),
+            model_name="lounge",
+            name="max_per_network",
+            field=models.PositiveSmallIntegerField(
+                default=30, verbose_name="nomor per jaringan per layanan per hari"
+            ),
         ),
         migrations.AddField(
-            model_name='lounge',
-            name='max_per_visitor',
-            field=models.PositiveSmallIntegerField(default=2, verbose_name='nomor per ponsel per layanan per hari'),
+            model_name="lounge",
+            name="max_per_visitor",
+            field=models.PositiveSmallIntegerField(
+                default=2, verbose_name="nomor per ponsel per layanan per hari"
+            ),
         ),
         migrations.AddField(
-            model_name='queueticket',
-            name='network_hash',
-            field=models.CharField(blank=True, default='', editable=False, max_length=64),
+            model_name="queueticket",
+            name="network_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='queueticket',
-            name='visitor_hash',
-            field=models.CharField(blank=True, default='', editable=False, max_length=64),
+            model_name="queueticket",
+            name="visitor_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
         ),
         migrations.AddIndex(
-            model_name='queueticket',
-            index=models.Index(fields=['lounge', 'day', 'service', 'visitor_hash'], name='ticket_visitor_day'),
+            model_name="queueticket",
+            index=models.Index(
+                fields=["lounge", "day", "service", "visitor_hash"], name="ticket_visitor_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='queueticket',
-            index=models.Index(fields=['lounge', 'day', 'service', 'network_hash'], name='ticket_network_day'),
+            model_name="queueticket",
+            index=models.Index(
+                fields=["lounge", "day", "service", "network_hash"], name="ticket_network_day"
+            ),
         ),
     ]
