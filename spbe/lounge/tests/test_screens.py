@@ -30,7 +30,9 @@ def test_short_rupiah_rounds_half_up_to_the_largest_scale():
 def test_a_lounge_with_only_its_queue_shows_the_board_slide_and_no_other(world, mall):
     # No event, no counter open: even the day's services slide is left out.
     for counter in (mall.loket_pu, mall.loket_pu2, mall.loket_dik):
-        queues.counter_update(actor=mall.manager, counter=counter, name=counter.name, services=[], is_active=False)
+        queues.counter_update(
+            actor=mall.manager, counter=counter, name=counter.name, services=[], is_active=False
+        )
     response = world.client_for(None).get("/pemda/35.10/antrean/mpp/layar/")
     assert response.status_code == 200
     html = response.content.decode()
