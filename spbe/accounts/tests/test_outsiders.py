@@ -125,7 +125,7 @@ def _lounge_urls(world) -> dict[str, str]:
         "lounge:lounge-setup": f"/app/{a}/antrean/ruang/{counter.lounge.code}/",
         "lounge:lounge-withdraw": (
             f"/app/{a}/antrean/ruang/{counter.lounge.code}/layanan/"
-            f"{LoungeService.objects.filter(lounge=counter.lounge).first().pk}/tutup/"
+            f"{LoungeService.objects.filter(lounge=counter.lounge).latest('pk').pk}/tutup/"
         ),
         "lounge:counter-new": f"/app/{a}/antrean/ruang/{counter.lounge.code}/loket/baru/",
         "lounge:counter-edit": f"/app/{a}/antrean/ruang/{counter.lounge.code}/loket/{counter.pk}/",
