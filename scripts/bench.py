@@ -9,6 +9,8 @@
 6. Village finance: a Siskeudes export of 19,000 rows, the public APBDes API (``scripts/bench_villages.py``).
 7. E-budgeting: 50,000 detail rows imported, recounted and summed; 50 editors at once on PostgreSQL
    (``scripts/bench_budgeting.py``).
+8. The service lounge: a compressed morning of queues over HTTP, IKM over 1,000,000 responses, the public
+   catalogue page (``scripts/bench_lounge.py``).
 
 Every benchmark runs even when an earlier one failed. A missed target is reported in BENCHMARKS.md; the
 script exits non-zero only when a benchmark could not be measured. Everything runs on 127.0.0.1 in
@@ -1053,6 +1055,7 @@ def main() -> int:
     # The module benchmarks (scripts/bench_<module>.py) import this one: let them share it, not reload it.
     sys.modules.setdefault("scripts.bench", sys.modules[__name__])
     from scripts.bench_budgeting import bench_budgeting
+    from scripts.bench_lounge import bench_lounge
     from scripts.bench_planning import bench_planning
     from scripts.bench_villages import bench_villages
 
@@ -1073,6 +1076,7 @@ def main() -> int:
             ("e-Planning: 10,000 proposals a year", bench_planning),
             ("Village finance: Siskeudes import and public APBDes API", bench_villages),
             ("E-budgeting: 50,000 detail rows and 50 editors at once", bench_budgeting),
+            ("Public-service lounge: queues, IKM and the catalogue", bench_lounge),
         ]
         only = sys.argv[sys.argv.index("--only") + 1].lower() if "--only" in sys.argv[1:-1] else None
         if only is not None:

@@ -98,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 # Which dashboard panels each role sees, in the order they appear.
 ROLE_PANELS: dict[str, list[str]] = {
-    Role.PEMDA_ADMIN: ["organisation", "users", "audit"],
+    Role.PEMDA_ADMIN: ["organisation", "users", "audit", "lounge"],
     Role.BAPPEDA_PLANNER: ["planning", "plans", "monitoring", "reference"],
     Role.TAPD: ["budgeting", "planning", "plans", "reference"],
     Role.AGENCY_OPERATOR: ["my_unit", "budgeting", "planning", "plans", "monitoring", "complaints"],

@@ -44,7 +44,10 @@ register_object_type(
 
 register("lounge.create", _("Ruang layanan dibuat"))
 register("lounge.offer", _("Layanan dibuka di ruang layanan"))
+register("lounge.update", _("Ruang layanan diubah"))
+register("lounge.withdraw", _("Layanan ditutup di ruang layanan"))
 register("counter.create", _("Loket dibuka"))
+register("counter.update", _("Loket diubah"))
 register("queue_ticket.call", _("Nomor antrean dipanggil"))
 register("queue_ticket.recall", _("Nomor antrean dipanggil ulang"))
 register("queue_ticket.start", _("Pelayanan nomor antrean dimulai"))

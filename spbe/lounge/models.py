@@ -204,6 +204,15 @@ class Lounge(TenantOwned):
 
     code = models.SlugField(_("kode ruang layanan"), max_length=40)
     name = models.CharField(_("nama ruang layanan"), max_length=200)
+    # How many numbers of one service a day one visitor may take (0: no limit). A phone is known by a
+    # random cookie of its browser, and also by its network, with a larger limit because a mall's Wi-Fi or
+    # a carrier's NAT puts many citizens behind one address; a kiosk serves everybody in the lounge, so its
+    # own limit is far larger and only stops a prank, not a busy morning.
+    max_per_visitor = models.PositiveSmallIntegerField(_("nomor per ponsel per layanan per hari"), default=2)
+    max_per_network = models.PositiveSmallIntegerField(
+        _("nomor per jaringan per layanan per hari"), default=30
+    )
+    max_per_kiosk = models.PositiveSmallIntegerField(_("nomor per kios per layanan per hari"), default=400)
 
     class Meta:
         ordering = ["pemda", "code"]
@@ -349,6 +358,10 @@ class QueueTicket(UnitOwned):
     serving_at = models.DateTimeField(_("mulai dilayani"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     calls = models.PositiveSmallIntegerField(_("jumlah panggilan"), default=0)
+    # Keyed hashes (never the cookie or the address itself) of the browser and the network a phone took
+    # the ticket from, only for the per-visitor limit; empty for kiosk and counter tickets.
+    visitor_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    network_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     wait_seconds = models.PositiveIntegerField(_("waktu tunggu (detik)"), null=True, blank=True)
     service_seconds = models.PositiveIntegerField(_("waktu layanan (detik)"), null=True, blank=True)
 
@@ -359,6 +372,8 @@ class QueueTicket(UnitOwned):
         indexes = [
             models.Index(fields=["lounge", "day", "state"], name="ticket_lounge_day_state"),
             models.Index(fields=["pemda", "day"], name="ticket_pemda_day"),
+            models.Index(fields=["lounge", "day", "service", "visitor_hash"], name="ticket_visitor_day"),
+            models.Index(fields=["lounge", "day", "service", "network_hash"], name="ticket_network_day"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["lounge", "prefix", "day", "number"], name="ticket_number_once"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,15 @@ def lounge_of(pemda: Pemda, code: str) -> Lounge:
 
 def lounges_of(pemda: Pemda) -> QuerySet[Lounge]:
     return Lounge.objects.filter(pemda=pemda).order_by("code")
+
+
+def lounges_with_counts(pemda: Pemda) -> QuerySet[Lounge]:
+    """The pemda's lounges with how many services, open counters and active kiosks each has."""
+    return lounges_of(pemda).annotate(
+        n_offers=Count("offers", distinct=True),
+        n_counters=Count("counters", filter=Q(counters__is_active=True), distinct=True),
+        n_kiosks=Count("kiosks", filter=Q(kiosks__is_active=True), distinct=True),
+    )
 
 
 def offers_in(lounge: Lounge, query: str = "") -> list[LoungeService]:
@@ -73,6 +83,30 @@ def ticket_of(pemda: Pemda, public_id: str) -> QueueTicket:
     )
     if ticket is None:
         raise NotFound(_("Tiket tidak ditemukan."))
+    return ticket
+
+
+TICKET_CODE = re.compile(r"([A-Z]{1,3})\s*-?\s*0*(\d{1,6})")
+
+
+def ticket_by_code(lounge: Lounge, code: str, at: dt.datetime | None = None) -> QueueTicket:
+    """Today's ticket of ``lounge`` printed as ``code`` (``A-012``, ``a12``, ``A 012`` alike).
+
+    What a citizen types on the kiosk to rate the service: only today's tickets of this lounge, so an
+    old or another lounge's number finds nothing.
+    """
+    match = TICKET_CODE.fullmatch(code.strip().upper())
+    if match is None:
+        raise NotFound(_("Tulis nomor antrean seperti di tiket, misalnya A-012."))
+    ticket = (
+        QueueTicket.objects.filter(
+            lounge=lounge, day=local_day(lounge.pemda, at), prefix=match[1], number=int(match[2])
+        )
+        .select_related("service")
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("Nomor antrean %(code)s hari ini tidak ditemukan di sini.") % {"code": code.strip()})
     return ticket
 
 

@@ -21,14 +21,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from spbe.accounts.access import Place
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, system
-from spbe.core.errors import Conflict, NotFound, ValidationFailed
+from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import Transition, Workflow
 
@@ -133,20 +135,7 @@ def counter_create(
     """Open a counter of ``unit`` in ``lounge`` for some of that unit's services offered there."""
     LOUNGE.require(actor, Place.of_pemda(lounge.pemda_id), "manage")
     chosen = list(services)
-    for service in chosen:
-        if service.unit_id != unit.pk:
-            raise ValidationFailed(
-                _("Layanan %(code)s bukan layanan %(unit)s.")
-                % {"code": service.kode_layanan, "unit": unit.name},
-                field="services",
-            )
-    offered = set(LoungeService.objects.filter(lounge=lounge).values_list("service_id", flat=True))
-    missing = [s.kode_layanan for s in chosen if s.pk not in offered]
-    if missing:
-        raise ValidationFailed(
-            _("Layanan %(codes)s belum dibuka di ruang layanan ini.") % {"codes": ", ".join(missing)},
-            field="services",
-        )
+    _counter_services(lounge, unit.pk, unit.name, chosen)
     counter = Counter(
         pemda_id=lounge.pemda_id,
         lounge=lounge,
@@ -176,15 +165,257 @@ def counter_create(
     return counter
 
 
+MAX_LIMIT = 10_000
+
+
+def _limit(value: int, field: str) -> int:
+    if not isinstance(value, int) or not 0 <= value <= MAX_LIMIT:
+        raise ValidationFailed(_("Batas harus bilangan 0 sampai 10.000 (0: tanpa batas)."), field=field)
+    return value
+
+
+LIMIT_FIELDS = ("max_per_visitor", "max_per_network", "max_per_kiosk")
+
+
+def lounge_update(
+    *,
+    actor: MaybeActor,
+    lounge: Lounge,
+    name: str,
+    max_per_visitor: int,
+    max_per_network: int,
+    max_per_kiosk: int,
+) -> Lounge:
+    """Rename a lounge or change its daily ticket limits (its code stays: links and screens use it)."""
+    LOUNGE.require(actor, Place.of_pemda(lounge.pemda_id), "manage")
+    try:
+        clean = clean_name(name, label=_("Nama ruang layanan"), max_length=200)
+    except InvalidText as exc:
+        raise ValidationFailed(exc.message, field="name") from None
+    values = {
+        "name": clean,
+        "max_per_visitor": _limit(max_per_visitor, "max_per_visitor"),
+        "max_per_network": _limit(max_per_network, "max_per_network"),
+        "max_per_kiosk": _limit(max_per_kiosk, "max_per_kiosk"),
+    }
+    fields = ["name", *LIMIT_FIELDS]
+    with transaction.atomic():
+        locked = Lounge.objects.select_for_update().get(pk=lounge.pk)
+        before = audit.snapshot(locked, fields)
+        if before == values:
+            return locked
+        for key, value in values.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=[*fields, "updated_at"])
+        audit.record(
+            actor=actor,
+            action="lounge.update",
+            obj=locked,
+            pemda_code=locked.pemda_id,
+            before=before,
+            after=values,
+        )
+    return locked
+
+
+def lounge_offer_unit(*, actor: MaybeActor, lounge: Lounge, unit: PerangkatDaerah, prefix: str) -> int:
+    """Offer every service of ``unit`` in ``lounge`` under ``prefix`` at once; return how many changed.
+
+    An agency moving into the mall brings all its services: one batch, one audit entry per offer.
+    """
+    LOUNGE.require(actor, Place.of_pemda(lounge.pemda_id), "manage")
+    prefix = prefix.strip().upper()
+    if not PREFIX.fullmatch(prefix):
+        raise ValidationFailed(_("Huruf antrean harus 1-3 huruf A-Z, misalnya A."), field="prefix")
+    if unit.pemda_id != lounge.pemda_id:
+        raise NotFound(_("Perangkat daerah tidak ditemukan."))
+    services = list(Service.objects.filter(pemda_id=lounge.pemda_id, unit=unit).order_by("kode_layanan"))
+    if not services:
+        raise ValidationFailed(_("Perangkat daerah ini belum punya layanan di katalog."), field="unit")
+    with transaction.atomic():
+        existing = {
+            o.service_id: o
+            for o in LoungeService.objects.select_for_update().filter(lounge=lounge, service__in=services)
+        }
+        new = [
+            LoungeService(pemda_id=lounge.pemda_id, lounge=lounge, service=service, prefix=prefix)
+            for service in services
+            if service.pk not in existing
+        ]
+        moved = [offer for offer in existing.values() if offer.prefix != prefix]
+        before = {offer.pk: offer.prefix for offer in moved}
+        for offer in moved:
+            offer.prefix = prefix
+        LoungeService.objects.bulk_create(new)  # gives the rows their keys: the entries name them
+        LoungeService.objects.bulk_update(moved, ["prefix"])
+        codes = {service.pk: service.kode_layanan for service in services}
+        changes = [
+            audit.Change(
+                "lounge.offer",
+                obj=offer,
+                pemda_code=lounge.pemda_id,
+                before={"prefix": before[offer.pk]} if offer.pk in before else None,
+                after={"lounge": lounge.code, "service": codes[offer.service_id], "prefix": prefix},
+            )
+            for offer in [*new, *moved]
+        ]
+        if changes:
+            audit.record_many(actor=actor, changes=changes)
+    return len(changes)
+
+
+def lounge_withdraw(*, actor: MaybeActor, offer: LoungeService) -> None:
+    """Stop offering a service in a lounge; refused while a counter there still serves it."""
+    LOUNGE.require(actor, Place.of_pemda(offer.pemda_id), "manage")
+    with transaction.atomic():
+        locked = (
+            LoungeService.objects.select_for_update().select_related("service", "lounge").get(pk=offer.pk)
+        )
+        serving = list(
+            Counter.objects.filter(lounge_id=locked.lounge_id, services=locked.service_id).values_list(
+                "name", flat=True
+            )
+        )
+        if serving:
+            raise Conflict(
+                _("Layanan ini masih dilayani di %(counters)s: lepaskan dulu dari loket itu.")
+                % {"counters": ", ".join(sorted(serving))}
+            )
+        before = {
+            "lounge": locked.lounge.code,
+            "service": locked.service.kode_layanan,
+            "prefix": locked.prefix,
+        }
+        audit.record(
+            actor=actor, action="lounge.withdraw", obj=locked, pemda_code=locked.pemda_id, before=before
+        )
+        locked.delete()
+
+
+def _counter_services(lounge: Lounge, unit_id: int, unit_name: str, chosen: list[Service]) -> None:
+    for service in chosen:
+        if service.unit_id != unit_id:
+            raise ValidationFailed(
+                _("Layanan %(code)s bukan layanan %(unit)s.")
+                % {"code": service.kode_layanan, "unit": unit_name},
+                field="services",
+            )
+    offered = set(LoungeService.objects.filter(lounge=lounge).values_list("service_id", flat=True))
+    missing = [s.kode_layanan for s in chosen if s.pk not in offered]
+    if missing:
+        raise ValidationFailed(
+            _("Layanan %(codes)s belum dibuka di ruang layanan ini.") % {"codes": ", ".join(missing)},
+            field="services",
+        )
+
+
+def counter_update(
+    *, actor: MaybeActor, counter: Counter, name: str, services: Iterable[Service], is_active: bool
+) -> Counter:
+    """Rename a counter, change the services it calls, or close and reopen it (its agency stays).
+
+    Closing a counter with a ticket at it is refused: the officer finishes or skips it first, so no
+    citizen is left called to a counter nobody works.
+    """
+    LOUNGE.require(actor, Place.of_pemda(counter.pemda_id), "manage")
+    chosen = list(services)
+    try:
+        clean = clean_name(name, label=_("Nama loket"), max_length=60)
+    except InvalidText as exc:
+        raise ValidationFailed(exc.message, field="name") from None
+    try:
+        with transaction.atomic():
+            locked = Counter.objects.select_for_update().select_related("lounge", "unit").get(pk=counter.pk)
+            _counter_services(locked.lounge, locked.unit_id, locked.unit.name, chosen)
+            if not is_active and locked.is_active and _busy(locked) is not None:
+                raise Conflict(
+                    _("Masih ada tiket di loket ini: selesaikan atau lewati dulu sebelum menutup.")
+                )
+            before = {
+                "name": locked.name,
+                "is_active": locked.is_active,
+                "services": sorted(locked.services.values_list("kode_layanan", flat=True)),
+            }
+            after = {
+                "name": clean,
+                "is_active": is_active,
+                "services": sorted(s.kode_layanan for s in chosen),
+            }
+            if before == after:
+                return locked
+            locked.name, locked.is_active = clean, is_active
+            locked.save(update_fields=["name", "is_active", "updated_at"])
+            locked.services.set(chosen)
+            audit.record(
+                actor=actor,
+                action="counter.update",
+                obj=locked,
+                pemda_code=locked.pemda_id,
+                before=before,
+                after=after,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Loket bernama %(name)s sudah ada di ruang layanan ini.") % {"name": clean}
+        ) from None
+    return locked
+
+
 # ---------------------------------------------------------------------------------------- tickets
 
 
 @dataclass(frozen=True)
 class Taker:
-    """Where a ticket was taken: the channel, and the kiosk when it was one (never who took it)."""
+    """Where a ticket was taken: the channel, and the kiosk when it was one (never who took it).
+
+    A phone names itself by ``visitor`` (a random value its browser keeps in a cookie) and ``network``
+    (:func:`spbe.accounts.signin.client_key`); both are kept only as keyed hashes, for the daily limit.
+    """
 
     channel: str = QueueTicket.Channel.WEB
     kiosk: KioskDevice | None = None
+    visitor: str = ""
+    network: str = ""
+
+
+class TooManyTickets(SpbeError):
+    """One phone, network or kiosk asked for more numbers of a service today than the lounge allows."""
+
+    code = "too-many-requests"
+    status = 429
+
+
+def visitor_hash(value: str) -> str:
+    """A keyed hash of a visitor's cookie or network: equal for the same one, useless without the key."""
+    return salted_hmac("spbe.lounge.visitor", value, algorithm="sha256").hexdigest() if value else ""
+
+
+def _check_limit(lounge: Lounge, service: Service, day: dt.date, taker: Taker) -> tuple[str, str]:
+    """Refuse a take over the lounge's daily limits; return the hashes to store on the ticket.
+
+    Runs under the day's numbering lock, which every take of this service waits for, so the count is
+    exact even when one phone presses twice at once.
+    """
+    today = QueueTicket.objects.filter(lounge=lounge, day=day, service=service)
+    visitor, network = visitor_hash(taker.visitor), visitor_hash(taker.network)
+    checks: list[tuple[int, Q]] = []
+    if taker.kiosk is not None:
+        checks.append((lounge.max_per_kiosk, Q(kiosk=taker.kiosk)))
+    elif taker.channel == QueueTicket.Channel.WEB:
+        if visitor:
+            checks.append((lounge.max_per_visitor, Q(visitor_hash=visitor)))
+        if network:
+            checks.append((lounge.max_per_network, Q(network_hash=network)))
+    for limit, mine in checks:
+        if limit and today.filter(mine).count() >= limit:
+            raise TooManyTickets(
+                _(
+                    "Batas %(limit)d nomor antrean %(service)s per hari dari perangkat ini sudah tercapai. "
+                    "Gunakan nomor yang sudah Anda ambil, atau tanyakan petugas."
+                )
+                % {"limit": limit, "service": service.nama}
+            )
+    return visitor, network
 
 
 def offers_of(lounge: Lounge) -> Mapping[int, LoungeService]:
@@ -195,6 +426,9 @@ def ticket_take(
     *, taker: Taker, lounge: Lounge, service: Service, at: dt.datetime | None = None
 ) -> QueueTicket:
     """Give the next number of the service's prefix today; never the same number twice, none skipped.
+
+    A phone, network or kiosk over the lounge's daily limit for the service is refused (429) before a
+    number is drawn, so a refusal never leaves a gap.
 
     The day's :class:`QueueDay` row is locked until the ticket is written, so concurrent takes queue up
     behind it one by one (on SQLite the write lock does the same), and a take that fails rolls its number
@@ -214,6 +448,7 @@ def ticket_take(
     with transaction.atomic():
         QueueDay.objects.get_or_create(lounge=lounge, prefix=offer.prefix, day=day)
         numbering = QueueDay.objects.select_for_update().get(lounge=lounge, prefix=offer.prefix, day=day)
+        visitor, network = _check_limit(lounge, service, day, taker)
         numbering.last += 1
         numbering.save(update_fields=["last"])
         return QueueTicket.objects.create(
@@ -227,6 +462,8 @@ def ticket_take(
             public_id=secrets.token_urlsafe(12),
             channel=taker.channel,
             kiosk=taker.kiosk,
+            visitor_hash=visitor,
+            network_hash=network,
             taken_at=now,
         )
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import event_views, kiosk, reports, views, views_queue
+from . import event_views, kiosk, reports, views, views_queue, views_screens, views_setup
 
 app_name = "lounge"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("pemda/<str:pemda_code>/jemput-bola.ics", event_views.feed, name="events-feed"),
     path("app/<str:pemda_code>/jemput-bola/", event_views.staff_events, name="staff-events"),
     path("pemda/<str:pemda_code>/ikm/", include(reports.urlpatterns)),
+    *views_setup.urlpatterns,
+    *views_screens.urlpatterns,
     *views_queue.urlpatterns,
     *kiosk.urlpatterns,
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from typing import Any
 from xml.sax.saxutils import escape
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spbe.accounts.models import Pemda
+from spbe.accounts.signin import client_key
 from spbe.accounts.views import pemda_view
 from spbe.core.errors import NotFound, PermissionDenied, SpbeError, ValidationFailed
 from spbe.core.middleware import language_neutral
@@ -30,6 +33,9 @@ from .ikm import ELEMENT_KEYS
 from .models import QueueTicket
 
 RECEIPT_WIDTHS = ("58", "80")
+# A random value a phone's browser keeps, so the lounge can count the numbers one phone takes a day.
+VISITOR_COOKIE = "spbe_antrean"
+VISITOR_COOKIE_AGE = 365 * 24 * 3600
 
 
 def qr_svg(url: str, title: str) -> SafeString:
@@ -57,17 +63,21 @@ def take(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpRespons
         lounge = queue_selectors.lounge_of(pemda, lounge_code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    error = ""
+    error, status = "", 200
+    visitor = request.COOKIES.get(VISITOR_COOKIE, "")[:64] or secrets.token_urlsafe(16)
     if request.method == "POST":
         try:
             offer = queue_selectors.offer_of(lounge, request.POST.get("layanan", ""))
-            ticket = queues.ticket_take(taker=queues.Taker(), lounge=lounge, service=offer.service)
+            taker = queues.Taker(visitor=visitor, network=client_key(request))
+            ticket = queues.ticket_take(taker=taker, lounge=lounge, service=offer.service)
         except SpbeError as exc:
-            error = exc.message
+            error, status = exc.message, 429 if isinstance(exc, queues.TooManyTickets) else 409
         else:
-            return redirect("lounge:ticket", pemda.code, ticket.public_id)
+            taken = redirect("lounge:ticket", pemda.code, ticket.public_id)
+            _keep_visitor(taken, visitor)
+            return taken
     query = request.GET.get("q", "")[:100].strip()
-    return render(
+    response = render(
         request,
         "lounge/queue/take.html",
         {
@@ -77,7 +87,21 @@ def take(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpRespons
             "query": query,
             "error": error,
         },
-        status=409 if error else 200,
+        status=status,
+    )
+    if request.method == "POST":
+        _keep_visitor(response, visitor)
+    return response
+
+
+def _keep_visitor(response: HttpResponse, visitor: str) -> None:
+    response.set_cookie(
+        VISITOR_COOKIE,
+        visitor,
+        max_age=VISITOR_COOKIE_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
     )
 
 

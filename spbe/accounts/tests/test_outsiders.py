@@ -161,7 +161,7 @@ def _stage_urls(world) -> dict[str, str]:
 def _lounge_urls(world) -> dict[str, str]:
     """The queue's staff pages, on a mall built once per test (the same one on every call)."""
     from spbe.lounge import queues
-    from spbe.lounge.models import Counter, KioskDevice
+    from spbe.lounge.models import Counter, KioskDevice, LoungeService
     from spbe.lounge.tests.queue_helpers import build_mall
 
     a = world.pemda_a.code
@@ -178,6 +178,14 @@ def _lounge_urls(world) -> dict[str, str]:
         "lounge:counter-action": f"/app/{a}/antrean/loket/{counter.pk}/panggil/",
         "lounge:kiosk-list": f"/app/{a}/antrean/kios/",
         "lounge:kiosk-deactivate": f"/app/{a}/antrean/kios/{kiosk.pk}/nonaktif/",
+        "lounge:lounge-list": f"/app/{a}/antrean/ruang/",
+        "lounge:lounge-setup": f"/app/{a}/antrean/ruang/{counter.lounge.code}/",
+        "lounge:lounge-withdraw": (
+            f"/app/{a}/antrean/ruang/{counter.lounge.code}/layanan/"
+            f"{LoungeService.objects.filter(lounge=counter.lounge).latest('pk').pk}/tutup/"
+        ),
+        "lounge:counter-new": f"/app/{a}/antrean/ruang/{counter.lounge.code}/loket/baru/",
+        "lounge:counter-edit": f"/app/{a}/antrean/ruang/{counter.lounge.code}/loket/{counter.pk}/",
     }
 
 
@@ -215,6 +223,7 @@ POST_ONLY = {
     "village_stages:report-action",
     "lounge:counter-action",
     "lounge:kiosk-deactivate",
+    "lounge:lounge-withdraw",
 }
 
 

@@ -95,6 +95,35 @@ results["errors"] = errors
 results["numbers"] = sorted(QueueTicket.objects.filter(prefix="A", day=day).values_list("number", flat=True))
 results["last"] = QueueDay.objects.get(lounge=lounge, prefix="A", day=day).last
 
+# One phone presses six times at once: the daily limit of 2 holds, and the refused presses leave no gap.
+from spbe.lounge.models import Lounge
+Lounge.objects.filter(pk=lounge.pk).update(max_per_visitor=2)
+lounge.refresh_from_db()
+same = threading.Barrier(6)
+outcomes = []
+
+def phone():
+    try:
+        same.wait(30)
+        queues.ticket_take(taker=queues.Taker(visitor="one-phone"), lounge=lounge, service=izin)
+        outcomes.append("ok")
+    except queues.TooManyTickets:
+        outcomes.append("refused")
+    except Exception as exc:
+        outcomes.append(type(exc).__name__ + ": " + str(exc))
+    finally:
+        connection.close()
+
+phones = [threading.Thread(target=phone) for _ in range(6)]
+for t in phones:
+    t.start()
+for t in phones:
+    t.join(120)
+results["phone"] = sorted(outcomes)
+results["after_phone"] = sorted(
+    QueueTicket.objects.filter(prefix="A", day=day).values_list("number", flat=True)
+)
+
 # Two counters press "call next" at the same moment, again and again: no ticket is called twice.
 go = threading.Barrier(2)
 called = {0: [], 1: []}
@@ -134,5 +163,7 @@ def test_concurrent_takes_never_duplicate_or_skip_a_number(tmp_path):
     total = 1 + 6 * 8
     assert results["numbers"] == list(range(1, total + 1))
     assert results["last"] == total
+    assert results["phone"] == ["ok", "ok", "refused", "refused", "refused", "refused"], results
+    assert results["after_phone"] == list(range(1, total + 3))
     assert results["call_errors"] == [], results
     assert len(results["called"]) == 10 and len(set(results["called"])) == 10
