@@ -84,6 +84,34 @@ def scoped_urls(world) -> dict[str, str]:
         ),
         **_transfer_urls(world),
         **_lounge_urls(world),
+        **_budget_urls(world),
+    }
+
+
+def _budget_urls(world) -> dict[str, str]:
+    """E-budgeting's staff pages, on unit A's RKA with one detail row (the same one on every call)."""
+    from spbe.budgeting.models import RkaDetail
+    from spbe.budgeting.tests.conftest import _account_rows, _nomenclature_rows
+    from spbe.budgeting.tests.helpers import ROAD, add, draft, line, rka
+    from spbe.reference.models import Account, Nomenclature
+
+    detail = RkaDetail.objects.filter(line__pemda=world.pemda_a).select_related("line").first()
+    if detail is None:
+        Nomenclature.objects.bulk_create(_nomenclature_rows())
+        Account.objects.bulk_create(_account_rows())
+        detail = add(line(rka(draft(world.pemda_a), world.unit_a)), "1000")
+    road = detail.line
+    a, v, unit = world.pemda_a.code, road.version_id, world.unit_a.code
+    return {
+        "budgeting:version-list": f"/app/{a}/anggaran/",
+        "budgeting:compare": f"/app/{a}/anggaran/banding/?dari={v}&ke={v}",
+        "budgeting:version-detail": f"/app/{a}/anggaran/versi/{v}/",
+        "budgeting:ceilings": f"/app/{a}/anggaran/versi/{v}/pagu/",
+        "budgeting:checks": f"/app/{a}/anggaran/versi/{v}/pemeriksaan/",
+        "budgeting:rka-detail": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/",
+        "budgeting:rka-group": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/kegiatan/{ROAD}/",
+        "budgeting:detail-add": f"/app/{a}/anggaran/baris/{road.pk}/rincian/",
+        "budgeting:detail-edit": f"/app/{a}/anggaran/rincian/{detail.pk}/",
     }
 
 
@@ -125,7 +153,12 @@ def _lounge_urls(world) -> dict[str, str]:
 
 
 # Who is let in where officer A (the pemda admin) is not: e-planning is the planners' and forums' work.
-INSIDERS = {"planning:proposal-detail": "tapd_a"}
+INSIDERS = {
+    "planning:proposal-detail": "tapd_a",
+    # Adding and changing detail rows is the agency operator's work.
+    "budgeting:detail-add": "agency_operator_a",
+    "budgeting:detail-edit": "agency_operator_a",
+}
 
 
 def _complaint_of_pemda_a(world):
