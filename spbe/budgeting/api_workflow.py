@@ -18,16 +18,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from spbe.accounts.access import Can, object_for_user
+from spbe.accounts.access import Can
 from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import User
 from spbe.core.errors import Conflict
 from spbe.core.schema import Rupiah
 
 from . import services
-from .access import BUDGET, line_for_user, version_for_user
+from .access import line_for_user, version_for_user
 from .api import VersionOut, _version
 from .models import BudgetVersion, Rka, RkaLine, VersionKind
+from .selectors_pages import rka_in_scope
 
 router = Router(tags=["anggaran"], auth=TokenAuth())
 
@@ -68,10 +69,7 @@ def _rka_out(rka: Rka) -> RkaStateOut:
 
 def _rka(request: HttpRequest, code: str, version_id: int, unit_code: str, seen: str) -> tuple[Rka, Can]:
     """The agency's RKA in the user's scope (404 outside), as the client saw it (409 if it moved)."""
-    queryset = Rka.objects.select_related("version", "unit", "submitted_by", "verified_by")
-    rka, can = object_for_user(
-        _user(request), queryset, BUDGET, pemda_code=code, version_id=version_id, unit__code=unit_code
-    )
+    rka, can = rka_in_scope(_user(request), code, version_id, unit_code)
     if seen != rka.state:
         raise Conflict(
             _("RKA ini berstatus '%(state)s', bukan '%(seen)s' seperti yang Anda lihat. Muat ulang dulu.")

@@ -12,13 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from spbe.accounts.access import Can, object_for_user
+from spbe.accounts.models import Pemda
 from spbe.core import versions
+from spbe.core.actors import MaybeActor
 from spbe.core.money_sql import MoneySum
 from spbe.reference.models import Account, Nomenclature
 
 from . import calc, selectors
+from .access import BUDGET
 from .models import BudgetVersion, Ceiling, Review, Rka, RkaDetail, RkaLine
 
 ZERO = Decimal("0.00")
@@ -277,3 +281,38 @@ def compare(before: BudgetVersion, after: BudgetVersion) -> Comparison:
         len(diff.removed),
         len(diff.changed),
     )
+
+
+# --------------------------------------------------------------------------------------------- lookups
+
+
+def rka_in_scope(user: MaybeActor, pemda_code: str, version_id: int, unit_code: str) -> tuple[Rka, Can]:
+    """An agency's RKA in a version with what the user may do to it: NotFound outside the user's scope."""
+    queryset = Rka.objects.select_related("version", "unit", "submitted_by", "verified_by")
+    return object_for_user(
+        user, queryset, BUDGET, pemda_code=pemda_code, version_id=version_id, unit__code=unit_code
+    )
+
+
+def version_years(pemda: Pemda) -> list[int]:
+    """The years the pemda has a budget version for, newest first."""
+    years = BudgetVersion.objects.filter(pemda=pemda).order_by("-year").values_list("year", flat=True)
+    return list(dict.fromkeys(years))
+
+
+def versions_of(pemda: Pemda, year: int | None = None) -> QuerySet[BudgetVersion]:
+    """The pemda's versions (of one year, in number order; else every year, newest first)."""
+    found = BudgetVersion.objects.filter(pemda=pemda)
+    if year is not None:
+        return found.filter(year=year).order_by("number")
+    return found.order_by("-year", "-number")
+
+
+def detail_line_id(detail_id: int) -> int | None:
+    """The line a detail row belongs to (to check the user's scope on it before reading the row)."""
+    line_id: int | None = RkaDetail.objects.filter(pk=detail_id).values_list("line_id", flat=True).first()
+    return line_id
+
+
+def detail_now(detail_id: int) -> RkaDetail | None:
+    return RkaDetail.objects.filter(pk=detail_id).first()

@@ -19,13 +19,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from spbe.accounts.access import Can, Place, object_for_user, scope_in
+from spbe.accounts.access import Can, Place, scope_in, units_for_user
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.accounts.views import pemda_view
 from spbe.core.documents import render_pdf_response
@@ -38,7 +39,6 @@ from .access import BUDGET, line_for_user, version_for_user
 from .models import (
     EDITABLE_RKA_STATES,
     FACTORS,
-    BudgetVersion,
     Review,
     Rka,
     RkaDetail,
@@ -66,10 +66,7 @@ def _pemda_wide(request: HttpRequest, pemda: Pemda) -> Can:
 
 
 def _rka(request: HttpRequest, pemda: Pemda, version_id: int, unit_code: str) -> tuple[Rka, Can]:
-    queryset = Rka.objects.select_related("version", "unit", "submitted_by", "verified_by")
-    return object_for_user(
-        request.user, queryset, BUDGET, pemda_code=pemda.code, version_id=version_id, unit__code=unit_code
-    )
+    return selectors_pages.rka_in_scope(request.user, pemda.code, version_id, unit_code)
 
 
 def _rka_url(rka: Rka) -> str:
@@ -109,9 +106,7 @@ def version_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     own_units = None if wide.view else _own_units(request, pemda)
     if own_units is not None and not own_units:
         raise NotFound(_("Data tidak ditemukan."))
-    years = list(
-        BudgetVersion.objects.filter(pemda=pemda).order_by("-year").values_list("year", flat=True).distinct()
-    )
+    years = selectors_pages.version_years(pemda)
     raw = request.GET.get("tahun", "")
     year = int(raw) if raw.isdigit() else (years[0] if years else 0)
     form = VersionCreateForm(initial={"year": year or None})
@@ -129,7 +124,7 @@ def version_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
                 messages.success(request, _("APBD murni %(year)d dibuka.") % {"year": created.year})
                 return redirect("budgeting:version-detail", pemda_code=pemda.code, version_id=created.pk)
     rows: list[dict[str, Any]] = []
-    for version in BudgetVersion.objects.filter(pemda=pemda, year=year).order_by("number"):
+    for version in selectors_pages.versions_of(pemda, year):
         row: dict[str, Any] = {"version": version}
         if own_units is None:
             row["figures"] = selectors_pages.version_figures(version)
@@ -190,7 +185,7 @@ def version_detail(request: HttpRequest, pemda: Pemda, version_id: int) -> HttpR
                 return redirect("budgeting:version-detail", pemda_code=pemda.code, version_id=draft.pk)
             except FormError as exc:
                 error = exc.message
-    others = BudgetVersion.objects.filter(pemda=pemda).exclude(pk=version.pk).order_by("-year", "-number")
+    others = selectors_pages.versions_of(pemda).exclude(pk=version.pk)
     context = {
         "pemda": pemda,
         "version": version,
@@ -223,9 +218,9 @@ class CeilingForm(forms.Form):
     amount = MoneyFormField(label=gettext_lazy("Pagu (Rp)"))
     seen = MoneyFormField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, pemda: Pemda, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[PerangkatDaerah], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = PerangkatDaerah.objects.filter(pemda=pemda).order_by("code")  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units.order_by("code")  # type: ignore[attr-defined]
 
 
 @pemda_view
@@ -233,9 +228,10 @@ def ceilings(request: HttpRequest, pemda: Pemda, version_id: int) -> HttpRespons
     """KUA-PPAS ceilings of a version with what is used under each; the TAPD sets and changes them."""
     version = version_for_user(request.user, pemda.code, version_id)
     can = BUDGET.can(request.user, version.place())
-    form = CeilingForm(pemda=pemda)
+    units = units_for_user(request.user, pemda)
+    form = CeilingForm(units=units)
     if request.method == "POST":
-        form = CeilingForm(request.POST, pemda=pemda)
+        form = CeilingForm(request.POST, units=units)
         if form.is_valid():
             data = form.cleaned_data
             seen: Decimal | None = data["seen"]
@@ -566,12 +562,14 @@ def detail_add(request: HttpRequest, pemda: Pemda, line_id: int) -> HttpResponse
 def detail_edit(request: HttpRequest, pemda: Pemda, detail_id: int) -> HttpResponse:
     """Change or remove a detail row as it was when the form was loaded (``seen``, its fingerprint): a
     row someone else changed since is refused, the user's input kept and the row's current content shown."""
-    found = RkaDetail.objects.filter(pk=detail_id).values_list("line_id", flat=True).first()
+    found = selectors_pages.detail_line_id(detail_id)
     if found is None:
         raise NotFound(_("Data tidak ditemukan."))
     line = line_for_user(request.user, pemda.code, found)
     BUDGET.can(request.user, line.place()).require("edit")
-    detail = RkaDetail.objects.get(pk=detail_id)
+    detail = selectors_pages.detail_now(detail_id)
+    if detail is None:
+        raise NotFound(_("Data tidak ditemukan."))
     detail.line = line
     form = DetailForm(initial=DetailForm.initial_for(detail))
     status, error, conflict = 200, "", False
@@ -601,7 +599,7 @@ def detail_edit(request: HttpRequest, pemda: Pemda, detail_id: int) -> HttpRespo
                 else:
                     messages.success(request, _("Rincian disimpan."))
                     return redirect(_group_url(line, line.unit.code))
-    current = RkaDetail.objects.filter(pk=detail_id).first() if conflict else detail
+    current = selectors_pages.detail_now(detail_id) if conflict else detail
     return _detail_page(request, pemda, line, form, current, status, error=error, conflict=conflict)
 
 
@@ -669,7 +667,7 @@ def _compare_columns() -> list[Column]:
 def compare(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     """Two versions line by line (``?dari=&ke=``): added, removed and changed lines with amounts and both
     totals, as a page, ``&format=xlsx`` or ``&format=pdf``."""
-    visible = BudgetVersion.objects.filter(pemda=pemda).order_by("-year", "-number")
+    visible = selectors_pages.versions_of(pemda)
     if not _pemda_wide(request, pemda).view:
         raise NotFound(_("Data tidak ditemukan."))
     context: dict[str, Any] = {"pemda": pemda, "versions": visible, "comparison": None}

@@ -416,3 +416,25 @@ def test_pages_read_a_bounded_number_of_queries_whatever_the_rows(world, budget)
         _queries(client, url(world, f"versi/{version.pk}/")),
     )
     assert large == small
+
+
+# --- dashboard ----------------------------------------------------------------------------------------------
+
+
+def test_dashboard_panels_show_tapd_its_queue_and_an_agency_its_own_rka(world, budget):
+    version, rka_a, road, _ = budget
+    services.rka_submit(actor=world.agency_head_a, rka=rka_a)
+    services.line_review(actor=world.tapd_a, line=road, accept=False, note="Kurangi volume")
+    dashboard = f"/app/{world.pemda_a.code}/"
+    tapd = world.client_for(world.tapd_a).get(dashboard).content.decode()
+    assert 'id="panel-budgeting"' in tapd
+    assert '<span class="stat">1</span> RKA menunggu verifikasi TAPD' in tapd
+    assert f"/anggaran/versi/{version.pk}/pemeriksaan/" in tapd
+    agency = world.client_for(world.agency_operator_a).get(dashboard).content.decode()
+    assert rka_url(world, version, world.unit_a.code) in agency
+    assert rka_url(world, version, world.unit_a2.code) not in agency
+    assert "1 baris dikembalikan TAPD" in agency
+    assert "RKA menunggu verifikasi TAPD" not in agency
+    other = world.client_for(world.agency_operator_a2).get(dashboard).content.decode()
+    assert rka_url(world, version, world.unit_a2.code) in other
+    assert rka_url(world, version, world.unit_a.code) not in other
