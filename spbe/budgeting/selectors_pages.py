@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from spbe.accounts.access import Can, object_for_user
-from spbe.accounts.models import Pemda
+from spbe.accounts.models import Membership, Pemda, PerangkatDaerah, Role
 from spbe.core import versions
 from spbe.core.actors import MaybeActor
 from spbe.core.money_sql import MoneySum
@@ -316,3 +316,14 @@ def detail_line_id(detail_id: int) -> int | None:
 
 def detail_now(detail_id: int) -> RkaDetail | None:
     return RkaDetail.objects.filter(pk=detail_id).first()
+
+
+def agency_head(unit: PerangkatDaerah) -> str:
+    """The name of the agency's active head, for its documents' signature block ("" prints a dotted line)."""
+    membership = (
+        Membership.objects.filter(unit=unit, role=Role.AGENCY_HEAD, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user.full_name if membership is not None else ""

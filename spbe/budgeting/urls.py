@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents, views
 
 app_name = "budgeting"
 
@@ -22,6 +22,30 @@ urlpatterns = [
         "app/<str:pemda_code>/anggaran/versi/<int:version_id>/rka/<str:unit_code>/kegiatan/<str:sub>/",
         views.rka_group,
         name="rka-group",
+    ),
+    path(
+        "app/<str:pemda_code>/anggaran/versi/<int:version_id>/rka/<str:unit_code>/dokumen.pdf",
+        documents.rka_document_view,
+        {"fmt": "pdf"},
+        name="rka-document-pdf",
+    ),
+    path(
+        "app/<str:pemda_code>/anggaran/versi/<int:version_id>/rka/<str:unit_code>/dokumen.xlsx",
+        documents.rka_document_view,
+        {"fmt": "xlsx"},
+        name="rka-document-xlsx",
+    ),
+    path(
+        "app/<str:pemda_code>/anggaran/versi/<int:version_id>/ringkasan.pdf",
+        documents.apbd_summary_view,
+        {"fmt": "pdf"},
+        name="summary-pdf",
+    ),
+    path(
+        "app/<str:pemda_code>/anggaran/versi/<int:version_id>/ringkasan.xlsx",
+        documents.apbd_summary_view,
+        {"fmt": "xlsx"},
+        name="summary-xlsx",
     ),
     path("app/<str:pemda_code>/anggaran/baris/<int:line_id>/rincian/", views.detail_add, name="detail-add"),
     path("app/<str:pemda_code>/anggaran/rincian/<int:detail_id>/", views.detail_edit, name="detail-edit"),

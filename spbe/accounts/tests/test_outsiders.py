@@ -110,6 +110,10 @@ def _budget_urls(world) -> dict[str, str]:
         "budgeting:checks": f"/app/{a}/anggaran/versi/{v}/pemeriksaan/",
         "budgeting:rka-detail": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/",
         "budgeting:rka-group": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/kegiatan/{ROAD}/",
+        "budgeting:rka-document-pdf": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/dokumen.pdf",
+        "budgeting:rka-document-xlsx": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/dokumen.xlsx",
+        "budgeting:summary-pdf": f"/app/{a}/anggaran/versi/{v}/ringkasan.pdf",
+        "budgeting:summary-xlsx": f"/app/{a}/anggaran/versi/{v}/ringkasan.xlsx",
         "budgeting:detail-add": f"/app/{a}/anggaran/baris/{road.pk}/rincian/",
         "budgeting:detail-edit": f"/app/{a}/anggaran/rincian/{detail.pk}/",
     }
