@@ -147,8 +147,8 @@ def ceiling_uses(version: BudgetVersion, *, unit_id: int | None = None, under: s
         ceilings = ceilings.filter(unit_id=unit_id)
         lines = lines.filter(unit_id=unit_id)
     if under:
+        # Only the ceilings above this sub-kegiatan; what each has used counts every line under it.
         ceilings = ceilings.filter(code__in=calc.nomenclature_prefixes(under))
-        lines = lines.filter(sub_kegiatan=under)
     sums: dict[int, list[tuple[str, Decimal]]] = {}
     for row in lines.values("unit_id", "sub_kegiatan").annotate(total=MoneySum("amount")).order_by():
         sums.setdefault(row["unit_id"], []).append((row["sub_kegiatan"], row["total"]))

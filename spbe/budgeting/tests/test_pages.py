@@ -104,7 +104,9 @@ def test_an_agency_operator_never_opens_another_agencys_rka(world, budget):
 
 
 def test_operator_adds_a_detail_row_and_the_line_and_ceiling_follow(world, budget):
-    version, _rka_a, road, _ = budget
+    version, rka_a, road, _ = budget
+    # Another sub-kegiatan's spending counts against the agency ceiling shown on this one's page.
+    add(line(rka_a, sub=ROAD_2), "500000", actor=world.agency_operator_a)
     client = world.client_for(world.agency_operator_a)
     response = client.post(url(world, f"baris/{road.pk}/rincian/"), detail_form("Beton", "2,5", "1.000.000"))
     assert response.status_code == 302
@@ -115,7 +117,8 @@ def test_operator_adds_a_detail_row_and_the_line_and_ceiling_follow(world, budge
     assert AuditEntry.objects.filter(action="rka.detail_add", object_id=str(row.pk)).exists()
     page = client.get(group_url(world, version, world.unit_a.code, ROAD)).content.decode()
     assert "Rp3.500.000,00" in page  # the line and the group total
-    assert "Rp6.500.000,00" in page  # what is left under the agency ceiling
+    assert "Rp4.000.000,00" in page  # used under the agency ceiling: both sub-kegiatan
+    assert "Rp6.000.000,00" in page  # what is left under it
 
 
 def test_a_row_past_the_ceiling_is_refused_with_the_form_kept(world, budget):
