@@ -216,7 +216,7 @@ class CeilingForm(forms.Form):
         help_text=gettext_lazy("Kosongkan untuk pagu seluruh perangkat daerah."),
     )
     amount = MoneyFormField(label=gettext_lazy("Pagu (Rp)"))
-    seen = MoneyFormField(required=False, widget=forms.HiddenInput)
+    seen = MoneyFormField(label=gettext_lazy("Pagu yang terlihat"), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: QuerySet[PerangkatDaerah], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -486,7 +486,9 @@ class DetailForm(forms.Form):
         choices=[("", "—"), ("ssh", "SSH"), ("sbu", "SBU"), ("hspk", "HSPK"), ("asb", "ASB")],
     )
     standard_code = forms.CharField(label=gettext_lazy("Kode harga standar"), max_length=40, required=False)
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen = forms.CharField(
+        label=gettext_lazy("Versi rincian yang terlihat"), required=False, widget=forms.HiddenInput
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
