@@ -38,9 +38,9 @@ def pdf_text(response) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
 
 
-def xlsx_rows(response) -> list[tuple]:
+def xlsx_rows(response) -> list[tuple[object, ...]]:
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return list(book.active.iter_rows(values_only=True))
+    return list(book.worksheets[0].iter_rows(values_only=True))
 
 
 def base(world, version) -> str:
