@@ -64,6 +64,7 @@ def scoped_urls(world) -> dict[str, str]:
         "monitoring:report-create": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/lapor/",
         "monitoring:report-check": f"/app/{a}/monitoring/laporan/{report.pk}/",
         "monitoring:photo": f"/app/{a}/monitoring/foto/{photo.pk}/",
+        "monitoring-dashboard:dashboard": f"/app/{a}/monitoring/dasbor/",
         "accounts:pemda-dashboard": f"/app/{a}/",
         "accounts:unit-list": f"/app/{a}/perangkat-daerah/",
         "accounts:unit-detail": f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/",
@@ -161,6 +162,8 @@ def _lounge_urls(world) -> dict[str, str]:
 INSIDERS = {
     "planning:proposal-detail": "tapd_a",
     # Adding and changing detail rows is the agency operator's work.
+    # The monitoring dashboard is for those who read projects (the auditor among them).
+    "monitoring-dashboard:dashboard": "auditor",
     "budgeting:detail-add": "agency_operator_a",
     "budgeting:detail-edit": "agency_operator_a",
 }
