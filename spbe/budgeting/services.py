@@ -15,6 +15,8 @@ On SQLite every transaction is ``IMMEDIATE``: one writer at a time, the same gua
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -335,11 +337,20 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
 
 
 def ceiling_set(
-    *, actor: MaybeActor, version: BudgetVersion, unit: PerangkatDaerah, code: str, amount: Decimal | str
+    *,
+    actor: MaybeActor,
+    version: BudgetVersion,
+    unit: PerangkatDaerah,
+    code: str,
+    amount: Decimal | str,
+    seen: Decimal | None = None,
+    create_only: bool = False,
 ) -> Ceiling:
     """Set a KUA-PPAS ceiling of an agency (``code`` empty) or one of its program/kegiatan/sub-kegiatan.
 
-    Refused below what the lines under it already add up to: a ceiling is never exceeded.
+    Refused below what the lines under it already add up to: a ceiling is never exceeded. A form passes
+    the amount it showed (``seen``) or, for a new ceiling, ``create_only``: a ceiling another TAPD member
+    set in between is refused instead of overwritten.
     """
     BUDGET.require(actor, Place.of_unit(unit), "set_ceiling")
     if unit.pemda_id != version.pemda_id:
@@ -369,6 +380,13 @@ def ceiling_set(
             .first()
         )
         before = None if ceiling is None else {"amount": ceiling.amount}
+        if ceiling is not None and (create_only or (seen is not None and ceiling.amount != seen)):
+            raise Conflict(
+                _("Pagu ini sudah diubah oleh pengguna lain menjadi %(amount)s. Muat ulang lalu ulangi.")
+                % {"amount": format_rupiah(ceiling.amount)}
+            )
+        if ceiling is None and seen is not None:
+            raise Conflict(_("Pagu ini sudah dihapus atau diganti. Muat ulang lalu ulangi."))
         if ceiling is None:
             ceiling = Ceiling(pemda_id=version.pemda_id, unit=unit, version=version, code=code, amount=value)
             try:
@@ -639,6 +657,26 @@ def _detail_snapshot(detail: RkaDetail) -> dict[str, Any]:
     return audit.snapshot(detail, ["position", *DETAIL_SPEC.values])
 
 
+def detail_fingerprint(detail: RkaDetail) -> str:
+    """A short digest of everything a user sees of a detail row: a form carries it from the page it was
+    loaded on, and :func:`detail_change`/:func:`detail_remove` refuse the write when the row no longer has
+    it (someone else saved it in between), so an edit never silently overwrites another."""
+    canonical = json.dumps(_detail_snapshot(detail), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def _still_as_seen(detail: RkaDetail, seen: str | None) -> None:
+    """Under the line's lock: the row is still there and, when the caller saw it (``seen``), unchanged."""
+    current = RkaDetail.objects.filter(pk=detail.pk).first()
+    if current is None or (seen is not None and detail_fingerprint(current) != seen):
+        raise Conflict(
+            _(
+                "Rincian ini sudah diubah atau dihapus oleh pengguna lain sejak halaman dimuat. "
+                "Muat ulang untuk melihat isinya sekarang, lalu ulangi perubahan Anda."
+            )
+        )
+
+
 def detail_add(*, actor: MaybeActor, line: RkaLine, detail: DetailInput) -> RkaDetail:
     """Add a detail row; the agency's ceilings above the line are locked and checked in this transaction."""
     row, _created = _detail_add(actor=actor, line=line, detail=detail, key=None)
@@ -702,8 +740,11 @@ def _detail_add(
     return row, True
 
 
-def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) -> RkaDetail:
-    """Change a detail row as the user saw it (``detail.amount``); an increase is checked against ceilings."""
+def detail_change(
+    *, actor: MaybeActor, detail: RkaDetail, change: DetailInput, seen: str | None = None
+) -> RkaDetail:
+    """Change a detail row as the user saw it (``detail.amount``, and every field when ``seen``, its
+    :func:`detail_fingerprint`, is given); an increase is checked against ceilings."""
     line = detail.line
     BUDGET.require(actor, line.place(), "edit")
     values = change.clean()
@@ -715,6 +756,7 @@ def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) 
         locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
         if locked is None:
             raise _gone()
+        _still_as_seen(detail, seen)
         before = _detail_snapshot(detail)
         if not RkaDetail.objects.filter(
             pk=detail.pk, amount=detail.amount, unit_price=detail.unit_price
@@ -733,7 +775,8 @@ def detail_change(*, actor: MaybeActor, detail: RkaDetail, change: DetailInput) 
     return detail
 
 
-def detail_remove(*, actor: MaybeActor, detail: RkaDetail) -> None:
+def detail_remove(*, actor: MaybeActor, detail: RkaDetail, seen: str | None = None) -> None:
+    """Remove a detail row (refused, when ``seen`` is given, if someone changed it since)."""
     line = detail.line
     BUDGET.require(actor, line.place(), "edit")
     with transaction.atomic():
@@ -741,6 +784,7 @@ def detail_remove(*, actor: MaybeActor, detail: RkaDetail) -> None:
         locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
         if locked is None:
             raise _gone()
+        _still_as_seen(detail, seen)
         before = _detail_snapshot(detail)
         if not RkaDetail.objects.filter(pk=detail.pk, amount=detail.amount).delete()[0]:
             raise Conflict(_("Rincian ini baru saja diubah oleh pengguna lain. Muat ulang lalu coba lagi."))
@@ -773,8 +817,19 @@ def rka_submit(*, actor: MaybeActor, rka: Rka, note: str = "") -> Rka:
     return rka
 
 
-def line_review(*, actor: MaybeActor, line: RkaLine, accept: bool, note: str = "") -> RkaLine:
-    """TAPD's verdict on one line of a submitted RKA: accepted, or returned with a note (required)."""
+def line_review(
+    *,
+    actor: MaybeActor,
+    line: RkaLine,
+    accept: bool,
+    note: str = "",
+    seen_amount: Decimal | None = None,
+) -> RkaLine:
+    """TAPD's verdict on one line of a submitted RKA: accepted, or returned with a note (required).
+
+    ``seen_amount`` is the line's total as the reviewer saw it: if the line has changed since (returned,
+    edited and submitted again), the verdict is refused rather than given to an amount nobody looked at.
+    """
     BUDGET.require(actor, line.place(), "verify")
     note = note.strip()
     if not accept and not note:
@@ -793,7 +848,13 @@ def line_review(*, actor: MaybeActor, line: RkaLine, accept: bool, note: str = "
             )
         verdict = Review.ACCEPTED if accept else Review.RETURNED
         before = {"review": line.review, "review_note": line.review_note}
-        RkaLine.objects.filter(pk=line.pk).update(review=verdict, review_note=note)
+        target = RkaLine.objects.filter(pk=line.pk)
+        if seen_amount is not None:
+            target = target.filter(amount=seen_amount)
+        if not target.update(review=verdict, review_note=note):
+            raise Conflict(
+                _("Jumlah baris ini sudah berubah sejak halaman dimuat. Muat ulang lalu periksa lagi.")
+            )
         line.refresh_from_db()
         audit.record(
             actor=actor,

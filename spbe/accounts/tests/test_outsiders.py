@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -87,6 +88,7 @@ def scoped_urls(world) -> dict[str, str]:
         **_stage_urls(world),
         **_lounge_urls(world),
         **_plan_urls(world),
+        **_budget_urls(world),
         **_realisation_urls(world),
     }
 
@@ -105,6 +107,41 @@ def _plan_urls(world) -> dict[str, str]:
         "planning-plans:list": f"/app/{a}/rencana/",
         "planning-plans:detail": f"/app/{a}/rencana/{pk}/",
         "planning-plans:pdf": f"/app/{a}/rencana/{pk}/dokumen.pdf",
+    }
+
+
+def _budget_urls(world) -> dict[str, str]:
+    """E-budgeting's staff pages, on unit A's RKA with one detail row (the same one on every call)."""
+    from spbe.budgeting.models import RkaDetail
+    from spbe.budgeting.tests.conftest import _account_rows, _nomenclature_rows
+    from spbe.budgeting.tests.helpers import ROAD, add, draft, line, rka
+    from spbe.reference.models import Account, Nomenclature
+
+    detail = (
+        RkaDetail.objects.filter(line__pemda=world.pemda_a, line__version__year=2028)
+        .select_related("line")
+        .first()
+    )
+    if detail is None:
+        Nomenclature.objects.bulk_create(_nomenclature_rows())
+        Account.objects.bulk_create(_account_rows())
+        detail = add(line(rka(draft(world.pemda_a), world.unit_a)), "1000")
+    road = detail.line
+    a, v, unit = world.pemda_a.code, road.version_id, world.unit_a.code
+    return {
+        "budgeting:version-list": f"/app/{a}/anggaran/",
+        "budgeting:compare": f"/app/{a}/anggaran/banding/?dari={v}&ke={v}",
+        "budgeting:version-detail": f"/app/{a}/anggaran/versi/{v}/",
+        "budgeting:ceilings": f"/app/{a}/anggaran/versi/{v}/pagu/",
+        "budgeting:checks": f"/app/{a}/anggaran/versi/{v}/pemeriksaan/",
+        "budgeting:rka-detail": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/",
+        "budgeting:rka-group": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/kegiatan/{ROAD}/",
+        "budgeting:rka-document-pdf": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/dokumen.pdf",
+        "budgeting:rka-document-xlsx": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/dokumen.xlsx",
+        "budgeting:summary-pdf": f"/app/{a}/anggaran/versi/{v}/ringkasan.pdf",
+        "budgeting:summary-xlsx": f"/app/{a}/anggaran/versi/{v}/ringkasan.xlsx",
+        "budgeting:detail-add": f"/app/{a}/anggaran/baris/{road.pk}/rincian/",
+        "budgeting:detail-edit": f"/app/{a}/anggaran/rincian/{detail.pk}/",
     }
 
 
@@ -195,6 +232,9 @@ INSIDERS = {
     "planning-plans:list": "tapd_a",
     "planning-plans:detail": "tapd_a",
     "planning-plans:pdf": "tapd_a",
+    # Adding and changing detail rows is the agency operator's work.
+    "budgeting:detail-add": "agency_operator_a",
+    "budgeting:detail-edit": "agency_operator_a",
 }
 
 
@@ -383,6 +423,21 @@ def scoped_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/budget/lines/<line_id>/details": (
             f"/api/v1/pemda/{a}/budget/lines/{line.pk}/details"
         ),
+        **{
+            f"api/v1/pemda/<code>/budget/versions/<version_id>/rka/<unit_code>/{move}": (
+                f"/api/v1/pemda/{a}/budget/versions/{version.pk}/rka/{rka.unit.code}/{move}"
+            )
+            for move in ("submit", "return", "verify", "accept-pending")
+        },
+        "api/v1/pemda/<code>/budget/lines/<line_id>/review": (
+            f"/api/v1/pemda/{a}/budget/lines/{line.pk}/review"
+        ),
+        "api/v1/pemda/<code>/budget/versions/<version_id>/adopt": (
+            f"/api/v1/pemda/{a}/budget/versions/{version.pk}/adopt"
+        ),
+        "api/v1/pemda/<code>/budget/versions/<version_id>/revise": (
+            f"/api/v1/pemda/{a}/budget/versions/{version.pk}/revise"
+        ),
         **_realisation_api_urls(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
@@ -425,6 +480,26 @@ def public_api_urls(world) -> dict[str, str]:
     }
 
 
+# API routes that only take POST, with a valid body: the scope is checked before the state, so an outsider
+# gets 404 and an anonymous client 401 whatever the body says.
+API_POST_BODIES = {
+    **{
+        f"api/v1/pemda/<code>/budget/versions/<version_id>/rka/<unit_code>/{move}": {"status": "submitted"}
+        for move in ("submit", "return", "verify", "accept-pending")
+    },
+    "api/v1/pemda/<code>/budget/lines/<line_id>/review": {"keputusan": "accepted"},
+    "api/v1/pemda/<code>/budget/versions/<version_id>/adopt": {"status": "draf"},
+    "api/v1/pemda/<code>/budget/versions/<version_id>/revise": {"status": "ditetapkan"},
+}
+
+
+def _api_call(client, route: str, url: str, **headers: str):
+    body = API_POST_BODIES.get(route)
+    if body is None:
+        return client.get(url, **headers)
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
 def _bearer(user) -> dict[str, str]:
     from spbe.accounts.services import api_token_create
 
@@ -449,14 +524,14 @@ def test_the_public_api_routes_answer_everyone_alike(world):
         assert anonymous.status_code == 200, url
         assert client.get(url, **_bearer(world.officer_b)).content == anonymous.content, url
     # They are not where the staff routes are: a staff route still refuses the same anonymous client.
-    for url in scoped_api_urls(world).values():
-        assert client.get(url).status_code == 401, url
+    for route, url in scoped_api_urls(world).items():
+        assert _api_call(client, route, url).status_code == 401, url
 
 
 def test_the_api_answers_404_problems_to_an_officer_of_another_pemda(world):
     client, headers = world.client_for(None), _bearer(world.officer_b)
-    for url in scoped_api_urls(world).values():
-        response = client.get(url, **headers)
+    for route, url in scoped_api_urls(world).items():
+        response = _api_call(client, route, url, **headers)
         assert response.status_code == 404, url
         assert response["Content-Type"] == "application/problem+json"
         assert world.pemda_a.name.encode() not in response.content
@@ -464,8 +539,8 @@ def test_the_api_answers_404_problems_to_an_officer_of_another_pemda(world):
 
 def test_the_api_answers_401_without_a_token(world):
     client = world.client_for(world.officer_a)  # a session is not a token
-    for url in scoped_api_urls(world).values():
-        assert client.get(url).status_code == 401, url
+    for route, url in scoped_api_urls(world).items():
+        assert _api_call(client, route, url).status_code == 401, url
 
 
 def test_the_api_keeps_a_village_operator_to_their_own_desa(world):
