@@ -75,19 +75,29 @@ def test_a_page_below_a_section_marks_the_section(world):
     assert 'aria-current="page"' in subnav_links(listing)["/app/35.10/desa/"]
 
 
-def test_modules_to_come_say_so_visibly_and_explain_themselves(world):
-    page = world.client_for(world.officer_a).get("/app/35.10/").content.decode()
-    bar = SUBNAV.search(page).group(0)
-    assert 'title="Segera hadir"' not in bar
-    assert re.search(
-        r'<a href="/modul/perencanaan/" class="soon">Perencanaan <small[^>]*>segera hadir</small>', bar
-    )
-    module = Client().get("/modul/perencanaan/")
-    assert module.status_code == 200
-    text = module.content.decode()
-    assert "Modul ini segera hadir" in text
-    assert "Musrenbang" in text
-    assert Client().get("/modul/tidak-ada/").status_code == 404
+@pytest.mark.parametrize(
+    ("persona", "present", "absent"),
+    [
+        (
+            "tapd_a",
+            ["/app/35.10/anggaran/", "/app/35.10/usulan/", "/app/35.10/rencana/"],
+            ["/app/35.10/monitoring/"],
+        ),
+        ("agency", ["/app/35.10/anggaran/", "/app/35.10/monitoring/", "/app/35.10/pengaduan/"], []),
+        ("operator_x", ["/app/35.10/usulan/"], ["/app/35.10/anggaran/", "/app/35.10/monitoring/"]),
+    ],
+)
+def test_the_module_bar_offers_the_modules_a_role_works_in(world, persona, present, absent):
+    user = agency_operator(world) if persona == "agency" else getattr(world, persona)
+    bar = SUBNAV.search(world.client_for(user).get("/app/35.10/").content.decode()).group(0)
+    links = subnav_links(bar)
+    for url in present:
+        assert url in links, url
+    for url in absent:
+        assert url not in links, url
+    # Every module has shipped: nothing in the bar is announced as coming any more.
+    assert "segera hadir" not in bar
+    assert Client().get("/modul/perencanaan/").status_code == 404
 
 
 @pytest.mark.parametrize(
