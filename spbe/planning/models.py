@@ -429,3 +429,7 @@ class Follower(TenantOwned):
     def __str__(self) -> str:
         # Personal data: never printed by accident.
         return f"pengikut {self.pk} usulan {self.proposal_id}"
+
+
+# Models of e-planning's features, each in its own module (imported here so Django registers them).
+from .models_photos import ProposalPhoto  # noqa: E402, F401
