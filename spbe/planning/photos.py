@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -90,15 +91,19 @@ def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.replace(tzinfo=zone)
 
 
-def proposal_photos_add(
-    *, actor: MaybeActor, proposal: Proposal, files: Sequence[bytes | IO[bytes]]
-) -> list[ProposalPhoto]:
-    """Add photos to ``proposal``; the first located one gives it a map point if it has none.
+@dataclass(frozen=True)
+class CheckedPhotos:
+    """Uploads that passed :func:`check_uploads`: each one's original bytes, EXIF reading and public copies.
 
-    ``proposal`` carries the stage the uploader saw: if it moved meanwhile, Conflict.
+    A page entering a new proposal checks its photos first, so a bad photo is refused before the proposal
+    exists, then hands them to :func:`proposal_photos_add` without decoding them twice.
     """
-    vetted = require_actor(actor)
-    require_photo_editor(vetted, proposal)
+
+    items: tuple[tuple[bytes, photos.PhotoInfo, photos.PublicCopies], ...]
+
+
+def check_uploads(files: Sequence[bytes | IO[bytes]]) -> CheckedPhotos:
+    """Check every upload (count, size, a real image) before anything is written; one bad photo refuses."""
     if not files:
         raise ValidationFailed(_("Pilih paling sedikit satu foto."), field="photos")
     most = per_proposal()
@@ -117,6 +122,20 @@ def proposal_photos_add(
             raise photos.PhotoRejected(
                 _("Foto ke-%(n)d: %(reason)s") % {"n": number, "reason": error.message}, field="photos"
             ) from None
+    return CheckedPhotos(tuple(prepared))
+
+
+def proposal_photos_add(
+    *, actor: MaybeActor, proposal: Proposal, files: Sequence[bytes | IO[bytes]] | CheckedPhotos
+) -> list[ProposalPhoto]:
+    """Add photos to ``proposal``; the first located one gives it a map point if it has none.
+
+    ``proposal`` carries the stage the uploader saw: if it moved meanwhile, Conflict.
+    """
+    vetted = require_actor(actor)
+    require_photo_editor(vetted, proposal)
+    prepared = files.items if isinstance(files, CheckedPhotos) else check_uploads(files).items
+    most = per_proposal()
     zone = ZoneInfo(proposal.pemda.time_zone)
     with photos.files_of_transaction() as stored:
         # Serialises uploads and decisions on this proposal: the count and the map point read below hold.

@@ -84,6 +84,26 @@ def scoped_urls(world) -> dict[str, str]:
         ),
         **_transfer_urls(world),
         **_lounge_urls(world),
+        **_planning_photo_urls(world),
+    }
+
+
+def _planning_photo_urls(world) -> dict[str, str]:
+    """Proposal entry and the photos of desa X's proposal (one photo, made once per test)."""
+    from spbe.core.tests.photo_factory import make_photo
+    from spbe.planning.models_photos import ProposalPhoto
+    from spbe.planning.photos import proposal_photos_add
+
+    a, proposal = world.pemda_a.code, _proposal_of_desa_x(world)
+    photo = ProposalPhoto.objects.filter(proposal=proposal).first()
+    if photo is None:
+        (photo,) = proposal_photos_add(actor=world.operator_x, proposal=proposal, files=[make_photo()])
+    base = f"/app/{a}/usulan/{proposal.public_id}/foto/"
+    return {
+        "planning:proposal-new": f"/app/{a}/usulan/baru/",
+        "planning:photo-add": base,
+        "planning:photo": f"{base}{photo.pk}/",
+        "planning:photo-remove": f"{base}{photo.pk}/hapus/",
     }
 
 
@@ -125,7 +145,13 @@ def _lounge_urls(world) -> dict[str, str]:
 
 
 # Who is let in where officer A (the pemda admin) is not: e-planning is the planners' and forums' work.
-INSIDERS = {"planning:proposal-detail": "tapd_a"}
+INSIDERS = {
+    "planning:proposal-detail": "tapd_a",
+    "planning:proposal-new": "operator_x",
+    "planning:photo-add": "tapd_a",
+    "planning:photo": "tapd_a",
+    "planning:photo-remove": "tapd_a",
+}
 
 
 def _complaint_of_pemda_a(world):
@@ -147,6 +173,8 @@ POST_ONLY = {
     "villages:transfer-import-dd",
     "lounge:counter-action",
     "lounge:kiosk-deactivate",
+    "planning:photo-add",
+    "planning:photo-remove",
 }
 
 
