@@ -349,7 +349,8 @@ class FileWrites:
         for stored in reversed(self.saved):
             # A disk refusing the delete must not hide the error that rolled the transaction back.
             with suppress(OSError):
-                stored.storage.delete(stored.name)
+                if stored.name:
+                    stored.storage.delete(stored.name)
         self.saved.clear()
 
 

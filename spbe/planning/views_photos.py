@@ -9,6 +9,7 @@ public copies only; nobody is served an original or its EXIF.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -173,7 +174,7 @@ def _create(
             unit_of_measure=data["unit_of_measure"],
             estimated_cost=data["estimated_cost"],
             beneficiaries=data["beneficiaries"] or 0,
-            community_contribution=data["community_contribution"] or 0,
+            community_contribution=data["community_contribution"] or Decimal("0.00"),
             proposer=ProposerData(
                 name=data["proposer_name"], nik=data["proposer_nik"].strip(), phone=data["proposer_phone"]
             ),
