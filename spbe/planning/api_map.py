@@ -38,6 +38,10 @@ COLUMNS = (
 )
 
 
+# The widget's marker classes: an outcome stands out from the proposals still on their way.
+MARKERS = {Stage.ACCEPTED: "done", Stage.DEFERRED: "warn", Stage.REJECTED: "critical"}
+
+
 class MapQuery(Schema):
     year: int | None = None
     kecamatan: str = ""
@@ -61,6 +65,10 @@ def _feature(row: dict[str, Any], labels: dict[str, str], page: str) -> dict[str
             "status": row["state"],
             "status_label": labels[row["state"]],
             "url": page.replace(PLACEHOLDER, row["public_id"]),
+            # What the shared map widget ({% map %}) shows: popup title and lines, and the marker's colour.
+            "name": row["title"],
+            "lines": [row["public_id"], row["village__region__name"], labels[row["state"]]],
+            "marker": MARKERS.get(row["state"], ""),
         },
     }
 

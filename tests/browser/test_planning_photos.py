@@ -76,6 +76,7 @@ def live_url(db, settings, tmp_path) -> Iterator[str]:
         raise server.error
     url = f"http://127.0.0.1:{server.port}"
     settings.SPBE_PUBLIC_URL = url
+    settings.SPBE_MAP_TILE_URL = ""  # no tile server: the test never leaves the machine
     try:
         yield url
     finally:
@@ -205,4 +206,14 @@ def test_a_citizen_follows_a_proposal_and_sees_it_accepted(
     expect(page.locator("p.muted strong")).to_have_text("Diterima")
     expect(page.get_by_text("Musrenbang kabupaten").first).to_be_visible()
     assert fits_the_screen(page)
+    # The tracker's map, filtered to accepted proposals, shows it as a point that leads to its page.
+    page.goto(f"{base}/pemda/35.10/usulan/?status=accepted")
+    expect(page.locator("[data-map]")).to_have_attribute("data-map-ready", "1")
+    marker = page.locator("path.leaflet-interactive.map-marker").first
+    marker.scroll_into_view_if_needed()
+    marker.click(force=True)
+    popup = page.locator(".leaflet-popup-content a")
+    expect(popup).to_have_text("Jembatan gantung Kali Setail")
+    popup.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jembatan gantung Kali Setail")
     assert errors == []

@@ -52,6 +52,9 @@ def test_published_located_proposals_are_points_with_public_fields_only(world):
         "status": "desa",
         "status_label": "Musrenbang desa",
         "url": f"/usulan/{road.public_id}/",
+        "name": "Jalan Krajan",
+        "lines": [road.public_id, world.desa_x.region.name, "Musrenbang desa"],
+        "marker": "",
     }
     text = response.content.decode()
     for secret in (PERSONAL.name, PERSONAL.nik, PERSONAL.phone, PERSONAL.email, "Jalan rusak saat hujan"):
@@ -93,3 +96,17 @@ def test_an_unchanged_map_answers_not_modified(world):
     first = client.get(URL)
     again = client.get(URL, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_tracker_draws_the_map_of_its_own_filter(world):
+    _submitted(world)
+    page = Client().get(
+        "/pemda/35.10/usulan/", {"year": 2028, "status": "desa", "page": 2, "desa": world.desa_x.code}
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    expected = f"/api/v1/pemda/35.10/proposals.geojson?year=2028&amp;desa={world.desa_x.code}&amp;status=desa"
+    assert f'data-geojson="{expected}"' in text
+    assert "vendor/leaflet/leaflet.js" in text
+    plain = Client().get("/pemda/35.10/usulan/").content.decode()
+    assert 'data-geojson="/api/v1/pemda/35.10/proposals.geojson"' in plain
