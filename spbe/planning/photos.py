@@ -20,10 +20,12 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core import audit, photos
 from spbe.core.actors import Actor, MaybeActor, is_person, require_actor
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -244,6 +246,24 @@ def proposal_photo_remove(*, actor: MaybeActor, photo: ProposalPhoto) -> Proposa
 def shown_photos(proposal: Proposal) -> list[ProposalPhoto]:
     """The photos a page shows of ``proposal`` (not removed), oldest first. Never their EXIF."""
     return list(ProposalPhoto.objects.filter(proposal=proposal, removed_at__isnull=True).order_by("pk"))
+
+
+def shown_photo(proposal: Proposal, photo_id: int) -> ProposalPhoto:
+    """A shown photo of ``proposal`` (scoped by the caller); NotFound for a removed or another one."""
+    photo = ProposalPhoto.objects.filter(pk=photo_id, proposal=proposal, removed_at__isnull=True).first()
+    if photo is None:
+        raise NotFound(_("Foto tidak ditemukan."))
+    photo.proposal = proposal
+    return photo
+
+
+def suggestable_units(pemda: Pemda) -> QuerySet[PerangkatDaerah]:
+    """The agencies a proposal may be routed to: every perangkat daerah but the kecamatan offices."""
+    return (
+        PerangkatDaerah.objects.filter(pemda=pemda)
+        .exclude(kind=PerangkatDaerah.Kind.KECAMATAN)
+        .order_by("name")
+    )
 
 
 def public_photo(public_id: str, photo_id: int) -> ProposalPhoto:

@@ -24,7 +24,7 @@ from spbe.accounts import access as accounts_access
 from spbe.accounts.access import Place
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.accounts.views import pemda_view
-from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from spbe.core.errors import Conflict, PermissionDenied, ValidationFailed
 from spbe.core.forms import MoneyFormField
 
 from . import calendar, photos
@@ -99,8 +99,7 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.villages = {v.region_id: v for v in villages}
         self.fields["village"].choices = [(v.region_id, v.region.name) for v in villages]  # type: ignore[attr-defined]
-        units = PerangkatDaerah.objects.filter(pemda=pemda).exclude(kind=PerangkatDaerah.Kind.KECAMATAN)
-        self.fields["suggested_unit"].queryset = units.order_by("name")  # type: ignore[attr-defined]
+        self.fields["suggested_unit"].queryset = photos.suggestable_units(pemda)  # type: ignore[attr-defined]
         if len(villages) == 1:
             self.fields["village"].initial = villages[0].region_id
 
@@ -233,11 +232,7 @@ def photo_add(request: HttpRequest, pemda: Pemda, public_id: str) -> HttpRespons
 
 def _photo_of(request: HttpRequest, pemda: Pemda, public_id: str, pk: int) -> ProposalPhoto:
     proposal, _can = proposal_for_user(request.user, pemda.code, public_id)
-    photo = ProposalPhoto.objects.filter(pk=pk, proposal=proposal, removed_at__isnull=True).first()
-    if photo is None:
-        raise NotFound(_("Foto tidak ditemukan."))
-    photo.proposal = proposal
-    return photo
+    return photos.shown_photo(proposal, pk)
 
 
 @require_POST

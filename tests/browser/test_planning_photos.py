@@ -59,14 +59,15 @@ def live_url(db, settings, tmp_path) -> Iterator[str]:
     ``mail.outbox``; callbacks waiting for a commit run through ``django_capture_on_commit_callbacks``.
     """
     shared = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the thread-local proxy
-    if shared.vendor != "sqlite" or not shared.is_in_memory_db():
+    if shared.vendor != "sqlite" or not shared.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip("the in-process live server shares an in-memory SQLite database")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     shared.inc_thread_sharing()
     server = LiveServerThread(
         "127.0.0.1",
-        lambda _media_handler: StaticFilesHandler(WSGIHandler()),
+        # Static files, then the product; no media handler (photos are served by the product's own views).
+        lambda _media_handler: StaticFilesHandler(WSGIHandler()),  # type: ignore[arg-type]
         connections_override={DEFAULT_DB_ALIAS: shared},
     )
     server.daemon = True
@@ -187,7 +188,7 @@ def test_a_citizen_follows_a_proposal_and_sees_it_accepted(
         expect(page.get_by_text("Periksa kotak masuk Anda")).to_be_visible()
     (asked,) = mail.outbox
     assert asked.to == ["warga.setail@contoh.id"]
-    link = re.search(r"(http://\S+/usulan/ikuti/[^/\s]+/)", asked.body)
+    link = re.search(r"(http://\S+/usulan/ikuti/[^/\s]+/)", str(asked.body))
     assert link, asked.body
     page.goto(link.group(1))
     page.get_by_role("button", name="Ya, ikuti usulan ini").click()

@@ -23,7 +23,7 @@ def _slot() -> FieldFile:
     """A file field of a row not saved yet, as a service holds one before ``row.save()``."""
     field = FileField(upload_to="test")
     field.set_attributes_from_name("stored")
-    return FieldFile(SimpleNamespace(), field, None)
+    return FieldFile(SimpleNamespace(), field, None)  # type: ignore[arg-type]  # any object holds the name
 
 
 def _files(tmp_path) -> list[str]:
