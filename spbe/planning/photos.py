@@ -36,18 +36,15 @@ from .models import FINAL_STAGES, Proposal, Source, Stage, WindowStage
 from .models_photos import ProposalPhoto
 from .services import published_changed
 
-DEFAULT_PER_PROPOSAL = 5
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-
 
 def per_proposal() -> int:
-    return int(getattr(settings, "SPBE_PLANNING_PHOTOS_PER_PROPOSAL", DEFAULT_PER_PROPOSAL))
+    return int(settings.SPBE_PLANNING_PHOTOS_PER_PROPOSAL)
 
 
 def limits() -> photos.PhotoLimits:
     """The core limits, with e-planning's own ceiling per photo (a site photo, not a survey scan)."""
     base = photos.PhotoLimits.from_settings()
-    ceiling = int(getattr(settings, "SPBE_PLANNING_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+    ceiling = int(settings.SPBE_PLANNING_PHOTO_MAX_BYTES)
     return photos.PhotoLimits(
         max_bytes=min(base.max_bytes, ceiling),
         max_pixels=base.max_pixels,
