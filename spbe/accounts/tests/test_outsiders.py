@@ -327,6 +327,8 @@ def public_api_urls(world) -> dict[str, str]:
     )
     return {
         "api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals",
+        # The tracker's map: published proposals only, as the list above.
+        "api/v1/pemda/<code>/proposals.geojson": f"/api/v1/pemda/{a}/proposals.geojson",
         "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
         "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
         "api/v1/pemda/<code>/events": f"/api/v1/pemda/{a}/events",
