@@ -189,6 +189,9 @@ SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 SPBE_PLANNING_KECAMATAN_QUOTA = int(os.environ.get("SPBE_PLANNING_KECAMATAN_QUOTA", "0"))
 # The duplicate check offers proposals of other desa whose map point lies within this many metres.
 SPBE_PLANNING_DUPLICATE_DISTANCE_M = int(os.environ.get("SPBE_PLANNING_DUPLICATE_DISTANCE_M", "500"))
+# Photos of one proposal: how many are shown at most, and the largest file accepted for each (bytes).
+SPBE_PLANNING_PHOTOS_PER_PROPOSAL = int(os.environ.get("SPBE_PLANNING_PHOTOS_PER_PROPOSAL", "5"))
+SPBE_PLANNING_PHOTO_MAX_BYTES = int(os.environ.get("SPBE_PLANNING_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 # Where citizens reach this deployment: links in e-mails sent by background work, which has no request.
 SPBE_PUBLIC_URL = os.environ.get("SPBE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Mail (to followers of proposals): printed on the console unless SPBE_EMAIL_HOST names an SMTP server.

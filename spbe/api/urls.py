@@ -22,6 +22,8 @@ from spbe.lounge.event_api import router as lounge_event_router
 from spbe.monitoring.api import router as monitoring_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
+from spbe.planning.api_map import router as planning_map_router
+from spbe.planning.api_photos import router as planning_photos_router
 from spbe.planning.api_plans import router as planning_plans_router
 from spbe.regions.api import router as regions_router
 from spbe.villages.api import router as villages_router
@@ -50,6 +52,8 @@ api.add_router("", lounge_router)
 api.add_router("", planning_router)
 api.add_router("", planning_staff_router)
 api.add_router("", planning_plans_router)
+api.add_router("", planning_photos_router)
+api.add_router("", planning_map_router)
 api.add_router("", villages_router)
 api.add_router("", villages_staff_router)
 api.add_router("", complaints_router)

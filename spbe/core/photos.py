@@ -12,7 +12,11 @@
    public and a thumbnail, carrying *no* metadata at all: no EXIF (position, time, camera serial), no
    ICC profile, no comment, no XMP. The original, with its metadata, is for the record only.
 
-No database and no storage here: callers decide where the bytes go. Errors are
+4. :func:`files_of_transaction` is the transaction a service stores photo files in: the files it saved
+   are deleted again when that transaction does not commit, so a refused or failed write never leaves
+   files nobody refers to.
+
+Steps 1-3 touch no database and no storage: callers decide where the bytes go. Errors are
 :class:`PhotoRejected` (a :class:`~spbe.core.errors.ValidationFailed`) with a message in Indonesian.
 """
 
@@ -24,13 +28,16 @@ import re
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -324,3 +331,42 @@ def prepare(
     data = read_upload(upload, limits, field)
     image = _open(data, limits, field)
     return data, _info(data, image), _copies(image, limits)
+
+
+@dataclass
+class FileWrites:
+    """The files one transaction stored: :meth:`save` them, and they go again if it rolls back."""
+
+    saved: list[FieldFile] = field(default_factory=list)
+
+    def save(self, target: FieldFile, name: str, data: bytes) -> None:
+        """Store ``data`` in ``target`` (a file field of a row not saved yet) under ``name``."""
+        target.save(name, ContentFile(data), save=False)
+        self.saved.append(target)
+
+    def delete(self) -> None:
+        """Remove every file stored so far; a file already gone is no error (the rollback must finish)."""
+        for stored in reversed(self.saved):
+            # A disk refusing the delete must not hide the error that rolled the transaction back.
+            with suppress(OSError):
+                if stored.name:
+                    stored.storage.delete(stored.name)
+        self.saved.clear()
+
+
+@contextmanager
+def files_of_transaction(using: str | None = None) -> Iterator[FileWrites]:
+    """A durable transaction whose stored files are deleted again unless it commits.
+
+    Storage has no rollback: a file written inside a transaction that then fails (a constraint, a race
+    lost, an error after the upload, the COMMIT itself) would stay on disk with no row pointing at it. The
+    transaction is ``durable`` (Django refuses to nest it in another one), so leaving this block normally
+    *is* the commit and no outer transaction can roll the rows back afterwards behind the files' back.
+    """
+    writes = FileWrites()
+    try:
+        with transaction.atomic(using=using, durable=True):
+            yield writes
+    except BaseException:
+        writes.delete()
+        raise

@@ -25,7 +25,6 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -523,7 +522,8 @@ def report_submit(
         )
         for original, info, copies in prepared
     ]
-    with transaction.atomic():
+    # The photo files are deleted again if the report is not committed (photos.files_of_transaction).
+    with photos.files_of_transaction() as files:
         # One report at a time per project: the status below is computed from every report, this one included.
         Project.objects.select_for_update().filter(pk=project.pk).first()
         # Inserted once, complete: the database refuses later changes to anything but its check.
@@ -560,9 +560,9 @@ def report_submit(
                 no_position=checks.no_position,
                 no_time=checks.no_time,
             )
-            photo.original.save(_stored_name(info.format.lower()), ContentFile(original), save=False)
-            photo.public.save(_stored_name("jpg"), ContentFile(copies.photo), save=False)
-            photo.thumbnail.save(_stored_name("jpg"), ContentFile(copies.thumbnail), save=False)
+            files.save(photo.original, _stored_name(info.format.lower()), original)
+            files.save(photo.public, _stored_name("jpg"), copies.photo)
+            files.save(photo.thumbnail, _stored_name("jpg"), copies.thumbnail)
             photo.save()
             rows.append(photo)
         result = _refresh_status(vetted, project, today)

@@ -431,4 +431,6 @@ class Follower(TenantOwned):
         return f"pengikut {self.pk} usulan {self.proposal_id}"
 
 
+# Models of e-planning's features, each in its own module (imported here so Django registers them).
+from .models_photos import ProposalPhoto  # noqa: E402, F401
 from .models_plans import Plan, PlanFunding, PlanRow  # noqa: E402, F401  (plans: RPJMD, Renstra, RKPD, Renja)

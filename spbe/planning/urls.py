@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import urls_photos, views
 
 app_name = "planning"
 
 # Routes under /app/<pemda_code>/ are scoped: the outsider test checks each answers 404 to an outsider.
 urlpatterns = [
+    *urls_photos.urlpatterns,
     path("app/<str:pemda_code>/usulan/", views.proposal_list, name="proposal-list"),
     path("app/<str:pemda_code>/usulan/<str:public_id>/", views.proposal_detail, name="proposal-detail"),
     path("pemda/<str:pemda_code>/usulan/", views.tracker, name="tracker"),

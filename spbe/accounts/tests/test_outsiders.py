@@ -89,6 +89,7 @@ def scoped_urls(world) -> dict[str, str]:
         **_lounge_urls(world),
         **_plan_urls(world),
         **_budget_urls(world),
+        **_planning_photo_urls(world),
         **_realisation_urls(world),
     }
 
@@ -142,6 +143,25 @@ def _budget_urls(world) -> dict[str, str]:
         "budgeting:summary-xlsx": f"/app/{a}/anggaran/versi/{v}/ringkasan.xlsx",
         "budgeting:detail-add": f"/app/{a}/anggaran/baris/{road.pk}/rincian/",
         "budgeting:detail-edit": f"/app/{a}/anggaran/rincian/{detail.pk}/",
+    }
+
+
+def _planning_photo_urls(world) -> dict[str, str]:
+    """Proposal entry and the photos of desa X's proposal (one photo, made once per test)."""
+    from spbe.core.tests.photo_factory import make_photo
+    from spbe.planning.models_photos import ProposalPhoto
+    from spbe.planning.photos import proposal_photos_add
+
+    a, proposal = world.pemda_a.code, _proposal_of_desa_x(world)
+    photo = ProposalPhoto.objects.filter(proposal=proposal).first()
+    if photo is None:
+        (photo,) = proposal_photos_add(actor=world.operator_x, proposal=proposal, files=[make_photo()])
+    base = f"/app/{a}/usulan/{proposal.public_id}/foto/"
+    return {
+        "planning:proposal-new": f"/app/{a}/usulan/baru/",
+        "planning:photo-add": base,
+        "planning:photo": f"{base}{photo.pk}/",
+        "planning:photo-remove": f"{base}{photo.pk}/hapus/",
     }
 
 
@@ -235,6 +255,10 @@ INSIDERS = {
     # Adding and changing detail rows is the agency operator's work.
     "budgeting:detail-add": "agency_operator_a",
     "budgeting:detail-edit": "agency_operator_a",
+    "planning:proposal-new": "operator_x",
+    "planning:photo-add": "tapd_a",
+    "planning:photo": "tapd_a",
+    "planning:photo-remove": "tapd_a",
 }
 
 
@@ -264,6 +288,8 @@ POST_ONLY = {
     "lounge:counter-action",
     "lounge:kiosk-deactivate",
     "lounge:lounge-withdraw",
+    "planning:photo-add",
+    "planning:photo-remove",
 }
 
 
@@ -471,6 +497,8 @@ def public_api_urls(world) -> dict[str, str]:
     )
     return {
         "api/v1/pemda/<code>/proposals": f"/api/v1/pemda/{a}/proposals",
+        # The tracker's map: published proposals only, as the list above.
+        "api/v1/pemda/<code>/proposals.geojson": f"/api/v1/pemda/{a}/proposals.geojson",
         "api/v1/pemda/<code>/services": f"/api/v1/pemda/{a}/services",
         "api/v1/pemda/<code>/services/<kode>": f"/api/v1/pemda/{a}/services/{service.kode_layanan}",
         "api/v1/pemda/<code>/events": f"/api/v1/pemda/{a}/events",

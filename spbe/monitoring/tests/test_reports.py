@@ -285,3 +285,19 @@ def test_the_daily_command_assesses_every_contract_of_the_pemda(world, monitors)
         call_command("contracts_refresh", "--pemda", "99.99")
     with pytest.raises(CommandError):
         call_command("contracts_refresh", "--pemda", "35.10", "--on", "30/06/2027")
+
+
+def test_a_report_that_fails_after_its_photos_were_stored_leaves_no_files(
+    world, monitors, monkeypatch, settings
+):
+    project = running_project(world)
+
+    def broken_audit(**kwargs):
+        raise DatabaseError("the audit chain is unavailable")
+
+    monkeypatch.setattr("spbe.monitoring.services.audit.record", broken_audit)
+    with pytest.raises(DatabaseError):
+        submit(world, monitors, project, photos=[photo(), photo(FAR)])
+    assert not ProgressReport.objects.filter(project=project).exists()
+    media = settings.MEDIA_ROOT
+    assert [p for p in media.rglob("*") if p.is_file()] == []
