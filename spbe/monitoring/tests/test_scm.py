@@ -12,8 +12,8 @@ from django.core import mail
 
 from spbe.accounts.models import User
 from spbe.core.actors import system
-from spbe.core.audit import AuditEntry
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from spbe.core.models import AuditEntry
 from spbe.monitoring import scm, services
 from spbe.monitoring.escalation import send_mail
 from spbe.monitoring.models import Escalation, EscalationKind, Notice, ScmOutcome, ShowCauseMeeting
