@@ -305,3 +305,9 @@ def published_data_set(pemda_code: str, year: int | str) -> str:
     """The data set of a pemda's published APBD of a year (``spbe.core.published``), bumped in the
     transaction that adopts a version of it (adopted versions never change afterwards)."""
     return f"apbd:{pemda_code}:{year}"
+
+
+# Realisation (SP2D, STS) lives in its own module; imported here so Django registers its models.
+from .models_realisation import Sp2d as Sp2d  # noqa: E402
+from .models_realisation import Sp2dKind as Sp2dKind  # noqa: E402
+from .models_realisation import Sts as Sts  # noqa: E402

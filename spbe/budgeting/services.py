@@ -320,6 +320,10 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
             )
         if not Rka.objects.filter(version_id=locked.pk).exists():
             raise Conflict(_("Versi ini belum berisi RKA."))
+        # Payments already made must fit the revision's lines (spbe.budgeting.realisation).
+        from .realisation import lock_adopted_for_revision
+
+        lock_adopted_for_revision(version)
         versions.freeze(locked, DETAIL_SPEC, actor=actor, action="budget.version_adopt")
         # The public APBD (spbe.budgeting.api) answers from the newest adopted version: it changes now.
         bump_version(published_data_set(version.pemda_id, version.year))
