@@ -74,7 +74,7 @@ def test_a_curve_that_is_not_an_s_curve_is_refused(world, tmp_path, rows, expect
     path = _csv(tmp_path, "tanggal,rencana_kumulatif\n" + rows)
     with pytest.raises(ImportFailed) as failure:
         plan_import(actor=world.agency_operator_a, project=project, path=path)
-    assert [e.contract_line() for e in failure.value.errors][0].startswith(expected)
+    assert failure.value.errors[0].contract_line().startswith(expected)
     assert len(_points(project)) == 2
 
 
@@ -130,7 +130,7 @@ def test_schedule_points_are_exact():
         (dt.date(2027, 3, 22), Decimal("75.00")),
         (end, Decimal("100.00")),
     ]
-    # The S shape 3t^2 - 2t^3: t = 1/4 gives 15.625 -> 15.63 (half up), t = 1/2 gives 50, t = 3/4 84.375 -> 84.38.
+    # The S shape 3t^2 - 2t^3: t = 1/4 gives 15.625 -> 15.63 (half up), 1/2 gives 50, 3/4 84.375 -> 84.38.
     assert [v for _d, v in schedule_points(START, end, shape="s", step="weekly")] == [
         Decimal("15.63"),
         Decimal("50.00"),
