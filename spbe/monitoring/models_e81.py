@@ -24,11 +24,14 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 
-def _value(
-    label: _StrPromise, *, optional: bool = False
-) -> models.DecimalField[Decimal | None, Decimal | None]:
+def _value(label: _StrPromise) -> models.DecimalField[Decimal, Decimal]:
     """An indicator value (a count, km, a %): exact, 2 decimals."""
-    return models.DecimalField(label, max_digits=18, decimal_places=2, null=optional, blank=optional)
+    return models.DecimalField(label, max_digits=18, decimal_places=2)
+
+
+def _optional(label: _StrPromise) -> models.DecimalField[Decimal | None, Decimal | None]:
+    """A quarter's value, empty until the agency enters it."""
+    return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
 class E81Level(models.TextChoices):
@@ -47,10 +50,10 @@ class E81Target(UnitOwned):
     target_5y = _value(_("target akhir Renstra (kolom 6)"))
     realised_before = _value(_("realisasi s.d. tahun lalu (kolom 7)"))
     target_year = _value(_("target tahun ini (kolom 8)"))
-    q1 = _value(_("realisasi triwulan I (kolom 9)"), optional=True)
-    q2 = _value(_("realisasi triwulan II (kolom 10)"), optional=True)
-    q3 = _value(_("realisasi triwulan III (kolom 11)"), optional=True)
-    q4 = _value(_("realisasi triwulan IV (kolom 12)"), optional=True)
+    q1 = _optional(_("realisasi triwulan I (kolom 9)"))
+    q2 = _optional(_("realisasi triwulan II (kolom 10)"))
+    q3 = _optional(_("realisasi triwulan III (kolom 11)"))
+    q4 = _optional(_("realisasi triwulan IV (kolom 12)"))
     renstra_key = models.CharField(_("kunci indikator Renstra"), max_length=100, blank=True)
 
     class Meta:
