@@ -173,3 +173,16 @@ def notice_read(*, actor: MaybeActor, pemda: Pemda, pk: int) -> Notice:
                 after={"read": True},
             )
     return notice
+
+
+def meetings_of(project: Project) -> list[ShowCauseMeeting]:
+    """Every show-cause meeting of the project, by episode and stage, with the report that decided it."""
+    return list(
+        ShowCauseMeeting.objects.filter(project=project)
+        .select_related("outcome_report")
+        .order_by("episode", "stage")
+    )
+
+
+def unread_count(user: MaybeActor, pemda: Pemda) -> int:
+    return notices_for(user, pemda).filter(read_at__isnull=True).count()
