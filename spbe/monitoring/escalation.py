@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spbe.accounts.models import Membership, Role, User
+from spbe.accounts.models import Membership, Pemda, Role, User
 from spbe.core import audit
 from spbe.core.actors import MaybeActor
 
@@ -193,6 +193,15 @@ def reopen_outcomes(actor: MaybeActor, report: ProgressReport) -> None:
             before={"outcome": meeting.outcome, "report": report.pk},
             after={"outcome": ScmOutcome.PENDING},
         )
+
+
+def projects_with_overdue_meetings(pemda: Pemda, on: date) -> set[int]:
+    """The projects of ``pemda`` with a meeting still undecided after its target date."""
+    return set(
+        ShowCauseMeeting.objects.filter(
+            pemda=pemda, outcome=ScmOutcome.PENDING, target_on__lt=on
+        ).values_list("project_id", flat=True)
+    )
 
 
 def overdue_outcomes(actor: MaybeActor, project: Project, on: date) -> None:

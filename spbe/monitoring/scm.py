@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,7 +151,8 @@ def notices_for(user: MaybeActor, pemda: Pemda) -> QuerySet[Notice]:
     return (
         Notice.objects.filter(recipient_id=user.pk, pemda=pemda)
         .select_related("escalation__project__unit")
-        .order_by("read_at", "-created_at", "-pk")
+        # Unread first on both databases (PostgreSQL would otherwise put NULLs last).
+        .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-pk")
     )
 
 

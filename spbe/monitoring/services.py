@@ -763,13 +763,16 @@ def projects_status_refresh(*, actor: MaybeActor, pemda: Pemda, on: date | None 
     day = on or pemda_today(pemda)
     assessed = critical = changed = 0
     ids = selectors.contracted_project_ids(pemda)
+    # Show-cause meetings whose target date has passed undecided: looked up once, not once per project.
+    overdue = escalation.projects_with_overdue_meetings(pemda, day)
     for project in Project.objects.filter(pk__in=ids).select_related("pemda").order_by("pk").iterator(2000):
         PROJECT.require(vetted, project.place(), "manage")
         with transaction.atomic():
             Project.objects.select_for_update().filter(pk=project.pk).first()
             was = Project.objects.filter(pk=project.pk).values_list("is_critical", flat=True).get()
             result = _refresh_status(vetted, project, day)
-            escalation.overdue_outcomes(vetted, project, day)
+            if project.pk in overdue:
+                escalation.overdue_outcomes(vetted, project, day)
         if result is None:
             continue
         assessed += 1

@@ -154,3 +154,20 @@ def test_the_curve_drawn_from_the_contract_schedule(world):
     assert entry.after["source"] == "schedule:s:monthly"
     project.refresh_from_db()
     assert project.status_on is not None  # the status is recomputed from the new curve
+
+
+def test_the_import_curves_command(world, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    road = running_project(world)
+    good = _csv(
+        tmp_path,
+        f"kode_proyek,tanggal,rencana_kumulatif\n{road.pk},2027-06-30,40\n{road.pk},2027-10-31,100\n",
+    )
+    call_command("import_curves", str(good), pemda=world.pemda_a.code)
+    assert "1 kurva S pekerjaan disimpan (2 titik)" in capsys.readouterr().out
+    bad = _csv(tmp_path, f"kode_proyek,tanggal,rencana_kumulatif\n{road.pk},2027-06-30,140\n", name="bad.csv")
+    with pytest.raises(CommandError):
+        call_command("import_curves", str(bad), pemda=world.pemda_a.code)
+    assert capsys.readouterr().err.startswith("row 2, column rencana_kumulatif: ")
+    assert _points(road)[0] == (dt.date(2027, 6, 30), Decimal("40.00"))
