@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from spbe.accounts.api import router as accounts_router
 from spbe.budgeting.api import router as budgeting_router
 from spbe.budgeting.api import staff_router as budgeting_staff_router
+from spbe.budgeting.api_realisation import router as budgeting_realisation_router
 from spbe.complaints.api import router as complaints_router
 from spbe.core import problems
 from spbe.core.errors import SpbeError
@@ -22,6 +23,7 @@ from spbe.monitoring.api_e81 import router as monitoring_e81_router
 from spbe.monitoring.api_rfk import router as monitoring_rfk_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
+from spbe.planning.api_plans import router as planning_plans_router
 from spbe.regions.api import router as regions_router
 from spbe.villages.api import router as villages_router
 from spbe.villages.api import staff_router as villages_staff_router
@@ -48,6 +50,7 @@ api.add_router("", accounts_router)
 api.add_router("", lounge_router)
 api.add_router("", planning_router)
 api.add_router("", planning_staff_router)
+api.add_router("", planning_plans_router)
 api.add_router("", villages_router)
 api.add_router("", villages_staff_router)
 api.add_router("", complaints_router)
@@ -57,6 +60,7 @@ api.add_router("", monitoring_rfk_router)
 api.add_router("", monitoring_e81_router)
 api.add_router("", budgeting_router)
 api.add_router("", budgeting_staff_router)
+api.add_router("", budgeting_realisation_router)
 
 
 # Every error is a problem document built by spbe.core.problems, the same builder Django's own 404/500

@@ -885,15 +885,22 @@ def rules_set(
     personnel_max: Decimal | str,
     infrastructure_min: Decimal | str,
     education_min: Decimal | str,
+    add_min: Decimal | str | None = None,
+    bhprd_min: Decimal | str | None = None,
 ) -> BudgetRules:
-    """Set the year's mandatory-spending thresholds (percent, 0-100, two decimals)."""
+    """Set the year's mandatory-spending thresholds (percent, 0-100, two decimals); ``add_min`` and
+    ``bhprd_min`` left out keep their current value (the domain default, 10, on a new row)."""
     BUDGET.require(actor, Place.of_pemda(pemda), "manage")
     values: dict[str, Decimal] = {}
     for name, raw in (
         ("personnel_max", personnel_max),
         ("infrastructure_min", infrastructure_min),
         ("education_min", education_min),
+        ("add_min", add_min),
+        ("bhprd_min", bhprd_min),
     ):
+        if raw is None:
+            continue
         try:
             value = Decimal(str(raw).strip().replace(",", "."))
         except ArithmeticError:

@@ -22,9 +22,10 @@ from spbe.accounts.models import PerangkatDaerah, User
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.schema import Rupiah
 
-from . import selectors
+from . import plans_funding, selectors, selectors_plans
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
+from .models_plans import PlanFunding
 from .services import PUBLISHED_DATA_SET, duplicate_mark, proposal_decide, proposals_rank
 
 router = Router(tags=["perencanaan"])
@@ -71,6 +72,17 @@ class ProposalSummaryOut(Schema):
     estimated_cost: Rupiah
 
 
+class PlanItemOut(Schema):
+    """The RKPD sub-kegiatan that funds an accepted proposal, and the amount accepted."""
+
+    id: int
+    year: int
+    sub_kegiatan_code: str
+    sub_kegiatan_name: str
+    agency: PlaceOut
+    amount: Rupiah
+
+
 class ProposalOut(ProposalSummaryOut):
     problem: str
     address: str
@@ -82,6 +94,8 @@ class ProposalOut(ProposalSummaryOut):
     beneficiaries: int
     community_contribution: Rupiah
     journey: list[DecisionOut]
+    # Once accepted and linked: the RKPD item that funds it (None before).
+    plan_item: PlanItemOut | None = None
 
 
 class ProposalPageOut(Schema):
@@ -133,6 +147,20 @@ def _decision(d: Decision) -> DecisionOut:
     )
 
 
+def _plan_item(funding: PlanFunding | None) -> PlanItemOut | None:
+    if funding is None:
+        return None
+    item, unit = funding.item, funding.item.unit
+    return PlanItemOut(
+        id=item.pk,
+        year=item.plan.year,
+        sub_kegiatan_code=item.code,
+        sub_kegiatan_name=item.name,
+        agency=PlaceOut(code=unit.code, name=unit.name) if unit else PlaceOut(code="", name=""),
+        amount=funding.amount,
+    )
+
+
 @router.get("/proposals/{public_id}", response=ProposalOut, summary="Perjalanan satu usulan")
 def proposal_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     p = selectors.public_proposal(public_id)
@@ -149,6 +177,7 @@ def proposal_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         beneficiaries=p.beneficiaries,
         community_contribution=p.community_contribution,
         journey=[_decision(d) for d in selectors.public_journey(p)],
+        plan_item=_plan_item(selectors_plans.funding_of(p)),
     )
     # The same for everyone until the pemda's proposals of that year change (see PUBLISHED_ROUTES): with a
     # strong ETag and "public", the published layer replays it without running Django again.
@@ -201,6 +230,10 @@ class DecisionIn(Schema):
     recommended_volume: Decimal | None = None
     recommended_cost: Rupiah | None = None
     rank: int | None = None
+    # Accepting at the Musrenbang kabupaten: the RKPD sub-kegiatan row (its id, as listed by
+    # /pemda/{code}/plans/rkpd/{year}/items) and the amount accepted (default: the recommended cost).
+    plan_item: int | None = None
+    accepted_amount: Rupiah | None = None
 
 
 def _staff_decision(d: Decision) -> StaffDecisionOut:
@@ -238,6 +271,7 @@ def decision_create(
             _("Usulan ini sudah berpindah tahap (sekarang: %(stage)s). Muat ulang sebelum memutuskan.")
             % {"stage": Stage(proposal.state).label}
         )
+    item = plans_funding.rkpd_item_for(proposal, body.plan_item) if body.plan_item is not None else None
     decision = proposal_decide(
         actor=user,
         proposal=proposal,
@@ -246,6 +280,8 @@ def decision_create(
         recommended_volume=body.recommended_volume,
         recommended_cost=body.recommended_cost,
         rank=body.rank,
+        plan_item=item,
+        accepted_amount=body.accepted_amount,
     )
     return Status(201, _staff_decision(decision))
 

@@ -119,3 +119,6 @@ register_object_type(
     describe=_followers,
     fields={"proposal": _("Nomor usulan"), "confirmed": _("Terkonfirmasi")},
 )
+
+
+from . import audit_labels_plans  # noqa: E402, F401  (the plans: RPJMD, Renstra, RKPD, Renja)

@@ -23,6 +23,7 @@ from spbe.accounts.demo import KECAMATAN_CENTRES
 from spbe.accounts.models import Pemda, PerangkatDaerah, User, VillageGovernment
 from spbe.core.actors import Actor
 
+from .demo_plans import seed_plans
 from .imports import COLUMNS, proposals_import
 from .models import Proposal, Stage
 from .services import planning_year_set, proposals_decide_many, proposals_rank
@@ -384,7 +385,8 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     for (state,) in counts:
         by_state[state] += 1
     shown = ", ".join(f"{Stage(s).label} {n}" for s, n in sorted(by_state.items()))
-    return f"perencanaan: usulan baru {', '.join(added) or 'tidak ada'}; {SEASON}: {shown}"
+    plans = seed_plans(pemda, actor=actor)
+    return f"perencanaan: usulan baru {', '.join(added) or 'tidak ada'}; {SEASON}: {shown}; {plans}"
 
 
 def _pokir(rng: random.Random, villages: list[VillageGovernment], units: set[str]) -> list[list[str]]:

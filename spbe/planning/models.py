@@ -429,3 +429,6 @@ class Follower(TenantOwned):
     def __str__(self) -> str:
         # Personal data: never printed by accident.
         return f"pengikut {self.pk} usulan {self.proposal_id}"
+
+
+from .models_plans import Plan, PlanFunding, PlanRow  # noqa: E402, F401  (plans: RPJMD, Renstra, RKPD, Renja)

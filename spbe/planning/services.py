@@ -29,7 +29,7 @@ from spbe.core.published import bump_version
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import update_unchanged
 
-from . import calendar
+from . import calendar, plans_funding
 from .access import PLANNING, PROPOSAL, STAGE_CAPABILITY
 from .models import (
     FINAL_STAGES,
@@ -50,6 +50,7 @@ from .models import (
     Verdict,
     WindowStage,
 )
+from .models_plans import PlanRow
 from .ranking import Entry, Ranked, check_score, parse_weights, rank
 from .selectors import DUPLICATE_YEARS
 from .tasks import notify_followers_task
@@ -316,6 +317,8 @@ def proposal_decide(
     recommended_volume: Decimal | None = None,
     recommended_cost: Decimal | None = None,
     rank: int | None = None,
+    plan_item: PlanRow | None = None,
+    accepted_amount: Decimal | None = None,
 ) -> Decision:
     """Decide on ``proposal`` at the stage it is in: ``forward`` (accept at the last), ``reject``, ``defer``.
 
@@ -323,6 +326,10 @@ def proposal_decide(
     whose window (:mod:`spbe.planning.calendar`) is not open today is refused with Conflict naming its
     dates; forwarding from the kecamatan forum beyond the year's quota is refused too. Without ``rank``,
     the decision keeps the rank the forum's last ranking gave the proposal at this stage.
+
+    Accepting at the Musrenbang kabupaten links the proposal to ``plan_item`` (a sub-kegiatan of the
+    year's RKPD) for ``accepted_amount`` (default: the recommended cost, else the estimate); once the
+    year's RKPD exists an acceptance must name its item (:mod:`spbe.planning.plans_funding`).
     """
     vetted = require_actor(actor)
     if outcome not in OUTCOMES:
@@ -348,6 +355,7 @@ def proposal_decide(
             _("Tentukan perangkat daerah yang memverifikasi sebelum meneruskan usulan."),
             field="suggested_unit",
         )
+    funding = _funding_asked(proposal, outcome, plan_item, accepted_amount, recommended_cost)
     calendar.require_open(proposal.pemda, proposal.year, stage)
     return _move(
         vetted,
@@ -358,7 +366,36 @@ def proposal_decide(
         recommended_cost=recommended_cost,
         rank=rank,
         inherit_rank=rank is None,
+        funding=funding,
     )
+
+
+def _funding_asked(
+    proposal: Proposal,
+    outcome: str,
+    item: PlanRow | None,
+    amount: Decimal | None,
+    recommended_cost: Decimal | None,
+) -> tuple[PlanRow, Decimal] | None:
+    """The RKPD item and amount an acceptance links the proposal to; refused anywhere but at acceptance."""
+    accepting = outcome == "forward" and proposal.state == Stage.KABUPATEN
+    if not accepting:
+        if item is not None or amount is not None:
+            raise ValidationFailed(
+                _("Butir RKPD hanya disebut saat usulan diterima di Musrenbang kabupaten."), field="plan_item"
+            )
+        return None
+    if item is None:
+        if amount is not None or plans_funding.rkpd_exists(proposal.pemda_id, proposal.year):
+            raise ValidationFailed(
+                _("Pilih sub kegiatan RKPD %(year)d yang mendanai usulan ini.") % {"year": proposal.year},
+                field="plan_item",
+            )
+        return None
+    if amount is None:
+        amount = recommended_cost if recommended_cost is not None else proposal.estimated_cost
+    plans_funding.check_item(proposal, item, amount)
+    return item, amount
 
 
 def _move(
@@ -371,6 +408,7 @@ def _move(
     recommended_cost: Decimal | None = None,
     rank: int | None = None,
     inherit_rank: bool = False,
+    funding: tuple[PlanRow, Decimal] | None = None,
 ) -> Decision:
     seen = proposal.state
     can = PROPOSAL.can(actor, proposal.place())
@@ -393,6 +431,8 @@ def _move(
             extra["rank"] = rank
         if name == "forward_kecamatan" and can.decide_kecamatan:
             require_quota(proposal)
+        if funding is not None:
+            plans_funding.lock_and_check_ceilings([funding])
         transition = PROPOSAL_FLOW.apply(
             proposal,
             name,
@@ -417,6 +457,17 @@ def _move(
             rank=rank,
         )
         decision.save()
+        if funding is not None:
+            item, amount = funding
+            link = plans_funding.funding_row(actor, proposal, item, amount, decision)
+            link.save()
+            audit.record(
+                actor=actor,
+                action="proposal.fund",
+                obj=proposal,
+                pemda_code=proposal.pemda_id,
+                after=plans_funding.funding_audit(link, item),
+            )
         _notify_followers_after_commit([decision])
         published_changed(proposal.pemda_id, proposal.year)
     return decision
@@ -882,6 +933,16 @@ def proposals_decide_many(
                 % {"ids": ", ".join(missing[:5])},
                 field="suggested_unit",
             )
+    if (
+        outcome == "forward"
+        and stage == Stage.KABUPATEN
+        and plans_funding.rkpd_exists(first.pemda_id, first.year)
+    ):
+        # Once the year's RKPD exists each acceptance names the item that funds it: one by one.
+        raise ValidationFailed(
+            _("Pilih sub kegiatan RKPD %(year)d yang mendanai usulan ini.") % {"year": first.year},
+            field="plan_item",
+        )
     calendar.require_open(first.pemda, first.year, stage)
     name = transition_name(outcome, stage)
     target = PROPOSAL_FLOW.by_name[name].target

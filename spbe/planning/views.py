@@ -26,7 +26,7 @@ from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from spbe.core.exports import FORMATS, Column, export_response
 from spbe.core.forms import MoneyFormField
 
-from . import following, selectors
+from . import following, plans_funding, selectors, selectors_plans
 from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
 from .models import Proposal, Source, Stage, Verdict
 from .services import duplicate_mark, proposal_decide
@@ -145,6 +145,11 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Volume rekomendasi"), required=False, max_digits=14, decimal_places=2
     )
     recommended_cost = MoneyFormField(label=gettext_lazy("Biaya rekomendasi"), required=False)
+    # Only at the Musrenbang kabupaten, once the year's RKPD exists (see _plan_fields).
+    plan_item = forms.TypedChoiceField(
+        label=gettext_lazy("Sub kegiatan RKPD yang mendanai"), required=False, coerce=int, empty_value=None
+    )
+    accepted_amount = MoneyFormField(label=gettext_lazy("Nilai yang diterima"), required=False)
 
 
 class DuplicateForm(forms.Form):
@@ -159,11 +164,11 @@ def proposal_detail(request: HttpRequest, pemda: Pemda, public_id: str) -> HttpR
     proposal, can = proposal_for_user(request.user, pemda.code, public_id)
     capability = STAGE_CAPABILITY.get(proposal.state)
     may_decide = capability is not None and capability in can
-    form = DecisionForm(initial={"stage": proposal.state})
+    form = _plan_fields(DecisionForm(initial={"stage": proposal.state}), proposal)
     if request.method == "POST":
         if request.POST.get("action") == "duplicate":
             return _judge_duplicate(request, pemda, proposal)
-        form = DecisionForm(request.POST)
+        form = _plan_fields(DecisionForm(request.POST), proposal)
         if form.is_valid():
             decided = _decide(request, proposal, form)
             if decided:
@@ -178,6 +183,24 @@ def proposal_detail(request: HttpRequest, pemda: Pemda, public_id: str) -> HttpR
         "form": form,
     }
     return render(request, "planning/proposal_detail.html", context, status=400 if form.errors else 200)
+
+
+def _plan_fields(form: DecisionForm, proposal: Proposal) -> DecisionForm:
+    """Offer the year's RKPD sub-kegiatan at the Musrenbang kabupaten; elsewhere the fields do not exist."""
+    items = (
+        selectors_plans.rkpd_items(proposal.pemda_id, proposal.year)
+        if proposal.state == Stage.KABUPATEN
+        else []
+    )
+    if not items:
+        del form.fields["plan_item"], form.fields["accepted_amount"]
+        return form
+    choices = [("", "—")] + [
+        (str(i.pk), f"{i.code} {i.name} · {i.unit.short_name or i.unit.name if i.unit else ''}")
+        for i in items
+    ]
+    form.fields["plan_item"].choices = choices  # type: ignore[attr-defined]
+    return form
 
 
 def _decide(request: HttpRequest, proposal: Proposal, form: DecisionForm) -> bool:
@@ -197,6 +220,10 @@ def _decide(request: HttpRequest, proposal: Proposal, form: DecisionForm) -> boo
             note=data["note"],
             recommended_volume=data["recommended_volume"],
             recommended_cost=data["recommended_cost"],
+            plan_item=(
+                plans_funding.rkpd_item_for(proposal, data["plan_item"]) if data.get("plan_item") else None
+            ),
+            accepted_amount=data.get("accepted_amount"),
         )
     except FormError as exc:
         field = exc.field if exc.field in form.fields else None

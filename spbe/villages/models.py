@@ -255,3 +255,14 @@ from .models_transfers import (  # noqa: E402
 )
 
 __all__ = ["ScenarioSource", "TransferAllocation", "TransferKind", "TransferScenario"]
+
+# Disbursement stages, releases, realisation reports and activity completion (``models_stages``).
+from .models_stages import (  # noqa: E402
+    ActivityCompletion,
+    DisbursementStage,
+    RealisationReport,
+    ReportPeriod,
+    StageRelease,
+)
+
+__all__ += ["ActivityCompletion", "DisbursementStage", "RealisationReport", "ReportPeriod", "StageRelease"]
