@@ -8,6 +8,7 @@ and ``DATABASE_URL=postgres://...``.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -311,3 +312,6 @@ SPBE_PHOTO_THUMBNAIL_SIDE = int(os.environ.get("SPBE_PHOTO_THUMBNAIL_SIDE", "320
 # before its report.
 SPBE_MONITORING_PHOTO_MAX_DISTANCE_M = int(os.environ.get("SPBE_MONITORING_PHOTO_MAX_DISTANCE_M", "500"))
 SPBE_MONITORING_PHOTO_MAX_AGE_DAYS = int(os.environ.get("SPBE_MONITORING_PHOTO_MAX_AGE_DAYS", "7"))
+# RFK: financial and physical progress of a sub-kegiatan further apart than this many percentage points are
+# flagged (paid but not built, built but not paid).
+SPBE_MONITORING_DIVERGENCE_POINTS = Decimal(os.environ.get("SPBE_MONITORING_DIVERGENCE_POINTS", "20"))

@@ -20,6 +20,8 @@ from spbe.core.money import MoneyError
 from spbe.lounge.api import router as lounge_router
 from spbe.lounge.event_api import router as lounge_event_router
 from spbe.monitoring.api import router as monitoring_router
+from spbe.monitoring.api_e81 import router as monitoring_e81_router
+from spbe.monitoring.api_rfk import router as monitoring_rfk_router
 from spbe.planning.api import router as planning_router
 from spbe.planning.api import staff_router as planning_staff_router
 from spbe.planning.api_map import router as planning_map_router
@@ -59,6 +61,8 @@ api.add_router("", villages_staff_router)
 api.add_router("", complaints_router)
 api.add_router("", lounge_event_router)
 api.add_router("", monitoring_router)
+api.add_router("", monitoring_rfk_router)
+api.add_router("", monitoring_e81_router)
 api.add_router("", budgeting_router)
 api.add_router("", budgeting_staff_router)
 api.add_router("", budgeting_realisation_router)

@@ -19,6 +19,15 @@ register("contract.addendum", _("Addendum kontrak dicatat"))
 register("progress_report.submit", _("Laporan progres diajukan"))
 register("progress_report.verify", _("Laporan progres diverifikasi"))
 register("progress_report.return", _("Laporan progres dikembalikan"))
+register("project.escalation", _("Peringatan dini dikirim"))
+register("scm.record", _("Rapat pembuktian (SCM) dicatat"))
+register("scm.outcome", _("Hasil rapat pembuktian (SCM) dicatat"))
+register("scm.outcome_reopened", _("Hasil SCM dibuka kembali (laporan dikembalikan)"))
+register("notice.read", _("Pemberitahuan dibaca"))
+register("e81.target_set", _("Target E.81 dicatat"))
+register("e81.realisation_set", _("Realisasi triwulan E.81 dicatat"))
+register("e81.evaluation_set", _("Faktor pendorong, penghambat dan tindak lanjut E.81 dicatat"))
+register("e81.import", _("Target E.81 diimpor"))
 
 
 def _ids(ids: list[str]) -> list[int]:
@@ -58,6 +67,7 @@ register_object_type(
         "location_kind": _("Bentuk lokasi"),
         "coordinates": _("Koordinat"),
         "points": _("Titik kurva S"),
+        "source": _("Sumber kurva S"),
         "is_critical": _("Kontrak kritis"),
         "rencana": _("Rencana (%)"),
         "realisasi": _("Realisasi (%)"),
@@ -101,3 +111,35 @@ register_object_type(
         "note": _("Catatan"),
     },
 )
+register_object_type(
+    "monitoring.showcausemeeting",
+    _("Rapat pembuktian (SCM)"),
+    fields={
+        "project": _("Pekerjaan"),
+        "episode": _("Episode kritis"),
+        "stage": _("Tahap"),
+        "held_on": _("Tanggal rapat"),
+        "attendees": _("Peserta"),
+        "agreed_percent": _("Target disepakati (%)"),
+        "target_on": _("Tanggal target"),
+        "notes": _("Catatan"),
+        "outcome": _("Hasil"),
+        "report": _("Laporan penentu"),
+        "percent": _("Progres (%)"),
+        "on": _("Tanggal"),
+    },
+)
+register_object_type(
+    "monitoring.escalation",
+    _("Peringatan dini"),
+    fields={
+        "project": _("Pekerjaan"),
+        "kind": _("Jenis"),
+        "level": _("Tingkat"),
+        "episode": _("Episode kritis"),
+        "meeting": _("Rapat pembuktian"),
+        "on": _("Tanggal"),
+        "recipients": _("Penerima"),
+    },
+)
+register_object_type("monitoring.notice", _("Pemberitahuan"), fields={"read": _("Dibaca")})

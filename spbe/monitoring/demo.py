@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from PIL import ExifTags, Image, TiffImagePlugin
@@ -18,7 +20,10 @@ from PIL import ExifTags, Image, TiffImagePlugin
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core.actors import Actor
 
-from .models import Project
+from .curve_import import plans_import, schedule_points
+from .e81 import targets_import
+from .models import Contract, Project
+from .scm import scm_record
 from .services import contract_create, pemda_today, plan_set, project_create, report_submit
 
 UNIT_CODE = "1.03.0.00.0.00.02.0000"  # Dinas Pekerjaan Umum Bina Marga in the demo organisation
@@ -69,6 +74,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     today = pemda_today(pemda)
     start = today - dt.timedelta(days=90)
     reports = 0
+    waiting: list[Project] = []
     for number, (name, lat, lon, value, progress) in enumerate(WORKS, start=1):
         project = project_create(
             actor=actor,
@@ -92,12 +98,8 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
             ocid=f"ocds-spbe35-3510-{start.year}-{number:04d}",
         )
         if progress is None:
+            waiting.append(project)
             continue
-        plan_set(
-            actor=actor,
-            project=project,
-            points=[(start + dt.timedelta(days=120), "70"), (start + dt.timedelta(days=200), "100")],
-        )
         for days_ago, percent in zip((45, 15), progress, strict=True):
             day = today - dt.timedelta(days=days_ago)
             taken = dt.datetime.combine(day, dt.time(9, 30))
@@ -110,4 +112,96 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
                 photo_files=[_photo(lat, lon, taken)],
             )
             reports += 1
-    return f"monitoring: {len(WORKS)} pekerjaan, {reports} laporan progres"
+        # The curve after the reports: a contract on plan never flashes critical in between.
+        plan_set(
+            actor=actor,
+            project=project,
+            points=[(start + dt.timedelta(days=120), "70"), (start + dt.timedelta(days=200), "100")],
+        )
+    _curves_from_file(pemda, waiting, actor=actor)
+    meetings = _show_cause(pemda, actor=actor, today=today)
+    rows = _e81(unit, settings.SPBE_DEFAULT_BUDGET_YEAR, actor=actor)
+    return f"monitoring: {len(WORKS)} pekerjaan, {reports} laporan progres, {meetings} SCM, {rows} baris E.81"
+
+
+def _curves_from_file(pemda: Pemda, projects: list[Project], *, actor: Actor) -> None:
+    """The just-started works get their S-curve the way an agency uploads many: one generated CSV."""
+    lines = ["kode_proyek,tanggal,rencana_kumulatif"]
+    for project in projects:
+        contract = Contract.objects.get(project=project)
+        for day, percent in schedule_points(contract.starts_on, contract.ends_on, shape="s", step="monthly"):
+            lines.append(f"{project.pk},{day.isoformat()},{percent}")
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "kurva.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        plans_import(actor=actor, pemda=pemda, path=path)
+
+
+def _show_cause(pemda: Pemda, *, actor: Actor, today: dt.date) -> int:
+    """SCM I for every contract the rule found critical: held a week ago, 25% agreed within two weeks."""
+    count = 0
+    for project in Project.objects.filter(pemda=pemda, is_critical=True).select_related("pemda"):
+        scm_record(
+            actor=actor,
+            project=project,
+            stage=1,
+            held_on=today - dt.timedelta(days=7),
+            attendees="PPK Dinas PU Bina Marga, konsultan pengawas, direktur penyedia",
+            agreed_percent="25",
+            target_on=today + dt.timedelta(days=14),
+            notes="Penyedia menambah tenaga kerja dan satu unit alat pemadat.",
+        )
+        count += 1
+    return count
+
+
+E81_ROWS = [
+    (
+        "program",
+        "1.03.10",
+        "Program Penyelenggaraan Jalan",
+        "Persentase jalan kabupaten mantap",
+        "%",
+        "85",
+        "72.5",
+        "78",
+        "73.1",
+        "74.4",
+    ),
+    (
+        "kegiatan",
+        "1.03.10.2.01",
+        "Penyelenggaraan Jalan Kabupaten",
+        "Panjang jalan ditangani",
+        "km",
+        "240",
+        "150",
+        "45",
+        "6.5",
+        "11.25",
+    ),
+    (
+        "sub kegiatan",
+        SUB_KEGIATAN,
+        "Pengelolaan Leger Jalan",
+        "Ruas jalan terdata dalam leger",
+        "ruas",
+        "120",
+        "80",
+        "20",
+        "4",
+        "5",
+    ),
+]
+
+
+def _e81(unit: PerangkatDaerah, year: int, *, actor: Actor) -> int:
+    """The agency's E.81 rows with two quarters realised, through the import agencies use."""
+    header = (
+        "tingkat,kode,nama,indikator,satuan,target_renstra,realisasi_sd_tahun_lalu,target_tahun_ini,tw1,tw2"
+    )
+    body = [",".join(row) for row in E81_ROWS]
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "e81.csv"
+        path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+        return targets_import(actor=actor, unit=unit, year=year, path=path)

@@ -335,3 +335,27 @@ class ReportPhoto(TenantOwned):
 
     def place(self) -> Place:
         return Place(self.pemda_id, unit_id=self.report.project.unit_id)
+
+
+# Feature models, in their own files so each feature's rows sit next to its rules.
+from .models_e81 import E81Evaluation, E81Level, E81Target  # noqa: E402
+from .models_scm import (  # noqa: E402
+    Escalation,
+    EscalationKind,
+    Notice,
+    ScmOutcome,
+    ScmStage,
+    ShowCauseMeeting,
+)
+
+__all__ = [
+    "E81Evaluation",
+    "E81Level",
+    "E81Target",
+    "Escalation",
+    "EscalationKind",
+    "Notice",
+    "ScmOutcome",
+    "ScmStage",
+    "ShowCauseMeeting",
+]

@@ -85,9 +85,11 @@ class Status:
 class PlanError(ValueError):
     """A plan the rule cannot read: what is wrong, and at which point (0-based index into the input)."""
 
-    def __init__(self, message: str, index: int) -> None:
+    def __init__(self, message: str, index: int, *, on_date: bool = False) -> None:
         super().__init__(message)
         self.index = index
+        # Whether the point's date (rather than its value) is at fault, for imports naming a column.
+        self.on_date = on_date
 
 
 def two_decimals(value: Fraction) -> str:
@@ -107,7 +109,9 @@ def check_plan(mulai: dt.date, plan: Sequence[Point]) -> None:
     previous: Point | None = None
     for index, (day, value) in enumerate(plan):
         if previous is not None and day == previous[0]:
-            raise PlanError(_("tanggal %(day)s tercantum dua kali") % {"day": day.isoformat()}, index)
+            raise PlanError(
+                _("tanggal %(day)s tercantum dua kali") % {"day": day.isoformat()}, index, on_date=True
+            )
         if day <= mulai and value != 0:
             raise PlanError(
                 _("rencana pada atau sebelum tanggal mulai %(day)s harus 0%%") % {"day": mulai.isoformat()},

@@ -41,7 +41,7 @@ from spbe.core.text import clean_name, describe_characters, invisible_characters
 from spbe.reference.models import Nomenclature
 from spbe.reference.selectors import nomenclature_for
 
-from . import rules, selectors
+from . import escalation, rules, selectors
 from .access import PROJECT
 from .models import (
     Addendum,
@@ -372,39 +372,93 @@ def addendum_create(
     return addendum
 
 
+def check_plan_points(
+    starts_on: date, points: Sequence[tuple[date, Decimal | str]]
+) -> list[tuple[date, Decimal]]:
+    """A complete S-curve from ``points``, sorted: cumulative, 0% up to the contract start, ending at 100%.
+
+    Raises :class:`spbe.monitoring.rules.PlanError` naming the offending point (index in date order).
+    """
+    parsed = sorted(((day, parse_percent(value)) for day, value in points), key=lambda p: p[0])
+    rules.check_plan(starts_on, [(day, Fraction(value)) for day, value in parsed])
+    if not parsed:
+        raise rules.PlanError(_("kurva S kosong"), 0)
+    if parsed[-1][1] != 100:
+        raise rules.PlanError(_("titik terakhir kurva S harus 100%"), len(parsed) - 1)
+    return parsed
+
+
 def plan_set(
-    *, actor: MaybeActor, project: Project, points: Sequence[tuple[date, Decimal | str]]
+    *,
+    actor: MaybeActor,
+    project: Project,
+    points: Sequence[tuple[date, Decimal | str]],
+    source: str = "entry",
 ) -> list[PlanPoint]:
-    """Replace the planned S-curve of ``project`` (cumulative % by date, 0% at the contract's start)."""
+    """Replace the planned S-curve of ``project`` (cumulative % by date, 0% at the contract's start, ending
+    at 100%). ``source`` says where it came from (``entry``, ``import``, ``schedule``), for the audit."""
     PROJECT.require(actor, project.place(), "manage")
     contract = Contract.objects.filter(project=project).first()
     if contract is None:
         raise Conflict(_("Catat kontrak pekerjaan ini dulu: kurva S dimulai dari tanggal mulai kontrak."))
-    parsed = sorted(((day, parse_percent(value)) for day, value in points), key=lambda p: p[0])
     try:
-        rules.check_plan(contract.starts_on, [(day, Fraction(value)) for day, value in parsed])
+        parsed = check_plan_points(contract.starts_on, points)
     except rules.PlanError as error:
         raise ValidationFailed(
             _("Titik kurva S ke-%(n)d: %(reason)s.") % {"n": error.index + 1, "reason": error}, field="points"
         ) from None
+    return write_plans(actor=actor, plans={project: parsed}, source=source)[project.pk]
+
+
+def write_plans(
+    *, actor: MaybeActor, plans: dict[Project, list[tuple[date, Decimal]]], source: str
+) -> dict[int, list[PlanPoint]]:
+    """Replace the S-curves of several projects at once (already checked), all or nothing.
+
+    The batch path of entry, import and schedule: projects locked in id order, one delete, one insert, one
+    audit entry per project, then each project's critical status recomputed from its new curve.
+    """
+    vetted = require_actor(actor)
+    for project in plans:
+        PROJECT.require(vetted, project.place(), "manage")
+    ordered = sorted(plans, key=lambda p: p.pk)
+    ids = [p.pk for p in ordered]
     with transaction.atomic():
-        Project.objects.select_for_update().filter(pk=project.pk).first()
-        before = [[p.on, p.percent] for p in PlanPoint.objects.filter(project=project)]
-        PlanPoint.objects.filter(project=project).delete()
+        list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        before: dict[int, list[list[object]]] = {pk: [] for pk in ids}
+        for project_id, on, percent in (
+            PlanPoint.objects.filter(project_id__in=ids)
+            .order_by("project_id", "on")
+            .values_list("project_id", "on", "percent")
+        ):
+            before[project_id].append([on, percent])
+        PlanPoint.objects.filter(project_id__in=ids).delete()
         rows = PlanPoint.objects.bulk_create(
             PlanPoint(pemda_id=project.pemda_id, project=project, on=day, percent=value)
-            for day, value in parsed
+            for project in ordered
+            for day, value in plans[project]
         )
-        audit.record(
-            actor=actor,
-            action="project.plan_set",
-            obj=project,
-            pemda_code=project.pemda_id,
-            before={"points": before},
-            after={"points": [[day, value] for day, value in parsed]},
+        audit.record_many(
+            actor=vetted,
+            changes=[
+                audit.Change(
+                    "project.plan_set",
+                    obj=project,
+                    pemda_code=project.pemda_id,
+                    before={"points": before[project.pk]},
+                    after={"points": [[day, value] for day, value in plans[project]], "source": source},
+                )
+                for project in ordered
+            ],
         )
-        _refresh_status(actor, project, pemda_today(project.pemda))
-    return rows
+        today: dict[str, date] = {}
+        for project in ordered:
+            day = today.setdefault(project.pemda_id, pemda_today(project.pemda))
+            _refresh_status(vetted, project, day)
+    result: dict[int, list[PlanPoint]] = {pk: [] for pk in ids}
+    for row in rows:
+        result[row.project_id].append(row)
+    return result
 
 
 @dataclass(frozen=True)
@@ -566,6 +620,8 @@ def report_submit(
             photo.save()
             rows.append(photo)
         result = _refresh_status(vetted, project, today)
+        # A pending show-cause meeting is decided by the first report after it.
+        escalation.decide_outcomes(vetted, report)
         audit.record(
             actor=vetted,
             action="progress_report.submit",
@@ -616,6 +672,7 @@ def report_return(*, actor: MaybeActor, report: ProgressReport, note: str) -> Pr
         Project.objects.select_for_update().filter(pk=report.project_id).first()
         REPORT_FLOW.apply(report, "return", actor=actor, can=can, note=note)
         project = report.project
+        escalation.reopen_outcomes(actor, report)
         _refresh_status(actor, project, pemda_today(project.pemda))
     return report
 
@@ -625,9 +682,12 @@ def project_status_refresh(
 ) -> rules.Status | None:
     """Recompute the critical-contract status as of ``on`` (default: today in the pemda), e.g. daily."""
     PROJECT.require(actor, project.place(), "manage")
+    day = on or pemda_today(project.pemda)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        return _refresh_status(actor, project, on or pemda_today(project.pemda))
+        result = _refresh_status(actor, project, day)
+        escalation.overdue_outcomes(actor, project, day)
+        return result
 
 
 def _status_snapshot(result: rules.Status | None, on: date) -> dict[str, Any] | None:
@@ -679,6 +739,9 @@ def _refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Stat
             before={"is_critical": was_critical},
             after=_status_snapshot(result, on),
         )
+        if result.kritis:
+            # The warning goes to the agency head and Bappeda once per turn to critical.
+            escalation.became_critical(actor, project, on)
     return result
 
 
@@ -700,12 +763,16 @@ def projects_status_refresh(*, actor: MaybeActor, pemda: Pemda, on: date | None 
     day = on or pemda_today(pemda)
     assessed = critical = changed = 0
     ids = selectors.contracted_project_ids(pemda)
+    # Show-cause meetings whose target date has passed undecided: looked up once, not once per project.
+    overdue = escalation.projects_with_overdue_meetings(pemda, day)
     for project in Project.objects.filter(pk__in=ids).select_related("pemda").order_by("pk").iterator(2000):
         PROJECT.require(vetted, project.place(), "manage")
         with transaction.atomic():
             Project.objects.select_for_update().filter(pk=project.pk).first()
             was = Project.objects.filter(pk=project.pk).values_list("is_critical", flat=True).get()
             result = _refresh_status(vetted, project, day)
+            if project.pk in overdue:
+                escalation.overdue_outcomes(vetted, project, day)
         if result is None:
             continue
         assessed += 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, views
+from . import public_views, urls_curve_import, urls_e81, urls_rfk, urls_scm, views
 
 app_name = "monitoring"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     ),
     path("app/<str:pemda_code>/monitoring/laporan/<int:pk>/", views.report_check, name="report-check"),
     path("app/<str:pemda_code>/monitoring/foto/<int:pk>/", views.photo, name="photo"),
+]
+
+urlpatterns += [
+    *urls_curve_import.urlpatterns,
+    *urls_scm.urlpatterns,
+    *urls_rfk.urlpatterns,
+    *urls_e81.urlpatterns,
 ]

@@ -44,9 +44,26 @@ def _monitoring(world):
     return ReportPhoto.objects.get(report=report), supervisor
 
 
+def _notice_of_head_a(world, project) -> int:
+    """An early-warning notice of unit A's head about ``project`` (the same one on every call)."""
+    from spbe.monitoring.models import Escalation, Notice
+
+    found = Notice.objects.filter(recipient=world.agency_head_a).first()
+    if found is None:
+        escalation = Escalation.objects.create(
+            pemda=world.pemda_a, project=project, kind="critical", level=0, episode=1, on=dt.date(2027, 6, 30)
+        )
+        found = Notice.objects.create(
+            pemda=world.pemda_a, escalation=escalation, recipient=world.agency_head_a
+        )
+    return found.pk
+
+
 def insider(world, name):
     """Who may open route ``name`` in pemda A: its admin, one of INSIDERS, or for a project the unit's field
     supervisor (not in the world: made with the project)."""
+    if name in INSIDERS:
+        return getattr(world, INSIDERS[name])
     if name.startswith(("monitoring:", "monitoring-dashboard:")):
         return _monitoring(world)[1]
     return getattr(world, INSIDERS.get(name, "officer_a"))
@@ -64,6 +81,15 @@ def scoped_urls(world) -> dict[str, str]:
         "monitoring:report-create": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/lapor/",
         "monitoring:report-check": f"/app/{a}/monitoring/laporan/{report.pk}/",
         "monitoring:photo": f"/app/{a}/monitoring/foto/{photo.pk}/",
+        "monitoring:curve-edit": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/kurva/",
+        "monitoring:curves-import": f"/app/{a}/monitoring/kurva-impor/",
+        "monitoring:scm": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/scm/",
+        "monitoring:notices": f"/app/{a}/monitoring/peringatan/",
+        "monitoring:notice-read": (
+            f"/app/{a}/monitoring/peringatan/{_notice_of_head_a(world, report.project)}/baca/"
+        ),
+        "monitoring:rfk": f"/app/{a}/monitoring/rfk/",
+        "monitoring:e81": f"/app/{a}/monitoring/e81/",
         "monitoring-dashboard:dashboard": f"/app/{a}/monitoring/dasbor/",
         "accounts:pemda-dashboard": f"/app/{a}/",
         "accounts:unit-list": f"/app/{a}/perangkat-daerah/",
@@ -249,6 +275,9 @@ def _lounge_urls(world) -> dict[str, str]:
 # Who is let in where officer A (the pemda admin) is not: e-planning is the planners' and forums' work.
 INSIDERS = {
     "planning:proposal-detail": "tapd_a",
+    # The S-curve is the agency's to set; a notice is read by the one it was sent to.
+    "monitoring:curve-edit": "agency_operator_a",
+    "monitoring:notice-read": "agency_head_a",
     "planning-plans:list": "tapd_a",
     "planning-plans:detail": "tapd_a",
     "planning-plans:pdf": "tapd_a",
@@ -290,6 +319,7 @@ POST_ONLY = {
     "lounge:lounge-withdraw",
     "planning:photo-add",
     "planning:photo-remove",
+    "monitoring:notice-read",
 }
 
 
@@ -474,6 +504,10 @@ def scoped_api_urls(world) -> dict[str, str]:
         ),
         "api/v1/pemda/<code>/kecamatan/<kecamatan_code>/ranking": (
             f"/api/v1/pemda/{a}/kecamatan/{world.desa_x.kecamatan.district_id}/ranking?year=2028"
+        ),
+        "api/v1/pemda/<code>/monitoring/rfk/<year>/<month>": f"/api/v1/pemda/{a}/monitoring/rfk/2027/6",
+        "api/v1/pemda/<code>/monitoring/e81/<unit_id>/<year>/<quarter>": (
+            f"/api/v1/pemda/{a}/monitoring/e81/{world.unit_a.pk}/2027/2"
         ),
         "api/v1/pemda/<code>/units": f"/api/v1/pemda/{a}/units",
         "api/v1/pemda/<code>/plans": f"/api/v1/pemda/{a}/plans",
