@@ -13,8 +13,10 @@ from spbe.accounts.models import Pemda
 from spbe.accounts.views import pemda_view
 from spbe.core.actors import is_system
 
+from . import rfk, services
 from .access import PROJECT, projects_for_user
 from .dashboards import dashboard
+from .rfk import RfkRow
 
 
 @pemda_view
@@ -38,6 +40,7 @@ def monitoring_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     if kecamatan:
         chosen = chosen.filter(village__kecamatan__district_id=kecamatan)
     board = dashboard(chosen)
+    divergent, rfk_month = _divergent(request, pemda, year, unit)
     query = "&".join(
         f"{key}={value}"
         for key, value in (("year", year or ""), ("unit", unit), ("kecamatan", kecamatan))
@@ -53,5 +56,20 @@ def monitoring_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         "kecamatan": kecamatan,
         "kecamatan_name": next((k.name for k in board.by_kecamatan if k.key == kecamatan), ""),
         "map_url": reverse("api-v1:project_map", args=[pemda.code]) + (f"?{query}" if query else ""),
+        "divergent": divergent,
+        "rfk_month": rfk_month,
     }
     return render(request, "monitoring/dashboard/dashboard.html", context)
+
+
+def _divergent(request: HttpRequest, pemda: Pemda, year: int | None, unit: str) -> tuple[list[RfkRow], int]:
+    """The sub-kegiatan whose physical and financial progress part ways, in the RFK of the year's latest
+    month so far (December for a past year; nothing for a year not started)."""
+    today = services.pemda_today(pemda)
+    if year is None or year > today.year:
+        return [], 0
+    month = 12 if year < today.year else today.month
+    units = rfk.rfk_units_for_user(request.user, pemda)
+    if unit:
+        units = [u for u in units if u.code == unit]
+    return rfk.rfk(pemda, year, month, units).divergent, month

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.db import connection
@@ -106,3 +107,30 @@ def test_the_queries_do_not_grow_with_the_projects(world, monitors, works):
         response = client.get(URL)
     assert response.context["board"].total.projects == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_dashboard_lists_sub_kegiatan_whose_physical_and_financial_progress_part(
+    world, monitors, works, monkeypatch
+):
+    from spbe.monitoring import views_dashboard
+    from spbe.monitoring.rfk import Rfk, RfkRow
+
+    # The RFK computation has its own tests (test_rfk); here: the dashboard asks it for the right month
+    # and scope, and shows what it finds.
+    asked = {}
+
+    def fake_rfk(pemda, year, month, units):
+        asked.update(year=year, month=month, units={u.code for u in units})
+        row = RfkRow(
+            unit=world.unit_a, sub_kegiatan="1.03.10.2.01.0028", name="Jalan", dpa=Decimal("100"),
+            cash_plan=Decimal("50"), paid=Decimal("90"), target=None, achievement=Fraction(90),
+            deviation=Fraction(100), physical=Fraction(30), physical_value=Decimal("30"), projects=1,
+            divergence="paid_not_built",
+        )  # fmt: skip
+        return Rfk(pemda=pemda, year=year, month=month, until=None, threshold=Fraction(20), rows=[row])
+
+    monkeypatch.setattr(views_dashboard.rfk, "rfk", fake_rfk)
+    response = world.client_for(monitors.planner).get(URL, {"tahun": "2027", "unit": world.unit_a.code})
+    assert asked == {"year": 2027, "month": 6, "units": {world.unit_a.code}}  # today is 30 June 2027
+    assert [r.sub_kegiatan for r in response.context["divergent"]] == ["1.03.10.2.01.0028"]
+    assert "1.03.10.2.01.0028 Jalan" in response.content.decode()
