@@ -255,3 +255,8 @@ from .models_transfers import (  # noqa: E402
 )
 
 __all__ = ["ScenarioSource", "TransferAllocation", "TransferKind", "TransferScenario"]
+
+# Village bookkeeping (SPP, SPJ, receipts, taxes, cash moves) lives in its own module.
+from .models_books import CashMove, Receipt, Spj, SpjLine, Spp, SppLine, SppTax, TaxDeposit  # noqa: E402
+
+__all__ += ["CashMove", "Receipt", "Spj", "SpjLine", "Spp", "SppLine", "SppTax", "TaxDeposit"]
