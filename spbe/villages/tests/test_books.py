@@ -53,21 +53,44 @@ def fund(world: Any, people: Officials, apbdes: Any) -> None:
     desa = world.desa_x
     for account, amount, day in (("4.2.1", "40000000", D(YEAR, 2, 1)), ("6.1.1", "20000000", D(YEAR, 1, 4))):
         receipt_record(
-            actor=people.treasurer, village=desa, year=YEAR, apbdes_line_id=line(apbdes, account).pk,
-            received_on=day, via="bank", amount=amount, description="Penerimaan " + account,
-        )  # fmt: skip
+            actor=people.treasurer,
+            village=desa,
+            year=YEAR,
+            apbdes_line_id=line(apbdes, account).pk,
+            received_on=day,
+            via="bank",
+            amount=amount,
+            description="Penerimaan " + account,
+        )
     cash_move_record(
-        actor=people.treasurer, village=desa, year=YEAR, direction="ke_tunai", moved_on=D(YEAR, 2, 2),
-        amount="10000000", description="Tarik tunai untuk kas",
-    )  # fmt: skip
+        actor=people.treasurer,
+        village=desa,
+        year=YEAR,
+        direction="ke_tunai",
+        moved_on=D(YEAR, 2, 2),
+        amount="10000000",
+        description="Tarik tunai untuk kas",
+    )
 
 
-def approved(world: Any, people: Officials, apbdes: Any, kind: str = "definitif", amount: str = "30000000",
-             account: str = "5.3.5", activity: str = "02.03.01") -> Spp:  # fmt: skip
+def approved(
+    world: Any,
+    people: Officials,
+    apbdes: Any,
+    kind: str = "definitif",
+    amount: str = "30000000",
+    account: str = "5.3.5",
+    activity: str = "02.03.01",
+) -> Spp:
     spp = spp_create(
-        actor=people.executor, village=world.desa_x, year=YEAR, kind=kind, activity_code=activity,
-        description="Pembelian material jalan", lines=[SppLineData(line(apbdes, account).pk, amount)],
-    )  # fmt: skip
+        actor=people.executor,
+        village=world.desa_x,
+        year=YEAR,
+        kind=kind,
+        activity_code=activity,
+        description="Pembelian material jalan",
+        lines=[SppLineData(line(apbdes, account).pk, amount)],
+    )
     for who, action in ((people.executor, "submit"), (people.sekdes, "verify"), (people.kades, "approve")):
         spp_move(actor=who, spp=spp, action=action)
     return spp
@@ -90,9 +113,12 @@ def test_an_spp_goes_its_way_and_its_payment_becomes_realisation(
         ("6.1.1", "", "PAD"): Decimal("20000000"),
     }
     spp_pay(
-        actor=people.treasurer, spp=spp, paid_on=D(YEAR, 3, 2), via="bank",
+        actor=people.treasurer,
+        spp=spp,
+        paid_on=D(YEAR, 3, 2),
+        via="bank",
         taxes={"ppn": "2727272.73", "pph22": "409090.91"},
-    )  # fmt: skip
+    )
     spp.refresh_from_db()
     assert (spp.state, spp.paid_by_id, spp.paid_via, spp.advance_due_on) == (
         "paid",
@@ -108,13 +134,24 @@ def test_an_spp_goes_its_way_and_its_payment_becomes_realisation(
     # Taxes withheld wait in the tax book until deposited; more than withheld is refused.
     with pytest.raises(Conflict):
         tax_deposit_record(
-            actor=people.treasurer, village=world.desa_x, year=YEAR, kind="ppn", deposited_on=D(YEAR, 3, 3),
-            via="bank", amount="2727272.74",
-        )  # fmt: skip
+            actor=people.treasurer,
+            village=world.desa_x,
+            year=YEAR,
+            kind="ppn",
+            deposited_on=D(YEAR, 3, 3),
+            via="bank",
+            amount="2727272.74",
+        )
     tax_deposit_record(
-        actor=people.treasurer, village=world.desa_x, year=YEAR, kind="ppn", deposited_on=D(YEAR, 3, 3),
-        via="bank", amount="2727272.73", ntpn="0123456789ABCDEF",
-    )  # fmt: skip
+        actor=people.treasurer,
+        village=world.desa_x,
+        year=YEAR,
+        kind="ppn",
+        deposited_on=D(YEAR, 3, 3),
+        via="bank",
+        amount="2727272.73",
+        ntpn="0123456789ABCDEF",
+    )
     assert books.tax_outstanding(world.desa_x, YEAR)["pph22"] == Decimal("409090.91")
     assert books.tax_outstanding(world.desa_x, YEAR)["ppn"] == Decimal("0")
 
@@ -137,8 +174,16 @@ def test_an_spp_goes_its_way_and_its_payment_becomes_realisation(
     ]
     assert tax.closing == Decimal("409090.91")
     actions = list(AuditEntry.objects.filter(action__startswith="books_").values_list("action", flat=True))
-    for expected in ("books_spp.create", "books_spp.submit", "books_spp.verify", "books_spp.approve",
-                     "books_spp.pay", "books_receipt.create", "books_tax.deposit", "books_cash.move"):  # fmt: skip
+    for expected in (
+        "books_spp.create",
+        "books_spp.submit",
+        "books_spp.verify",
+        "books_spp.approve",
+        "books_spp.pay",
+        "books_receipt.create",
+        "books_tax.deposit",
+        "books_cash.move",
+    ):
         assert expected in actions
 
 
@@ -146,15 +191,19 @@ def test_nobody_checks_their_own_request_and_a_return_needs_a_reason(
     world: Any, people: Officials, apbdes: Any
 ) -> None:
     from conftest import grant
-
     from spbe.accounts.models import Role
 
     # The kasi also acts as Sekdes (a small desa): still may not verify their own SPP.
     grant(people.executor, world.pemda_a, Role.VILLAGE_SECRETARY, village=world.desa_x)
     spp = spp_create(
-        actor=people.executor, village=world.desa_x, year=YEAR, kind="definitif", activity_code="01.01.01",
-        description="Siltap Januari", lines=[SppLineData(line(apbdes, "5.1.1").pk, "2500000")],
-    )  # fmt: skip
+        actor=people.executor,
+        village=world.desa_x,
+        year=YEAR,
+        kind="definitif",
+        activity_code="01.01.01",
+        description="Siltap Januari",
+        lines=[SppLineData(line(apbdes, "5.1.1").pk, "2500000")],
+    )
     spp_move(actor=people.executor, spp=spp, action="submit")
     with pytest.raises(PermissionDenied):
         spp_move(actor=people.executor, spp=spp, action="verify")
@@ -164,8 +213,12 @@ def test_nobody_checks_their_own_request_and_a_return_needs_a_reason(
         spp_move(actor=people.sekdes, spp=spp, action="return")
     spp_move(actor=people.sekdes, spp=spp, action="return", note="Lampirkan daftar hadir")
     assert spp.state == "returned"
-    spp_revise(actor=people.executor, spp=spp, description="Siltap Januari (lengkap)",
-               lines=[SppLineData(line(apbdes, "5.1.1").pk, "2600000")])  # fmt: skip
+    spp_revise(
+        actor=people.executor,
+        spp=spp,
+        description="Siltap Januari (lengkap)",
+        lines=[SppLineData(line(apbdes, "5.1.1").pk, "2600000")],
+    )
     assert spp.total == Decimal("2600000")
     spp_move(actor=people.executor, spp=spp, action="submit")
     # A Sekdes who is also the kades may verify, but then not approve.
@@ -177,7 +230,7 @@ def test_nobody_checks_their_own_request_and_a_return_needs_a_reason(
     with pytest.raises(PermissionDenied):  # the kades is no treasurer
         spp_pay(actor=people.kades, spp=spp, paid_on=D(YEAR, 1, 25), via="tunai")
     note = AuditEntry.objects.get(action="books_spp.return")
-    assert note.after["note"] == "Lampirkan daftar hadir"
+    assert (note.after or {})["note"] == "Lampirkan daftar hadir"
 
 
 def test_an_spp_never_asks_for_more_than_the_line_has_left(
@@ -185,24 +238,44 @@ def test_an_spp_never_asks_for_more_than_the_line_has_left(
 ) -> None:
     road = line(apbdes, "5.3.5")  # 61,000,000
     first = spp_create(
-        actor=people.executor, village=world.desa_x, year=YEAR, kind="definitif", activity_code="02.03.01",
-        description="Material tahap 1", lines=[SppLineData(road.pk, "60000000")],
-    )  # fmt: skip
+        actor=people.executor,
+        village=world.desa_x,
+        year=YEAR,
+        kind="definitif",
+        activity_code="02.03.01",
+        description="Material tahap 1",
+        lines=[SppLineData(road.pk, "60000000")],
+    )
     with pytest.raises(ValidationFailed, match="melebihi sisa anggaran"):
         spp_create(
-            actor=people.executor, village=world.desa_x, year=YEAR, kind="definitif", activity_code="02.03.01",
-            description="Material tahap 2", lines=[SppLineData(road.pk, "1000000.01")],
-        )  # fmt: skip
+            actor=people.executor,
+            village=world.desa_x,
+            year=YEAR,
+            kind="definitif",
+            activity_code="02.03.01",
+            description="Material tahap 2",
+            lines=[SppLineData(road.pk, "1000000.01")],
+        )
     with pytest.raises(ValidationFailed):  # a line of another kegiatan
         spp_create(
-            actor=people.executor, village=world.desa_x, year=YEAR, kind="definitif", activity_code="02.03.01",
-            description="Salah kegiatan", lines=[SppLineData(line(apbdes, "5.1.1").pk, "1")],
-        )  # fmt: skip
+            actor=people.executor,
+            village=world.desa_x,
+            year=YEAR,
+            kind="definitif",
+            activity_code="02.03.01",
+            description="Salah kegiatan",
+            lines=[SppLineData(line(apbdes, "5.1.1").pk, "1")],
+        )
     spp_move(actor=people.executor, spp=first, action="cancel")
     again = spp_create(
-        actor=people.executor, village=world.desa_x, year=YEAR, kind="definitif", activity_code="02.03.01",
-        description="Material sekaligus", lines=[SppLineData(road.pk, "61000000")],
-    )  # fmt: skip
+        actor=people.executor,
+        village=world.desa_x,
+        year=YEAR,
+        kind="definitif",
+        activity_code="02.03.01",
+        description="Material sekaligus",
+        lines=[SppLineData(road.pk, "61000000")],
+    )
     assert again.number == 2
     left = {b.line.account_code: b.remaining for b in books.budget_lines(apbdes)}
     assert left["5.3.5"] == 0 and left["5.2.2"] == Decimal("25000000")
@@ -218,9 +291,15 @@ def test_a_payment_needs_the_money_in_its_channel(world: Any, people: Officials,
     spp_pay(actor=people.treasurer, spp=spp, paid_on=D(YEAR, 3, 2), via="tunai", taxes={"pph23": "0.01"})
     with pytest.raises(ValidationFailed):  # a date outside the budget year
         receipt_record(
-            actor=people.treasurer, village=world.desa_x, year=YEAR, apbdes_line_id=line(apbdes, "4.3.6").pk,
-            received_on=D(YEAR + 1, 1, 2), via="bank", amount="1", description="Bunga",
-        )  # fmt: skip
+            actor=people.treasurer,
+            village=world.desa_x,
+            year=YEAR,
+            apbdes_line_id=line(apbdes, "4.3.6").pk,
+            received_on=D(YEAR + 1, 1, 2),
+            via="bank",
+            amount="1",
+            description="Bunga",
+        )
 
 
 def test_working_days_skip_the_weekend() -> None:
@@ -239,24 +318,46 @@ def test_an_advance_is_spending_only_once_accounted_for(world: Any, people: Offi
     assert ("5.2.2", "02.03.01", "DDS") not in realisation(world.desa_x)
     # The books stand at the last voucher's day: on the due date it is not overdue, the day after it is.
     receipt_record(
-        actor=people.treasurer, village=world.desa_x, year=YEAR, apbdes_line_id=line(apbdes, "4.3.6").pk,
-        received_on=D(YEAR, 3, 15), via="bank", amount="100000", description="Bunga",
-    )  # fmt: skip
+        actor=people.treasurer,
+        village=world.desa_x,
+        year=YEAR,
+        apbdes_line_id=line(apbdes, "4.3.6").pk,
+        received_on=D(YEAR, 3, 15),
+        via="bank",
+        amount="100000",
+        description="Bunga",
+    )
     assert books.overdue_advances(world.pemda_a, world.pemda_a.villages.all()) == []
     receipt_record(
-        actor=people.treasurer, village=world.desa_x, year=YEAR, apbdes_line_id=line(apbdes, "4.3.6").pk,
-        received_on=D(YEAR, 3, 16), via="bank", amount="100000", description="Bunga",
-    )  # fmt: skip
+        actor=people.treasurer,
+        village=world.desa_x,
+        year=YEAR,
+        apbdes_line_id=line(apbdes, "4.3.6").pk,
+        received_on=D(YEAR, 3, 16),
+        via="bank",
+        amount="100000",
+        description="Bunga",
+    )
     overdue = books.overdue_advances(world.pemda_a, world.pemda_a.villages.all())
     assert [a.spp.pk for a in overdue] == [spp.pk]
     with pytest.raises(ValidationFailed, match="melebihi panjarnya"):
-        spj_submit(actor=people.executor, spp=spp, submitted_on=D(YEAR, 3, 17), evidence=[
-            Evidence(spp.lines.get().pk, "KW-01", D(YEAR, 3, 3), "Upah tukang minggu 1", "8000000.01"),
-        ])  # fmt: skip
-    spj = spj_submit(actor=people.executor, spp=spp, submitted_on=D(YEAR, 3, 17), evidence=[
-        Evidence(spp.lines.get().pk, "KW-01", D(YEAR, 3, 3), "Upah tukang minggu 1", "4000000"),
-        Evidence(spp.lines.get().pk, "KW-02", D(YEAR, 3, 10), "Upah tukang minggu 2", "3250000.50"),
-    ])  # fmt: skip
+        spj_submit(
+            actor=people.executor,
+            spp=spp,
+            submitted_on=D(YEAR, 3, 17),
+            evidence=[
+                Evidence(spp.lines.get().pk, "KW-01", D(YEAR, 3, 3), "Upah tukang minggu 1", "8000000.01"),
+            ],
+        )
+    spj = spj_submit(
+        actor=people.executor,
+        spp=spp,
+        submitted_on=D(YEAR, 3, 17),
+        evidence=[
+            Evidence(spp.lines.get().pk, "KW-01", D(YEAR, 3, 3), "Upah tukang minggu 1", "4000000"),
+            Evidence(spp.lines.get().pk, "KW-02", D(YEAR, 3, 10), "Upah tukang minggu 2", "3250000.50"),
+        ],
+    )
     assert books.overdue_advances(world.pemda_a, world.pemda_a.villages.all()) == []
     assert (spj.spent, spj.returned_amount) == (Decimal("7250000.50"), Decimal("749999.50"))
     with pytest.raises(PermissionDenied):
@@ -289,15 +390,19 @@ def test_a_desa_whose_apbdes_comes_from_siskeudes_keeps_its_books_there(
     Apbdes.objects.filter(pk=apbdes.pk).update(origin=Origin.SISKEUDES)
     with pytest.raises(Conflict, match="Siskeudes"):
         spp_create(
-            actor=people.executor, village=world.desa_x, year=YEAR, kind="definitif", activity_code="01.01.01",
-            description="Siltap", lines=[SppLineData(line(apbdes, "5.1.1").pk, "1")],
-        )  # fmt: skip
+            actor=people.executor,
+            village=world.desa_x,
+            year=YEAR,
+            kind="definitif",
+            activity_code="01.01.01",
+            description="Siltap",
+            lines=[SppLineData(line(apbdes, "5.1.1").pk, "1")],
+        )
     assert not Spp.objects.exists()
 
 
 def test_scope_desa_officials_camat_and_dpmd(world: Any, people: Officials, apbdes: Any) -> None:
     from conftest import grant, make_user
-
     from spbe.accounts.models import Role
 
     a = world.pemda_a
@@ -314,6 +419,12 @@ def test_scope_desa_officials_camat_and_dpmd(world: Any, people: Officials, apbd
     with pytest.raises(PermissionDenied):  # another desa's treasurer cannot write here
         treasurer_y = grant(make_user("bendahara.y", a), a, Role.VILLAGE_TREASURER, village=world.desa_y)
         receipt_record(
-            actor=treasurer_y, village=world.desa_x, year=YEAR, apbdes_line_id=line(apbdes, "4.3.6").pk,
-            received_on=D(YEAR, 3, 16), via="bank", amount="1", description="Bunga",
-        )  # fmt: skip
+            actor=treasurer_y,
+            village=world.desa_x,
+            year=YEAR,
+            apbdes_line_id=line(apbdes, "4.3.6").pk,
+            received_on=D(YEAR, 3, 16),
+            via="bank",
+            amount="1",
+            description="Bunga",
+        )
