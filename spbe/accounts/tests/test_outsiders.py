@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from spbe.villages.tests.books_helpers import POST_ONLY as BOOKS_POST_ONLY
+
 pytestmark = pytest.mark.django_db
 
 
@@ -84,7 +86,14 @@ def scoped_urls(world) -> dict[str, str]:
         ),
         **_transfer_urls(world),
         **_lounge_urls(world),
+        **_books_urls(world),
     }
+
+
+def _books_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.books_helpers import scoped_urls as books_urls
+
+    return books_urls(world)
 
 
 def _transfer_urls(world) -> dict[str, str]:
@@ -147,6 +156,7 @@ POST_ONLY = {
     "villages:transfer-import-dd",
     "lounge:counter-action",
     "lounge:kiosk-deactivate",
+    *BOOKS_POST_ONLY,
 }
 
 

@@ -75,3 +75,48 @@ def adopted(world: Any, people: Officials, desa: Any = None, camat: Any = None) 
 
 def line(apbdes: Apbdes, account: str) -> ApbdesLine:
     return ApbdesLine.objects.get(apbdes=apbdes, account_code=account)
+
+
+def scoped_urls(world: Any) -> dict[str, str]:
+    """A concrete URL of every bookkeeping route of pemda A (desa X with one SPP), for test_outsiders."""
+    from spbe.villages.books import SppLineData, spp_create
+    from spbe.villages.models_books import Spp
+
+    spp = Spp.objects.filter(village=world.desa_x, year=YEAR).first()
+    if spp is None:
+        people = officials(world)
+        apbdes = adopted(world, people)
+        spp = spp_create(
+            actor=people.executor,
+            village=world.desa_x,
+            year=YEAR,
+            kind="definitif",
+            activity_code="01.01.01",
+            description="Siltap Januari",
+            lines=[SppLineData(line(apbdes, "5.1.1").pk, "2500000")],
+        )
+    base = f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/pembukuan/{YEAR}/"
+    one = f"{base}spp/{spp.number}/"
+    return {
+        "villages:books-home": base,
+        "villages:books-spp-create": f"{base}spp/baru/",
+        "villages:books-spp": one,
+        "villages:books-spp-action": f"{one}aksi/",
+        "villages:books-spp-pay": f"{one}bayar/",
+        "villages:books-spj-submit": f"{one}spj/",
+        "villages:books-spj-action": f"{one}spj/aksi/",
+        "villages:books-receipt": f"{base}penerimaan/",
+        "villages:books-tax-deposit": f"{base}setor-pajak/",
+        "villages:books-cash-move": f"{base}mutasi-kas/",
+        "villages:books-book": f"{base}buku/bku/",
+        "villages:books-overdue": f"/app/{world.pemda_a.code}/pembukuan-desa/panjar-terlambat/",
+    }
+
+
+#: The bookkeeping routes that only take POST.
+POST_ONLY = {
+    "villages:books-spp-action",
+    "villages:books-spp-pay",
+    "villages:books-spj-submit",
+    "villages:books-spj-action",
+}
