@@ -87,7 +87,9 @@ def test_the_treasurer_pays_on_the_page_and_the_books_show_it(
     pdf = client.get(f"{base(world)}buku/bank/?dari={YEAR}-02-01&sampai={YEAR}-02-28&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "BUKU BANK" in words.upper() and "40.000.000,00" in words  # the balance brought forward from January
+    assert (
+        "BUKU BANK" in words.upper() and "40.000.000,00" in words
+    )  # the balance brought forward from January
     assert "27.687.499,51" in words
 
 
