@@ -1067,10 +1067,16 @@ def entries(village: VillageGovernment, year: int) -> list[Entry]:
     for r in Receipt.objects.filter(village=village, year=year):
         rows.append(
             Entry(
-                r.received_on, 0, _reference("TBP", r.number, village, year), r.description, r.via,
-                money_in=r.amount, account_code=r.account_code, sort=(r.number,),
+                r.received_on,
+                0,
+                _reference("TBP", r.number, village, year),
+                r.description,
+                r.via,
+                money_in=r.amount,
+                account_code=r.account_code,
+                sort=(r.number,),
             )
-        )  # fmt: skip
+        )
     for m in CashMove.objects.filter(village=village, year=year):
         out_of, into = (
             (Channel.CASH, Channel.BANK)
@@ -1102,29 +1108,45 @@ def entries(village: VillageGovernment, year: int) -> list[Entry]:
         for tax in s.taxes.all():
             rows.append(
                 Entry(
-                    s.paid_on, 2, ref, _("Potongan %(kind)s") % {"kind": tax.get_kind_display()}, s.paid_via,
-                    money_in=tax.amount, tax_kind=tax.kind, sort=(s.number, 1, tax.kind),
+                    s.paid_on,
+                    2,
+                    ref,
+                    _("Potongan %(kind)s") % {"kind": tax.get_kind_display()},
+                    s.paid_via,
+                    money_in=tax.amount,
+                    tax_kind=tax.kind,
+                    sort=(s.number, 1, tax.kind),
                 )
-            )  # fmt: skip
+            )
     for d in TaxDeposit.objects.filter(village=village, year=year):
         text = _("Setor %(kind)s") % {"kind": d.get_kind_display()} + (f" (NTPN {d.ntpn})" if d.ntpn else "")
         rows.append(
             Entry(
-                d.deposited_on, 3, _reference("STS", d.number, village, year), text, d.via,
-                money_out=d.amount, tax_kind=d.kind, sort=(d.number,),
+                d.deposited_on,
+                3,
+                _reference("STS", d.number, village, year),
+                text,
+                d.via,
+                money_out=d.amount,
+                tax_kind=d.kind,
+                sort=(d.number,),
             )
-        )  # fmt: skip
+        )
     for j in Spj.objects.filter(
         village=village, year=year, state=Spj.State.ACCEPTED, returned_amount__gt=ZERO
     ).select_related("spp"):
         assert j.accepted_on is not None
         rows.append(
             Entry(
-                j.accepted_on, 4, _reference("SPJ", j.spp.number, village, year),
-                _("Pengembalian sisa panjar: %(text)s") % {"text": j.spp.description}, Channel.CASH,
-                money_in=j.returned_amount, sort=(j.spp.number,),
+                j.accepted_on,
+                4,
+                _reference("SPJ", j.spp.number, village, year),
+                _("Pengembalian sisa panjar: %(text)s") % {"text": j.spp.description},
+                Channel.CASH,
+                money_in=j.returned_amount,
+                sort=(j.spp.number,),
             )
-        )  # fmt: skip
+        )
     rows.sort(key=lambda e: (e.date, e.rank, e.sort))
     return rows
 
@@ -1220,9 +1242,429 @@ def _advance_rows(village: VillageGovernment, year: int) -> list[Entry]:
             if a.spj.returned_amount:
                 rows.append(
                     Entry(
-                        a.spj.accepted_on, 1, ref, _("Sisa panjar dikembalikan"), Channel.CASH,
-                        money_out=a.spj.returned_amount, sort=(s.number, 2),
+                        a.spj.accepted_on,
+                        1,
+                        ref,
+                        _("Sisa panjar dikembalikan"),
+                        Channel.CASH,
+                        money_out=a.spj.returned_amount,
+                        sort=(s.number, 2),
                     )
-                )  # fmt: skip
+                )
     rows.sort(key=lambda e: (e.date, e.rank, e.sort))
     return rows
+
+
+# --- demo ----------------------------------------------------------------------------------------------
+
+#: How many desa of the demo keep their books in OpenSPBE instead of Siskeudes: the demo village (where
+#: the demo's village users sit) and the next ones of its kecamatan.
+DEMO_DESA = 4
+
+
+def demo_villages(pemda: Pemda, first: str) -> list[VillageGovernment]:
+    """The demo's bookkeeping desa: ``first`` and the next desa of its kecamatan by code."""
+    head = VillageGovernment.objects.filter(pemda=pemda, region_id=first).first()
+    if head is None:
+        return []
+    rest = VillageGovernment.objects.filter(pemda=pemda, kecamatan_id=head.kecamatan_id, region_id__gt=first)
+    return [head, *rest.order_by("region_id")[: DEMO_DESA - 1]]
+
+
+def seed_demo(pemda: Pemda, year: int, *, actor: MaybeActor, adopted: Mapping[str, Mapping[str, int]]) -> str:
+    """A year of bookkeeping for the demo's bookkeeping desa, through the batch path.
+
+    Each desa gets an APBDes built from the year's adopted transfers (the same budget generator the
+    Siskeudes demo uses), adopted and frozen, then a year of vouchers written with ``bulk_create``:
+    receipts in stages, monthly siltap, advances with their SPJ, capital works with tax withheld and
+    deposited, cash drawn from the bank, and at the year's end requests at every step of their way
+    (one approved and waiting for the treasurer) and overdue advances in half of the desa. Realisation
+    is then computed from the vouchers by the same rule the services apply one by one. A desa that
+    already has an APBDes for the year is left alone, so running the demo again adds nothing.
+    """
+    from spbe.accounts.demo import DEMO_VILLAGE
+
+    seeded = 0
+    for index, village in enumerate(demo_villages(pemda, DEMO_VILLAGE)):
+        code = village.region_id
+        if Apbdes.objects.filter(village=village, year=year).exists():
+            continue
+        if not all(code in adopted.get(kind, {}) for kind in ("DD", "ADD", "BHPRD")):
+            continue
+        with transaction.atomic():
+            apbdes = _demo_apbdes(village, year, adopted, actor=actor)
+            counts = _DemoYear(apbdes, overdue=index % 2 == 0).write()
+            rows = realisation_from_vouchers(village, year)
+            Realisation.objects.bulk_create(
+                [
+                    Realisation(
+                        pemda_id=village.pemda_id,
+                        village=village,
+                        year=year,
+                        origin=Origin.ENTRY,
+                        account_code=a,
+                        activity_code=k,
+                        source_code=s,
+                        amount=amount,
+                    )
+                    for (a, k, s), amount in sorted(rows.items())
+                ]
+            )
+            audit.record(
+                actor=actor,
+                action="books.demo_seed",
+                obj=apbdes,
+                pemda_code=village.pemda_id,
+                after={"desa": code, "year": year, **counts},
+            )
+            bump_version(published_data_set(code, year))
+        seeded += 1
+    return f"{seeded} desa dengan penatausahaan di OpenSPBE"
+
+
+def _demo_apbdes(
+    village: VillageGovernment, year: int, adopted: Mapping[str, Mapping[str, int]], *, actor: MaybeActor
+) -> Apbdes:
+    from spbe.core import versions
+
+    from .demo import COLUMNS, DesaFigures, _desa_export, _Export
+    from .models import LINE_SPEC
+    from .rules import budget_problems
+    from .selectors import apbdes_totals
+
+    code = village.region_id
+    export = _Export(year)
+    figures = DesaFigures(code, adopted["DD"][code], adopted["ADD"][code], adopted["BHPRD"][code])
+    _desa_export(export, figures, None)
+    column = {name: i for i, name in enumerate(COLUMNS["Ta_RABRinci"])}
+    prefix = ".".join(code.split(".")[2:4]) + "."
+    apbdes = Apbdes.objects.create(
+        pemda_id=village.pemda_id,
+        village=village,
+        year=year,
+        number=1,
+        label=_("APBDes murni"),
+        origin=Origin.ENTRY,
+    )
+    lines = []
+    for row in export.rows["Ta_RABRinci"]:
+        activity = row[column["Kd_Keg"]].removeprefix(prefix).removesuffix(".")
+        account = row[column["Kd_Rincian"]].removesuffix(".")
+        lines.append(
+            ApbdesLine(
+                apbdes=apbdes,
+                account_code=account,
+                activity_code=activity if account.startswith("5.") else "",
+                sub_code=row[column["Kd_SubRinci"]],
+                number=int(row[column["No_Urut"]]),
+                source_code=row[column["SumberDana"]],
+                description=row[column["Uraian"]][:TEXT_LENGTH],
+                amount=Decimal(row[column["AnggaranStlhPAK"]]),
+            )
+        )
+    ApbdesLine.objects.bulk_create(lines)
+    problems = budget_problems(apbdes_totals(apbdes))
+    if problems:  # pragma: no cover - the generator balances every budget
+        raise ValueError(f"demo APBDes {code}: {problems}")
+    versions.freeze(apbdes, LINE_SPEC, actor=actor, action="apbdes.freeze")
+    Apbdes.objects.filter(pk=apbdes.pk).update(stage=Apbdes.Stage.ADOPTED)
+    apbdes.refresh_from_db()
+    return apbdes
+
+
+class _DemoYear:
+    """One desa's year of vouchers, simulated in date order so no payment exceeds what is in its channel."""
+
+    def __init__(self, apbdes: Apbdes, *, overdue: bool) -> None:
+        import random
+        import zlib
+
+        self.apbdes = apbdes
+        self.village = apbdes.village
+        self.year = apbdes.year
+        self.rng = random.Random(zlib.crc32(f"books:{self.village.region_id}".encode()))
+        self.overdue = overdue
+        self.balance = {Channel.CASH.value: 0, Channel.BANK.value: 0}  # sen
+        self.receipts: list[Receipt] = []
+        self.moves: list[CashMove] = []
+        self.spps: list[tuple[Spp, list[tuple[ApbdesLine, int]], dict[str, int], tuple[int, int] | None]] = []
+        self.deposits: list[TaxDeposit] = []
+        self.withheld: defaultdict[str, int] = defaultdict(int)
+
+    def day(self, month: int, day: int) -> dt.date:
+        return dt.date(self.year, month, min(day, 28))
+
+    def receive(self, line: ApbdesLine, sen: int, when: dt.date, via: str, text: str) -> None:
+        if sen <= 0:
+            return
+        self.balance[via] += sen
+        self.receipts.append(
+            Receipt(
+                pemda_id=self.village.pemda_id,
+                village=self.village,
+                year=self.year,
+                number=len(self.receipts) + 1,
+                received_on=when,
+                account_code=line.account_code,
+                source_code=line.source_code,
+                description=text,
+                via=via,
+                amount=Decimal(sen) / 100,
+            )
+        )
+
+    def move(self, sen: int, when: dt.date) -> None:
+        sen = min(sen, self.balance[Channel.BANK])
+        if sen <= 0:
+            return
+        self.balance[Channel.BANK] -= sen
+        self.balance[Channel.CASH] += sen
+        self.moves.append(
+            CashMove(
+                pemda_id=self.village.pemda_id,
+                village=self.village,
+                year=self.year,
+                number=len(self.moves) + 1,
+                moved_on=when,
+                direction=CashMove.Direction.TO_CASH,
+                description=_("Pengambilan tunai dari bank"),
+                amount=Decimal(sen) / 100,
+            )
+        )
+
+    def pay(
+        self,
+        kind: str,
+        line: ApbdesLine,
+        sen: int,
+        when: dt.date | None,
+        via: str,
+        text: str,
+        *,
+        taxes: dict[str, int] | None = None,
+        spent: int | None = None,
+        state: str = "paid",
+    ) -> bool:
+        """One SPP on one line; paid (``when``) only if its channel holds the money, else not made."""
+        taxes = taxes or {}
+        net = sen - sum(taxes.values())
+        if sen <= 0 or (state == "paid" and (when is None or net > self.balance[via])):
+            return False
+        due = add_working_days(when, SPJ_WORKING_DAYS) if (kind == Spp.Kind.PANJAR and when) else None
+        paid = state == "paid"
+        spp = Spp(
+            pemda_id=self.village.pemda_id,
+            village=self.village,
+            year=self.year,
+            number=len(self.spps) + 1,
+            kind=kind,
+            activity_code=line.activity_code,
+            description=text,
+            state=state,
+            total=Decimal(sen) / 100,
+            paid_on=when if paid else None,
+            paid_via=via if paid else "",
+            advance_due_on=due if paid else None,
+        )
+        settlement = None
+        if paid:
+            self.balance[via] += -sen + sum(taxes.values())
+            for kind_, amount in taxes.items():
+                self.withheld[kind_] += amount
+            if spent is not None and when is not None:
+                self.balance[Channel.CASH] += sen - spent
+                settlement = (spent, 0)
+        self.spps.append((spp, [(line, sen)], taxes if paid else {}, settlement))
+        return True
+
+    def deposit_taxes(self, when: dt.date) -> None:
+        for kind, sen in sorted(self.withheld.items()):
+            if sen <= 0 or sen > self.balance[Channel.BANK]:
+                continue
+            self.balance[Channel.BANK] -= sen
+            self.withheld[kind] = 0
+            self.deposits.append(
+                TaxDeposit(
+                    pemda_id=self.village.pemda_id,
+                    village=self.village,
+                    year=self.year,
+                    number=len(self.deposits) + 1,
+                    kind=kind,
+                    deposited_on=when,
+                    via=Channel.BANK,
+                    ntpn=f"{self.rng.randrange(10**15):016d}",
+                    amount=Decimal(sen) / 100,
+                )
+            )
+
+    def write(self) -> dict[str, int]:
+        rng = self.rng
+        lines = list(
+            ApbdesLine.objects.filter(apbdes=self.apbdes).order_by("account_code", "activity_code", "number")
+        )
+        revenue = [x for x in lines if is_receipt_side(x.account_code)]
+        spending = [x for x in lines if x.account_code.startswith("5.")]
+        financing = [x for x in lines if x.account_code.startswith("6.2.")]
+        sen = {x.pk: int(x.amount * 100) for x in lines}
+        absorption = rng.uniform(0.8, 0.95)
+        # The demo's approved request (the treasurer pays it on a phone) comes out of an office line first.
+        office = next((x for x in spending if x.account_code.startswith("5.2.")), spending[0])
+        reserved = {office.pk: 1_250_000_00}
+        for x in revenue:
+            total = sen[x.pk]
+            if x.account_code.startswith("6.1."):
+                self.receive(x, total, self.day(1, 5), Channel.BANK, x.description)
+            elif x.account_code.startswith("4.2.1"):
+                for part, month in ((40, 3), (40, 6), (20, 9)):
+                    self.receive(
+                        x, total * part // 100, self.day(month, 10), Channel.BANK, f"{x.description} {part}%"
+                    )
+            elif x.account_code.startswith("4.3.6"):
+                for month in range(1, 13):
+                    self.receive(x, total // 12, self.day(month, 28), Channel.BANK, _("Bunga bank"))
+            elif x.account_code.startswith("4.1"):
+                for month in (3, 6, 9, 12):
+                    self.receive(x, total // 4, self.day(month, 15), Channel.CASH, x.description)
+            else:
+                for month in (1, 4, 7, 10):
+                    self.receive(x, total // 4, self.day(month, 20), Channel.BANK, x.description)
+        self.receipts.sort(key=lambda r: r.received_on)
+        # Payments month by month; money is re-checked as it came in, so early months pay less.
+        plan: list[tuple[dt.date, Any]] = []
+        for x in spending:
+            budget = (sen[x.pk] - reserved.get(x.pk, 0)) * absorption
+            total = int(budget) // 100_000 * 100_000
+            if x.account_code.startswith(("5.1", "5.4")):
+                for month in range(1, 13):
+                    plan.append((self.day(month, 25), ("definitif", x, total // 12, Channel.CASH, {}, None)))
+            elif x.account_code.startswith("5.3"):
+                first = total * 4 // 10
+                for part, month in ((first, rng.randint(4, 6)), (total - first, rng.randint(8, 11))):
+                    taxes = {"ppn": part * 10 // 110 // 100 * 100, "pph22": part * 15 // 1000 // 100 * 100}
+                    plan.append((self.day(month, 14), ("definitif", x, part, Channel.BANK, taxes, None)))
+            else:
+                advance = total // 2 // 100_000 * 100_000
+                month = rng.randint(3, 9)
+                spent = advance * rng.randint(90, 100) // 100 // 100 * 100
+                plan.append((self.day(month, 3), ("panjar", x, advance, Channel.CASH, {}, spent)))
+                plan.append(
+                    (self.day(month + 2, 18), ("definitif", x, total - advance, Channel.BANK, {}, None))
+                )
+        for x in financing:
+            plan.append((self.day(4, 22), ("pembiayaan", x, sen[x.pk], Channel.BANK, {}, None)))
+        plan.sort(key=lambda item: (item[0], item[1][1].account_code))
+        receipts = iter(self.receipts)
+        pending = next(receipts, None)
+        self.balance = {Channel.CASH.value: 0, Channel.BANK.value: 0}
+        month_seen = 0
+        for when, (kind, x, amount, via, taxes, spent) in plan:
+            while pending is not None and pending.received_on <= when:
+                self.balance[pending.via] += int(pending.amount * 100)
+                pending = next(receipts, None)
+            if when.month != month_seen:
+                month_seen = when.month
+                self.deposit_taxes(self.day(when.month, 10))
+                self.move(80_000_000_00 - self.balance[Channel.CASH], self.day(when.month, 2))
+            self.pay(kind, x, amount, when, via, x.description, taxes=taxes, spent=spent)
+        while pending is not None:
+            self.balance[pending.via] += int(pending.amount * 100)
+            pending = next(receipts, None)
+        self.moves.sort(key=lambda m: m.moved_on)
+        # The year's end: requests at every step, one approved and waiting for the treasurer.
+        self.pay(
+            "definitif",
+            office,
+            reserved[office.pk],
+            None,
+            "",
+            _("Pembelian ATK dan materai kantor desa"),
+            state="approved",
+        )
+        for state in ("submitted", "verified", "draft", "returned"):
+            self.pay(
+                "definitif", office, 500_000_00, None, "", f"{office.description} ({state})", state=state
+            )
+        if self.overdue:
+            wage = next((x for x in spending if x.account_code.startswith("5.2.2")), office)
+            self.pay(
+                "panjar",
+                wage,
+                2_500_000_00,
+                self.day(11, 16),
+                Channel.CASH,
+                _("Panjar upah kerja padat karya"),
+            )
+            self.receive(revenue[0], 100_000_00, self.day(12, 28), Channel.BANK, revenue[0].description)
+        return self._save()
+
+    def _save(self) -> dict[str, int]:
+        for i, move in enumerate(self.moves, start=1):
+            move.number = i
+        for i, receipt in enumerate(sorted(self.receipts, key=lambda r: (r.received_on, r.number)), start=1):
+            receipt.number = i
+        Receipt.objects.bulk_create(self.receipts)
+        CashMove.objects.bulk_create(self.moves)
+        TaxDeposit.objects.bulk_create(self.deposits)
+        Spp.objects.bulk_create([spp for spp, *_rest in self.spps])
+        spp_lines = [
+            SppLine(
+                spp=spp,
+                apbdes_line=line,
+                account_code=line.account_code,
+                activity_code=line.activity_code,
+                sub_code=line.sub_code,
+                line_number=line.number,
+                source_code=line.source_code,
+                amount=Decimal(amount) / 100,
+            )
+            for spp, parts, _t, _s in self.spps
+            for line, amount in parts
+        ]
+        SppLine.objects.bulk_create(spp_lines)
+        SppTax.objects.bulk_create(
+            [
+                SppTax(spp=spp, kind=kind, amount=Decimal(amount) / 100)
+                for spp, _p, taxes, _s in self.spps
+                for kind, amount in taxes.items()
+                if amount
+            ]
+        )
+        by_spp = {line.spp_id: line for line in spp_lines}
+        settled = [(spp, spent) for spp, _p, _t, s in self.spps if s is not None for spent in (s[0],)]
+        spjs = [
+            Spj(
+                pemda_id=spp.pemda_id,
+                village=self.village,
+                spp=spp,
+                year=self.year,
+                state=Spj.State.ACCEPTED,
+                submitted_on=add_working_days(spp.paid_on, 5),
+                accepted_on=add_working_days(spp.paid_on, 6),
+                spent=Decimal(spent) / 100,
+                returned_amount=spp.total - Decimal(spent) / 100,
+            )
+            for spp, spent in settled
+            if spp.paid_on is not None
+        ]
+        Spj.objects.bulk_create(spjs)
+        SpjLine.objects.bulk_create(
+            [
+                SpjLine(
+                    spj=spj,
+                    spp_line=by_spp[spj.spp.pk],
+                    evidence_no=f"KW-{spj.spp.number:04d}",
+                    evidence_date=spj.submitted_on,
+                    description=spj.spp.description,
+                    amount=spj.spent,
+                )
+                for spj in spjs
+                if spj.spent
+            ]
+        )
+        return {
+            "receipts": len(self.receipts),
+            "spp": len(self.spps),
+            "spj": len(spjs),
+            "tax_deposits": len(self.deposits),
+            "cash_moves": len(self.moves),
+        }

@@ -33,6 +33,7 @@ from spbe.accounts.models import Pemda, VillageGovernment
 from spbe.core.actors import Actor
 from spbe.reference.models import VillageActivity
 
+from . import books
 from .models import Apbdes, Origin
 from .models_transfers import TransferAllocation, TransferKind, TransferScenario
 from .siskeudes import siskeudes_import
@@ -721,6 +722,9 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         adopted = seed_transfers(pemda, year, actor=actor, folder=folder)
+        kept = books.seed_demo(
+            pemda, year, actor=actor, adopted=adopted
+        )  # before Siskeudes: these keep books here
         done = set(
             Apbdes.objects.filter(pemda=pemda, year=year)
             .values_list("village__region_id", flat=True)
@@ -745,4 +749,5 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     return (
         f"villages: ADD/BHPRD/Dana Desa {year} ditetapkan untuk {len(adopted[TransferKind.ADD])} desa; "
         f"{len(todo)} APBDes diimpor dari Siskeudes ({low} berserapan rendah), {imported} APBDes impor {year}"
+        f"; {kept}"
     )
