@@ -9,6 +9,7 @@ BASE = "app/<str:pemda_code>/desa/<str:kode_desa>/pembukuan/<int:year>/"
 SPP = BASE + "spp/<int:number>/"
 
 urlpatterns = [
+    path("app/<str:pemda_code>/desa/<str:kode_desa>/pembukuan/", views.books_latest, name="books-latest"),
     path(BASE, views.books_home, name="books-home"),
     path(BASE + "spp/baru/", views.spp_create, name="books-spp-create"),
     path(SPP, views.spp_detail, name="books-spp"),

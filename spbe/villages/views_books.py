@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spbe.accounts.access import Place, villages_for_user
+from spbe.accounts.access import Place, get_village_for_user, villages_for_user
 from spbe.accounts.models import Pemda
 from spbe.accounts.views import pemda_view
 from spbe.core.documents import render_pdf_response, safe_filename
@@ -28,6 +29,7 @@ from spbe.core.exports import Column, xlsx_response
 
 from . import books
 from .books import BOOK_KINDS, Books, Evidence, SppLineData, books_for_user, spp_for_user
+from .models import Apbdes
 from .models_books import CashMove, Channel, Receipt, Spp, TaxKind
 
 FORM_ROWS = 5  # line rows an SPP or SPJ form offers; more are a second SPP or a revised one
@@ -54,6 +56,22 @@ def _home(b: Books) -> str:
 def _id(value: str | None) -> int | None:
     value = (value or "").strip()
     return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+@require_GET
+@pemda_view
+def books_latest(request: HttpRequest, pemda: Pemda, kode_desa: str) -> HttpResponse:
+    """The desa's books of its latest adopted year (the default budget year when none is adopted yet)."""
+    village = get_village_for_user(request.user, pemda, kode_desa)
+    latest = (
+        Apbdes.objects.filter(village=village, stage=Apbdes.Stage.ADOPTED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    year = latest or settings.SPBE_DEFAULT_BUDGET_YEAR
+    books_for_user(request.user, pemda, kode_desa, year)  # 404 for anyone without a view of the books
+    return redirect("villages:books-home", pemda.code, kode_desa, year)
 
 
 @require_GET

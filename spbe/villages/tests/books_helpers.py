@@ -98,6 +98,7 @@ def scoped_urls(world: Any) -> dict[str, str]:
     base = f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/pembukuan/{YEAR}/"
     one = f"{base}spp/{spp.number}/"
     return {
+        "villages:books-latest": f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/pembukuan/",
         "villages:books-home": base,
         "villages:books-spp-create": f"{base}spp/baru/",
         "villages:books-spp": one,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +38,7 @@ def test_the_demo_keeps_a_year_of_books_for_a_few_desa(world: Any, reference_yea
         # No payment was made with money the desa did not have, and no line is overdrawn.
         assert all(v >= 0 for v in books.balances(village, reference_year).values())
         assert all(b.remaining >= 0 for b in books.budget_lines(apbdes))
-        start, end = books.dt.date(reference_year, 1, 1), books.dt.date(reference_year, 12, 31)
+        start, end = dt.date(reference_year, 1, 1), dt.date(reference_year, 12, 31)
         bku = books.book(village, reference_year, "bku", start, end)
         assert bku.closing == sum(books.balances(village, reference_year).values(), Decimal(0))
         assert min(row.balance for row in bku.rows) >= 0
