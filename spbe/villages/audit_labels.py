@@ -1,3 +1,6 @@
 """The villages app's audit labels, by module (read by ``spbe.core.audit_labels``)."""
 
-from . import audit_labels_transfers  # noqa: F401
+from . import (
+    audit_labels_books,  # noqa: F401
+    audit_labels_transfers,  # noqa: F401
+)

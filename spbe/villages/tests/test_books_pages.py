@@ -154,3 +154,25 @@ def test_overdue_advances_are_flagged_and_listed(world: Any, people: Officials, 
         .status_code
         == 404
     )
+
+
+def test_the_api_gives_the_requests_and_the_books_in_scope(
+    world: Any, people: Officials, apbdes: Any
+) -> None:
+    from spbe.accounts.services import api_token_create
+
+    def bearer(user: Any) -> dict[str, str]:
+        _token, secret = api_token_create(actor=user, user=user, name="tes")
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    spp = approved(world, people, apbdes)
+    spp_pay(actor=people.treasurer, spp=spp, paid_on=D(YEAR, 2, 3), via="bank")
+    url = f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_x.region_id}/books/{YEAR}"
+    client = world.client_for(None)
+    listing = client.get(url + "/spp", **bearer(world.camat_x)).json()
+    assert [(s["nomor"], s["status"], s["jumlah"]) for s in listing] == [(1, "paid", "12500000.50")]
+    bku = client.get(url + "/bku", {"dari": f"{YEAR}-02-01"}, **bearer(people.treasurer)).json()
+    assert (bku["saldo_awal"], bku["saldo_akhir"]) == ("40000000.00", "27499999.50")
+    assert [row["saldo"] for row in bku["baris"]] == ["27499999.50"]
+    refused = client.get(url + "/bku", **bearer(world.operator_y))
+    assert refused.status_code == 404 and refused["Content-Type"].startswith("application/problem+json")
