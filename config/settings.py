@@ -243,12 +243,31 @@ if os.environ.get("SPBE_PROXY_SSL_HEADER"):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Maps: Leaflet is vendored (spbe/core/static/vendor/leaflet); only the tiles come from outside. The tile
+# source is a setting because a regency may run its own tile server or none (empty: points without tiles,
+# e.g. on an offline laptop). Its origin, and only that, is added to the CSP's img-src below.
+SPBE_MAP_TILE_URL = os.environ.get("SPBE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+SPBE_MAP_TILE_ATTRIBUTION = os.environ.get("SPBE_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors (ODbL)")
+SPBE_MAP_TILE_MAX_ZOOM = int(os.environ.get("SPBE_MAP_TILE_MAX_ZOOM", "19"))
+
+
+def map_tile_origin(url: str) -> list[str]:
+    """The scheme and host of a tile source, e.g. ``https://tile.openstreetmap.org``; none for no source."""
+    parts = urlparse(url.replace("{s}", "a"))
+    if not url or parts.scheme not in ("http", "https") or not parts.hostname:
+        return []
+    host = parts.netloc.split("@")[-1]
+    if "{s}" in url:  # sub-domain placeholder: a.tile..., b.tile..., c.tile...
+        host = "*." + host.split(".", 1)[1]
+    return [f"{parts.scheme}://{host}"]
+
+
 # Django's own Content-Security-Policy: nothing from outside this server, no inline script or style.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *map_tile_origin(SPBE_MAP_TILE_URL)],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -242,8 +242,12 @@ def _geometry(project: Project) -> dict[str, Any]:
     return {"type": "LineString", "coordinates": positions}
 
 
-def project_feature(project: Project) -> dict[str, Any]:
-    """One project as a map feature: only what its public page shows (no photo, problem or person)."""
+def project_feature(project: Project, list_url: str) -> dict[str, Any]:
+    """One project as a map feature: only what its public page shows (no photo, problem or person).
+
+    ``list_url`` is the pemda's public project list; a project's page is ``<list_url><id>/``, joined here
+    rather than reversed per feature because a regency-wide map has thousands of them.
+    """
     contract = getattr(project, "contract", None)
     verified = getattr(project, "verified_percent", None)
     return {
@@ -259,8 +263,20 @@ def project_feature(project: Project) -> dict[str, Any]:
             # SQLite hands a subquery's decimal back unscaled; two places like every other percentage.
             "verified_percent": str(Decimal(verified).quantize(CENT)) if verified is not None else None,
             "critical": project.is_critical,
+            # What the map widget ({% map %}, spbe/core/static/spbe/map.js) shows in a popup and colours.
+            "url": f"{list_url}{project.pk}/",
+            "lines": [project.unit.name, str(project.year)],
+            "marker": _marker(project.is_critical, verified),
         },
     }
+
+
+def _marker(critical: bool, verified: Any) -> str:
+    if critical:
+        return "critical"
+    if verified is not None and Decimal(verified) >= 100:
+        return "done"
+    return "default"
 
 
 @router.get(
@@ -279,7 +295,8 @@ def project_map(request: HttpRequest, code: str, filters: Query[MapQuery]) -> Ht
     chosen = selectors.ProjectFilter(
         year=filters.year, unit=filters.unit.strip(), kecamatan=filters.kecamatan.strip()
     )
-    features = [project_feature(p) for p in selectors.public_projects(pemda, chosen)]
+    list_url = reverse("monitoring:public-list", args=[pemda.code])
+    features = [project_feature(p, list_url) for p in selectors.public_projects(pemda, chosen)]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     response: HttpResponse

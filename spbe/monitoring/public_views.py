@@ -10,9 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -71,6 +73,10 @@ def project_list(request: HttpRequest, pemda_code: str) -> HttpResponse:
             key=lambda k: k[1],
         ),
     }
+    # The map shows the same filter as the list (the API's parameter names), all of it, not the first page.
+    wanted = (("year", chosen.year or ""), ("unit", chosen.unit), ("kecamatan", chosen.kecamatan))
+    query = urlencode({key: value for key, value in wanted if value})
+    context["map_url"] = reverse("api-v1:project_map", args=[pemda.code]) + (f"?{query}" if query else "")
     return render(request, "monitoring/public_list.html", context)
 
 

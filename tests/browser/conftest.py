@@ -42,6 +42,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         "SPBE_HTTPS": "0",
         "SPBE_SECRET_KEY": "browser-test-key",
         "SPBE_ALLOWED_HOSTS": "127.0.0.1",
+        # Maps without tiles: a tile server is outside the machine, and a test must not leave it.
+        "SPBE_MAP_TILE_URL": "",
     }
     env.pop("DATABASE_URL", None)
     spbe = str(BIN / "spbe")

@@ -60,3 +60,22 @@ def test_a_supervisor_reports_from_a_phone_and_the_head_verifies(page: Page, ser
     expect(page.get_by_text("Laporan diverifikasi.")).to_be_visible()
     expect(page.locator("#reports tbody tr").first).to_contain_text("Diverifikasi")
     assert console_errors == []
+
+
+def test_a_citizen_finds_a_project_on_the_public_map(page: Page, server, shot, console_errors):
+    page.goto(server + "/pemda/35.10/proyek/")
+    listed = page.locator("#projects tbody tr").count()
+    figure = page.locator("[data-map]")
+    # Every listed project is a marker or a line on the vendored Leaflet map, drawn from the GeoJSON answer.
+    expect(figure).to_have_attribute("data-map-ready", str(listed))
+    expect(page.locator("[data-map-status]")).to_contain_text(f"{listed} lokasi di peta")
+    marker = page.locator("path.leaflet-interactive.map-marker").first
+    marker.scroll_into_view_if_needed()
+    marker.click(force=True)  # markers may overlap: whichever is on top answers, as for a person
+    popup = page.locator(".leaflet-popup-content a")
+    expect(popup).to_be_visible()
+    name = popup.inner_text()
+    shot("public-map")
+    popup.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    assert console_errors == []

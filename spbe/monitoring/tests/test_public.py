@@ -17,6 +17,7 @@ from spbe.core import published
 from spbe.core.published import PublishedResponses, collect_routes
 from spbe.core.tests.photo_factory import make_photo
 from spbe.core.tests.test_published import Recorder, call
+from spbe.monitoring.api import _marker
 from spbe.monitoring.models import Project, ReportPhoto
 from spbe.monitoring.services import report_submit, report_verify
 
@@ -77,6 +78,9 @@ def test_the_map_lists_every_project_with_its_public_fields(world, monitors):
         "contract_value": "1250000000.50",
         "verified_percent": "45.00",
         "critical": road.is_critical,
+        "url": f"/pemda/{world.pemda_a.code}/proyek/{road.pk}/",
+        "lines": [world.unit_a.name, "2027"],
+        "marker": "critical" if road.is_critical else "default",
     }
     line = by_id[canal.pk]
     assert line["geometry"] == {"type": "LineString", "coordinates": [[114.1, -8.3], [114.12, -8.31]]}
@@ -92,6 +96,7 @@ def test_the_map_marks_critical_contracts(world):
     project.save(update_fields=["is_critical"])
     (feature,) = _map().json()["features"]
     assert feature["properties"]["critical"] is True
+    assert feature["properties"]["marker"] == "critical"
 
 
 def test_the_map_filters_by_year_unit_and_kecamatan(world):
@@ -258,3 +263,12 @@ def test_a_matching_etag_gets_a_304(world, client):
     etag = _map()["ETag"]
     response = client.get("/api/v1/pemda/35.10/projects.geojson", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("critical", "verified", "marker"),
+    [(True, Decimal("100"), "critical"), (False, Decimal("100.00"), "done"), (False, None, "default"),
+     (False, Decimal("99.99"), "default")],
+)  # fmt: skip
+def test_the_map_colours_a_finished_project_apart(critical, verified, marker):
+    assert _marker(critical, verified) == marker
