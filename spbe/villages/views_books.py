@@ -157,7 +157,7 @@ def spp_detail(request: HttpRequest, pemda: Pemda, kode_desa: str, year: int, nu
         "spp": spp,
         "lines": list(spp.lines.all()),
         "taxes": list(spp.taxes.all()),
-        "actions": books.SPP_FLOW.available(spp, b.can),
+        "actions": [t for t in books.SPP_FLOW.available(spp, b.can) if t.name != "pay"],
         "may_pay": spp.state == Spp.State.APPROVED and b.can.pay,
         "tax_kinds": TaxKind.choices,
         "channels": Channel.choices,
