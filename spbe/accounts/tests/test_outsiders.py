@@ -280,6 +280,12 @@ def scoped_api_urls(world) -> dict[str, str]:
             f"/api/v1/pemda/{a}/budget/lines/{line.pk}/details"
         ),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
+        "api/v1/pemda/<code>/villages/<kode_desa>/books/<year>/spp": (
+            f"/api/v1/pemda/{a}/villages/{world.desa_x.region_id}/books/2027/spp"
+        ),
+        "api/v1/pemda/<code>/villages/<kode_desa>/books/<year>/<kind>": (
+            f"/api/v1/pemda/{a}/villages/{world.desa_x.region_id}/books/2027/bku"
+        ),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
         ),
