@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="planning-kecamatan-annex",
     ),
     path("", include("spbe.monitoring.urls")),
+    path("", include("spbe.monitoring.urls_dashboard")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operasi/", regions_views.operations, name="operations"),

@@ -327,28 +327,21 @@ def _plans(units: dict[str, PerangkatDaerah], details: int, spending: int) -> li
     ]
 
 
-def _write_file(folder: Path, rows: list[list[str]]) -> Path:
-    path = folder / f"apbd-{YEAR}.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([column.key for column in COLUMNS])
-        writer.writerows(rows)
-    return path
-
-
 def _sum(rows: list[list[str]], prefix: str) -> int:
     return sum(int(r[8]) for r in rows if r[3].startswith(prefix))
 
 
-def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: str) -> BudgetVersion:
-    """Build the murni version: ceilings, the import, submission, verification, adoption."""
+def budget_rows(pemda: Pemda, details: int = DETAILS) -> tuple[list[list[str]], dict[PerangkatDaerah, int]]:
+    """The year's budget as SIPD-style detail rows (``import_budget`` columns) with about ``details``
+    expenditure rows, balanced by SiLPA; and each agency's KUA-PPAS ceiling: its spending rounded up to the
+    million, so the RKA fills it. Deterministic; the benchmark builds its 50,000 rows with it too."""
     codes = YearCodes.load(YEAR)
     demo_codes = [code for code, _name, _short, _kind in BANYUWANGI_UNITS]
     units = {u.short_name: u for u in PerangkatDaerah.objects.filter(pemda=pemda, code__in=demo_codes)}
     names = dict(Account.objects.filter(year=YEAR).values_list("code", "name"))
     rng = random.Random(YEAR)
     rows: list[list[str]] = []
-    plans = _plans(units, DETAILS, SPENDING)
+    plans = _plans(units, details, SPENDING)
     for plan in plans:
         rows += _expenditure_rows(rng, plan, codes, names)
     rows += _revenue_rows(units, codes)
@@ -360,20 +353,36 @@ def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: st
         first = int(gap * SILPA[0][1])
         for (silpa, _part, label), amount in zip(SILPA, (first, gap - first), strict=True):
             rows.append(_row(bpkad, "", silpa, label, 1, "tahun", amount))
-
-    version = version_create(actor=tapd, pemda=pemda, year=YEAR)
-    # KUA-PPAS: each agency's ceiling is its spending rounded up to the million, so the RKA fills it.
     spent_by: dict[str, int] = {}
     for row in rows:
         if row[3].startswith(calc.EXPENDITURE):
             spent_by[row[0]] = spent_by.get(row[0], 0) + int(row[8])
-    for plan in plans:
-        spent = spent_by.get(plan.unit.code, 0)
-        if spent:
-            ceiling = -(-spent // MILLION) * MILLION
-            ceiling_set(actor=tapd, version=version, unit=plan.unit, code="", amount=Decimal(ceiling))
+    ceilings = {
+        plan.unit: -(-spent_by[plan.unit.code] // MILLION) * MILLION
+        for plan in plans
+        if spent_by.get(plan.unit.code)
+    }
+    return rows, ceilings
+
+
+def write_budget_file(folder: Path, rows: list[list[str]]) -> Path:
+    path = folder / f"apbd-{YEAR}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([column.key for column in COLUMNS])
+        writer.writerows(rows)
+    return path
+
+
+def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: str) -> BudgetVersion:
+    """Build the murni version: ceilings, the import, submission, verification, adoption."""
+    rows, ceilings = budget_rows(pemda)
+    version = version_create(actor=tapd, pemda=pemda, year=YEAR)
+    for unit, amount in ceilings.items():
+        ceiling_set(actor=tapd, version=version, unit=unit, code="", amount=Decimal(amount))
     with tempfile.TemporaryDirectory(prefix="spbe-demo-") as folder:
-        budget_import(actor=tapd, pemda=pemda, year=YEAR, path=_write_file(Path(folder), rows), replace=True)
+        path = write_budget_file(Path(folder), rows)
+        budget_import(actor=tapd, pemda=pemda, year=YEAR, path=path, replace=True)
     for rka in Rka.objects.filter(version=version).select_related("unit", "version").order_by("unit__code"):
         rka_submit(actor=head if rka.unit.code == head_unit else actor, rka=rka)
         rka_accept_pending(actor=tapd, rka=rka)

@@ -63,3 +63,32 @@ def run_script(script: str, *args: str, env: dict[str, str], timeout: float = 30
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def wait_for_lock_waiters(
+    statement_like: str, *, not_like: str = "", at_least: int = 1, timeout: float = 30.0
+) -> list[str]:
+    """In a race script on PostgreSQL: wait until other sessions wait on a lock, and return their statements.
+
+    A race test proves its overlap instead of hoping for it: the first writer keeps its transaction open
+    until this sees ``at_least`` other sessions of the same database blocked on a lock while running a
+    statement that matches ``statement_like`` (SQL ``LIKE``, e.g. ``"%planning_proposal%FOR UPDATE%"``) and
+    not ``not_like`` when given.
+    Returns their statements, or an empty list if they never came within ``timeout`` seconds, which the
+    test then asserts on (the writers must be released either way, or the script would hang).
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
+                "AND query LIKE %s AND query NOT LIKE %s",  # NOT LIKE '' holds for every statement
+                [statement_like, not_like],
+            )
+            waiting = [row[0] for row in cursor.fetchall()]
+        if len(waiting) >= at_least or time.monotonic() > deadline:
+            return waiting if len(waiting) >= at_least else []
+        time.sleep(0.05)

@@ -9,6 +9,7 @@ that their text was not what it looked like.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -24,9 +25,20 @@ class InvalidText(ValidationFailed, ValueError):
     """Text that cannot be used as a name. Also a ValueError, for callers outside services."""
 
 
+# In ASCII the only control and format characters are the C0 controls and DEL (all of them Cc).
+_ASCII_INVISIBLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def invisible_characters(text: str) -> list[str]:
     """Return the control and format characters in ``text``, each once, in order of appearance."""
     found: list[str] = []
+    if text.isascii():
+        # Most cells and names are plain ASCII: one C-speed scan instead of a category lookup per character
+        # (an import of 50,000 budget rows checks half a million cells).
+        for match in _ASCII_INVISIBLE.finditer(text):
+            if match.group() not in found:
+                found.append(match.group())
+        return found
     for char in text:
         if unicodedata.category(char) in INVISIBLE_CATEGORIES and char not in found:
             found.append(char)

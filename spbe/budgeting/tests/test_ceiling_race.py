@@ -19,6 +19,7 @@ SCRIPT = r"""
 import json, sys, threading, time
 import django
 django.setup()
+from spbe.core.testing import wait_for_lock_waiters
 from decimal import Decimal
 from pathlib import Path
 from django.db import connection, transaction
@@ -96,18 +97,9 @@ threads = [threading.Thread(target=first), threading.Thread(target=second)]
 for t in threads:
     t.start()
 first_added.wait(60)
-for _ in range(600):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() "
-            "AND query LIKE '%%budgeting_ceiling%%'"
-        )
-        waiting = cursor.fetchone()
-        if waiting:
-            results["waited_on"] = waiting[0]
-            break
-    time.sleep(0.05)
+waiting = wait_for_lock_waiters("%budgeting_ceiling%")
+if waiting:
+    results["waited_on"] = waiting[0]
 second_waits.set()
 for t in threads:
     t.join(120)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from spbe.core.text import InvalidText, clean_name
+from spbe.core.text import InvalidText, clean_name, invisible_characters
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,12 @@ def test_it_counts_length_after_normalising():
     assert clean_name("a  " * 10, max_length=19) == " ".join(["a"] * 10)
     with pytest.raises(InvalidText, match="Nama unit lebih dari 18 karakter"):
         clean_name("a " * 10, max_length=18, label="Nama unit")
+
+
+def test_the_ascii_shortcut_finds_exactly_what_the_unicode_rule_finds():
+    for code in range(128):
+        char = chr(code)
+        expected = [char] if unicodedata.category(char) in {"Cc", "Cf"} else []
+        assert invisible_characters(f"a{char}b{char}") == expected, code
+    # Non-ASCII text still goes character by character: a format character next to ASCII is found.
+    assert invisible_characters("Jalan\u200b Desa\x00") == ["\u200b", "\x00"]

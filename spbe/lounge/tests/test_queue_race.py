@@ -19,6 +19,7 @@ import json, sys, threading, time
 from pathlib import Path
 import django
 django.setup()
+from spbe.core.testing import wait_for_lock_waiters
 from django.db import connection, transaction
 from spbe.accounts.models import Role
 from spbe.accounts.services import membership_grant, pemda_create, unit_create, user_create
@@ -83,17 +84,9 @@ held.wait(30)
 threads = [threading.Thread(target=taker, args=(i,)) for i in range(TAKERS)]
 for t in threads:
     t.start()
-for _ in range(600):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE '%%lounge_queueday%%FOR UPDATE%%'"
-        )
-        waiting = cursor.fetchone()[0]
-    if waiting >= 2:
-        results["waited"] = waiting
-        break
-    time.sleep(0.05)
+waiting = wait_for_lock_waiters("%lounge_queueday%FOR UPDATE%", at_least=2)
+if waiting:
+    results["waited"] = len(waiting)
 release.set()
 h.join(60)
 for t in threads:

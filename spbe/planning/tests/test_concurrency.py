@@ -19,6 +19,7 @@ SCRIPT = r"""
 import json, sys, threading, time
 import django
 django.setup()
+from spbe.core.testing import wait_for_lock_waiters
 from decimal import Decimal
 from django.db import connection, connections, transaction
 from spbe.accounts.models import Role, VillageGovernment
@@ -90,17 +91,8 @@ for t in threads:
 first_updated.wait(60)
 # A third connection watches for the second officer blocked on the first officer's lock of the proposal
 # row (its SELECT ... FOR UPDATE in _move, or the workflow's conditional UPDATE).
-for _ in range(600):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE '%%planning_proposal%%' "
-            "AND query NOT LIKE '%%accounts_pemda%%'"
-        )
-        if cursor.fetchone()[0]:
-            results["overlapped"] = True
-            break
-    time.sleep(0.05)
+if wait_for_lock_waiters("%planning_proposal%", not_like="%accounts_pemda%"):
+    results["overlapped"] = True
 second_waits.set()
 for t in threads:
     t.join(120)

@@ -17,6 +17,7 @@ SCRIPT = r"""
 import json, sys, threading, time
 import django
 django.setup()
+from spbe.core.testing import wait_for_lock_waiters
 from decimal import Decimal
 from pathlib import Path
 from django.db import connection, connections, transaction
@@ -92,16 +93,8 @@ threads = [threading.Thread(target=first), threading.Thread(target=second)]
 for t in threads:
     t.start()
 first_forwarded.wait(60)
-for _ in range(600):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE '%%planning_kecamatanyear%%'"
-        )
-        if cursor.fetchone()[0]:
-            results["overlapped"] = True
-            break
-    time.sleep(0.05)
+if wait_for_lock_waiters("%planning_kecamatanyear%"):
+    results["overlapped"] = True
 second_waits.set()
 for t in threads:
     t.join(120)

@@ -18,6 +18,7 @@ SCRIPT = r"""
 import json, sys, threading, time, uuid
 import django
 django.setup()
+from spbe.core.testing import wait_for_lock_waiters
 from pathlib import Path
 from django.db import connection, connections, transaction
 from spbe.accounts.models import Role, VillageGovernment
@@ -71,16 +72,8 @@ threads = [threading.Thread(target=original), threading.Thread(target=retry)]
 for t in threads:
     t.start()
 first_saved.wait(60)
-for _ in range(600):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE '%%villages_apbdes%%FOR UPDATE%%'"
-        )
-        if cursor.fetchone()[0]:
-            results["overlapped"] = True
-            break
-    time.sleep(0.05)
+if wait_for_lock_waiters("%villages_apbdes%FOR UPDATE%"):
+    results["overlapped"] = True
 retry_waits.set()
 for t in threads:
     t.join(120)
