@@ -3,8 +3,9 @@
 Eight payment requests of 10,000,000 race for a line of 61,000,000, each on its own connection and
 committing for real (a throwaway database and a script with one thread per request). The APBDes row lock
 every bookkeeping write takes makes each check of what is left see the requests committed before it: six
-pass, two are refused, and the numbers are 1..6 once each. SQLite takes one writer at a time, so the race
-cannot happen there; the sequential refusal is tested in test_books.
+pass, two are refused, and the numbers are 1..6 once each. The first request holds the lock until the
+script has seen the seven others waiting for it in ``pg_stat_activity``. SQLite takes one writer at a
+time, so the race cannot happen there; the sequential refusal is tested in test_books.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import json, sys, threading, uuid
 import django
 django.setup()
 from pathlib import Path
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from spbe.core.testing import wait_for_lock_waiters
 from spbe.accounts.models import VillageGovernment
 from spbe.accounts.services import pemda_create
 from spbe.core.actors import system
@@ -46,17 +48,20 @@ for step in ("agree", "submit", "approve"):
 apbdes_adopt(actor=actor, apbdes=apbdes)
 road = ApbdesLine.objects.get(apbdes=apbdes, account_code="5.3.5")
 connections.close_all()
-start = threading.Barrier(8)
 results = {"created": 0, "refused": [], "errors": []}
 guard = threading.Lock()
+first_made, release = threading.Event(), threading.Event()
 
-def ask():
+def ask(hold=False):
     try:
-        start.wait(30)
-        books.spp_create(
-            actor=actor, village=desa, year=2027, kind="definitif", activity_code="02.03.01",
-            description="Material", lines=[books.SppLineData(road.pk, "10000000")],
-        )
+        with transaction.atomic():
+            books.spp_create(
+                actor=actor, village=desa, year=2027, kind="definitif", activity_code="02.03.01",
+                description="Material", lines=[books.SppLineData(road.pk, "10000000")],
+            )
+            if hold:  # the first request keeps the APBDes lock until the seven others wait for it
+                first_made.set()
+                release.wait(90)
         with guard:
             results["created"] += 1
     except Exception as exc:
@@ -64,12 +69,18 @@ def ask():
             key = "refused" if "melebihi sisa anggaran" in str(exc) else "errors"
             results[key].append(type(exc).__name__ + ": " + str(exc))
     finally:
+        first_made.set()
         connection.close()
 
-threads = [threading.Thread(target=ask) for _ in range(8)]
-for t in threads:
+first = threading.Thread(target=ask, kwargs={"hold": True})
+first.start()
+first_made.wait(60)
+others = [threading.Thread(target=ask) for _ in range(7)]
+for t in others:
     t.start()
-for t in threads:
+results["waiting"] = len(wait_for_lock_waiters("%villages_apbdes%FOR UPDATE%", at_least=7, timeout=60))
+release.set()
+for t in [first, *others]:
     t.join(120)
 results["numbers"] = sorted(Spp.objects.values_list("number", flat=True))
 results["held"] = str(books.committed(desa, 2027)[("02.03.01", "5.3.5", "", road.number)])
@@ -85,6 +96,7 @@ def test_racing_requests_never_overdraw_a_line(tmp_path):
     with fresh_database(tmp_path, "spbe_books_race") as env:
         results = run_script(SCRIPT, str(MINI_REGIONS), env=env)
     assert results["errors"] == [], results
+    assert results["waiting"] == 7, results  # the overlap is proven, not hoped for
     assert results["created"] == 6 and len(results["refused"]) == 2, results
     assert results["numbers"] == [1, 2, 3, 4, 5, 6]
     assert results["held"] == "60000000.00"
