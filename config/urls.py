@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.reference.urls")),
     path("", include("spbe.lounge.urls")),
     path("", include("spbe.villages.urls")),
+    path("", include("spbe.villages.urls_stages")),
     path("", include("spbe.complaints.urls")),
     path("", include("spbe.planning.urls")),
     path(
@@ -23,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="planning-kecamatan-annex",
     ),
     path("", include("spbe.monitoring.urls")),
+    path("", include("spbe.budgeting.urls_realisation")),
     path("", include("spbe.monitoring.urls_dashboard")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),

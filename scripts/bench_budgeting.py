@@ -120,7 +120,7 @@ for a in range(agencies):
         )
         membership_grant(actor=actor, user=user, pemda=pemda, role=Role.AGENCY_OPERATOR, unit=unit)
         line = line_create(
-            actor=actor, rka=rka, account="5.2.04.01.01.0001", sub_kegiatan="1.03.02.2.01.0001",
+            actor=actor, rka=rka, account="5.2.04.01.01.0001", sub_kegiatan="1.03.10.2.01.0028",
             location=f"Ruas {e + 1}",
         )
         _token, secret = api_token_create(actor=actor, user=user, name="bench")

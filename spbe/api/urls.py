@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from spbe.accounts.api import router as accounts_router
 from spbe.budgeting.api import router as budgeting_router
 from spbe.budgeting.api import staff_router as budgeting_staff_router
+from spbe.budgeting.api_realisation import router as budgeting_realisation_router
 from spbe.complaints.api import router as complaints_router
 from spbe.core import problems
 from spbe.core.errors import SpbeError
@@ -55,6 +56,7 @@ api.add_router("", lounge_event_router)
 api.add_router("", monitoring_router)
 api.add_router("", budgeting_router)
 api.add_router("", budgeting_staff_router)
+api.add_router("", budgeting_realisation_router)
 
 
 # Every error is a problem document built by spbe.core.problems, the same builder Django's own 404/500

@@ -46,3 +46,12 @@ register_object_type("budgeting.rkadetail", _("Rincian RKA"))
 register_object_type("budgeting.ceiling", _("Pagu"))
 register_object_type("budgeting.budgetrules", _("Ketentuan belanja wajib"))
 register_object_type("reference.standardprice", _("Harga standar"))
+
+# Realisation (spbe.budgeting.realisation, imports_realisation).
+register("realisation.sp2d_record", _("SP2D dicatat"))
+register("realisation.sp2d_correct", _("SP2D dikoreksi (pengembalian)"))
+register("realisation.sts_record", _("STS dicatat"))
+register("realisation.sts_correct", _("STS dikoreksi"))
+register("realisation.import", _("Realisasi SP2D/STS diimpor"))
+register_object_type("budgeting.sp2d", _("SP2D"))
+register_object_type("budgeting.sts", _("STS"))

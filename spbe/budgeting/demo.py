@@ -34,7 +34,7 @@ from spbe.core.money import format_rupiah
 from spbe.reference.loader import load_bundled_reference
 from spbe.reference.models import Account
 
-from . import calc
+from . import calc, demo_realisation
 from .imports import COLUMNS, budget_import
 from .models import BudgetVersion, Rka, RkaDetail, RkaLine, VersionKind
 from .selectors import checks, summary
@@ -456,6 +456,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     with transaction.atomic():
         adopted = _adopted(pemda, actor, head or actor, tapd or actor, pu.code)
         draft = _revise(adopted, pu, operator or actor, tapd or actor, actor)
+        realised = demo_realisation.seed_year(adopted, actor=tapd or actor)
     totals = summary(adopted)
     shares = {c.name: c.percent for c in checks(adopted) if c.percent is not None}
     details = RkaDetail.objects.filter(line__version=adopted).count()
@@ -465,5 +466,5 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
         f"anggaran: APBD {YEAR} ditetapkan ({details} rincian, {lines} baris; pendapatan "
         f"{format_rupiah(totals['pendapatan'])}, belanja {format_rupiah(totals['belanja'])}; "  # type: ignore[arg-type]
         f"pegawai {shares.get('belanja_pegawai')}%, pendidikan {shares.get('fungsi_pendidikan')}%), "
-        f"perubahan draf v{draft.number} (belanja +{format_rupiah(changed)})"
+        f"perubahan draf v{draft.number} (belanja +{format_rupiah(changed)}); {realised}"
     )

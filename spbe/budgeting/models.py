@@ -254,6 +254,16 @@ class BudgetRules(TenantOwned):
     education_min = models.DecimalField(
         _("fungsi pendidikan paling sedikit (%)"), max_digits=5, decimal_places=2
     )
+    # Transfers to desa: ADD against the general transfers (DAU + DBH), BHPRD against tax and levy revenue.
+    add_min = models.DecimalField(
+        _("ADD paling sedikit (% dari DAU + DBH)"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    bhprd_min = models.DecimalField(
+        _("BHPRD paling sedikit (% dari pajak dan retribusi daerah)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+    )
 
     class Meta:
         verbose_name = _("ketentuan belanja wajib")
@@ -263,7 +273,9 @@ class BudgetRules(TenantOwned):
             models.CheckConstraint(
                 condition=Q(personnel_max__gte=0, personnel_max__lte=100)
                 & Q(infrastructure_min__gte=0, infrastructure_min__lte=100)
-                & Q(education_min__gte=0, education_min__lte=100),
+                & Q(education_min__gte=0, education_min__lte=100)
+                & Q(add_min__gte=0, add_min__lte=100)
+                & Q(bhprd_min__gte=0, bhprd_min__lte=100),
                 name="budget_rules_percent_range",
             ),
         ]
@@ -305,3 +317,9 @@ def published_data_set(pemda_code: str, year: int | str) -> str:
     """The data set of a pemda's published APBD of a year (``spbe.core.published``), bumped in the
     transaction that adopts a version of it (adopted versions never change afterwards)."""
     return f"apbd:{pemda_code}:{year}"
+
+
+# Realisation (SP2D, STS) lives in its own module; imported here so Django registers its models.
+from .models_realisation import Sp2d as Sp2d  # noqa: E402
+from .models_realisation import Sp2dKind as Sp2dKind  # noqa: E402
+from .models_realisation import Sts as Sts  # noqa: E402

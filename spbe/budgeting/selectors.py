@@ -33,6 +33,8 @@ class Thresholds:
     personnel_max: Decimal = Decimal("30")
     infrastructure_min: Decimal = Decimal("40")
     education_min: Decimal = Decimal("20")
+    add_min: Decimal = Decimal("10")
+    bhprd_min: Decimal = Decimal("10")
 
 
 DEFAULTS = Thresholds()
@@ -43,7 +45,9 @@ def thresholds_for(pemda: Pemda | str, year: int) -> Thresholds:
     row = BudgetRules.objects.filter(pemda=pemda, year=year).first()
     if row is None:
         return DEFAULTS
-    return Thresholds(row.personnel_max, row.infrastructure_min, row.education_min)
+    return Thresholds(
+        row.personnel_max, row.infrastructure_min, row.education_min, row.add_min, row.bhprd_min
+    )
 
 
 def version_for(pemda: Pemda, year: int, number: int | None = None) -> BudgetVersion:
@@ -136,6 +140,27 @@ TRANSFERS = "5.4"
 #: Education: every sub-kegiatan of bidang 1.01 (the support program written with it included).
 EDUCATION = "1.01."
 LINES_SHOWN = 20
+#: Alokasi Dana Desa in the year's chart (Kepmendagri 050-5889/2021, as SIPD uses it): the general financial
+#: aid of the kabupaten to desa, where SIPD budgets ADD, and the special aid "bersumber dari ADD".
+ADD_ACCOUNTS = ("5.4.02.05.01.0003", "5.4.02.05.02.0005")
+#: BHPRD: the share of regional tax (5.4.01.01.03, to desa) and of regional levies (5.4.01.02, to desa).
+BHPRD_ACCOUNTS = ("5.4.01.01.03", "5.4.01.02")
+#: Regional tax (4.1.01) and levies (4.1.02): the base of BHPRD.
+TAX_AND_LEVY = ("4.1.01", "4.1.02")
+#: The general transfers ADD is measured against: DBH and DAU objek of central transfers (4.2.01), found by
+#: name in the year's chart (the bundled one numbers them 4.2.01.07 and 4.2.01.08; Permendagri 90/2019 had
+#: other numbers), with the bundled numbers when the year's chart has no such names.
+GENERAL_TRANSFER_NAMES = ("Dana Bagi Hasil", "Dana Alokasi Umum")
+GENERAL_TRANSFERS_DEFAULT = ("4.2.01.07", "4.2.01.08")
+
+
+def general_transfer_prefixes(year: int) -> tuple[str, ...]:
+    """The account codes of the year's DBH and DAU (objek level under 4.2.01)."""
+    named = Q()
+    for name in GENERAL_TRANSFER_NAMES:
+        named |= Q(name__icontains=name)
+    found = Account.objects.filter(year=year, level="objek", code__startswith="4.2.01.").filter(named)
+    return tuple(sorted(found.values_list("code", flat=True))) or GENERAL_TRANSFERS_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -185,7 +210,15 @@ def checks(version: BudgetVersion) -> list[Check]:
     expenditure = Q(account__startswith=calc.EXPENDITURE)
     infrastructure = _prefix_q("account", INFRASTRUCTURE)
     education = expenditure & Q(sub_kegiatan__startswith=EDUCATION)
+    add = _prefix_q("account", ADD_ACCOUNTS)
+    general = _prefix_q("account", general_transfer_prefixes(version.year))
+    bhprd = _prefix_q("account", BHPRD_ACCOUNTS)
+    tax_and_levy = _prefix_q("account", TAX_AND_LEVY)
     totals = RkaLine.objects.filter(version=version).aggregate(
+        add=MoneySum("amount", filter=add),
+        general=MoneySum("amount", filter=general),
+        bhprd=MoneySum("amount", filter=bhprd),
+        tax_and_levy=MoneySum("amount", filter=tax_and_levy),
         revenue=MoneySum("amount", filter=Q(account__startswith=calc.REVENUE)),
         spending=MoneySum("amount", filter=expenditure),
         receipts=MoneySum("amount", filter=Q(account__startswith=f"{calc.FINANCING_RECEIPTS}.")),
@@ -230,6 +263,25 @@ def checks(version: BudgetVersion) -> list[Check]:
             calc.percent(totals["education"], spending),
             limits.education_min,
             _largest(version, education),
+        ),
+        # Transfers to desa: the ADD (or BHPRD) lines first, then the revenue lines of the base.
+        Check(
+            "alokasi_dana_desa",
+            calc.within_min(totals["add"], totals["general"], limits.add_min),
+            totals["add"],
+            totals["general"],
+            calc.percent(totals["add"], totals["general"]),
+            limits.add_min,
+            _largest(version, add) + _largest(version, general),
+        ),
+        Check(
+            "bagi_hasil_desa",
+            calc.within_min(totals["bhprd"], totals["tax_and_levy"], limits.bhprd_min),
+            totals["bhprd"],
+            totals["tax_and_levy"],
+            calc.percent(totals["bhprd"], totals["tax_and_levy"]),
+            limits.bhprd_min,
+            _largest(version, bhprd) + _largest(version, tax_and_levy),
         ),
     ]
 

@@ -320,6 +320,10 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
             )
         if not Rka.objects.filter(version_id=locked.pk).exists():
             raise Conflict(_("Versi ini belum berisi RKA."))
+        # Payments already made must fit the revision's lines (spbe.budgeting.realisation).
+        from .realisation import lock_adopted_for_revision
+
+        lock_adopted_for_revision(version)
         versions.freeze(locked, DETAIL_SPEC, actor=actor, action="budget.version_adopt")
         # The public APBD (spbe.budgeting.api) answers from the newest adopted version: it changes now.
         bump_version(published_data_set(version.pemda_id, version.year))
@@ -881,15 +885,22 @@ def rules_set(
     personnel_max: Decimal | str,
     infrastructure_min: Decimal | str,
     education_min: Decimal | str,
+    add_min: Decimal | str | None = None,
+    bhprd_min: Decimal | str | None = None,
 ) -> BudgetRules:
-    """Set the year's mandatory-spending thresholds (percent, 0-100, two decimals)."""
+    """Set the year's mandatory-spending thresholds (percent, 0-100, two decimals); ``add_min`` and
+    ``bhprd_min`` left out keep their current value (the domain default, 10, on a new row)."""
     BUDGET.require(actor, Place.of_pemda(pemda), "manage")
     values: dict[str, Decimal] = {}
     for name, raw in (
         ("personnel_max", personnel_max),
         ("infrastructure_min", infrastructure_min),
         ("education_min", education_min),
+        ("add_min", add_min),
+        ("bhprd_min", bhprd_min),
     ):
+        if raw is None:
+            continue
         try:
             value = Decimal(str(raw).strip().replace(",", "."))
         except ArithmeticError:

@@ -34,10 +34,12 @@ from spbe.core.actors import Actor
 from spbe.reference.models import VillageActivity
 
 from . import books
+from .demo_stages import draft_codes, seed_stages
 from .models import Apbdes, Origin
 from .models_transfers import TransferAllocation, TransferKind, TransferScenario
 from .siskeudes import siskeudes_import
-from .transfers import transfer_scenario_adopt, transfer_scenario_import_published, transfer_scenario_simulate
+from .transfer_lines import allocation_adopt
+from .transfers import transfer_scenario_import_published, transfer_scenario_simulate
 
 THOUSAND = 1_000
 # Siltap at the domain guide's default floors (120% / 110% / 100% of a grade II/a civil servant's base pay).
@@ -689,7 +691,8 @@ def _adopted_scenario(
             config={**config, "total": str(desa_count * per_desa)},
             indicators=folder / f"indikator_{kind.lower()}.csv",
         )
-    return transfer_scenario_adopt(actor=actor, scenario=scenario)
+    # Adopted through the service that also writes the amounts into the year's draft APBDes (4.2.1-4.2.3).
+    return allocation_adopt(actor=actor, scenario=scenario)[0]
 
 
 def seed_transfers(pemda: Pemda, year: int, *, actor: Actor, folder: Path) -> dict[str, dict[str, int]]:
@@ -722,9 +725,8 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         adopted = seed_transfers(pemda, year, actor=actor, folder=folder)
-        kept = books.seed_demo(
-            pemda, year, actor=actor, adopted=adopted
-        )  # before Siskeudes: these keep books here
+        # First: the desa that keep their books in OpenSPBE are then not imported from Siskeudes.
+        kept = books.seed_demo(pemda, year, actor=actor, adopted=adopted)
         done = set(
             Apbdes.objects.filter(pemda=pemda, year=year)
             .values_list("village__region_id", flat=True)
@@ -734,7 +736,7 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
         todo = [
             DesaFigures(code, dd[code], add[code], bhprd[code])
             for code in sorted(add)
-            if code not in done and code in dd and code in bhprd
+            if code not in done and code in dd and code in bhprd and code not in draft_codes(list(add))
         ]
         if todo:
             known = set(
@@ -750,4 +752,5 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
         f"villages: ADD/BHPRD/Dana Desa {year} ditetapkan untuk {len(adopted[TransferKind.ADD])} desa; "
         f"{len(todo)} APBDes diimpor dari Siskeudes ({low} berserapan rendah), {imported} APBDes impor {year}"
         f"; {kept}"
+        f"; {seed_stages(pemda, year, actor=actor)}"
     )

@@ -256,6 +256,17 @@ from .models_transfers import (  # noqa: E402
 
 __all__ = ["ScenarioSource", "TransferAllocation", "TransferKind", "TransferScenario"]
 
+# Disbursement stages, releases, realisation reports and activity completion (``models_stages``).
+from .models_stages import (  # noqa: E402
+    ActivityCompletion,
+    DisbursementStage,
+    RealisationReport,
+    ReportPeriod,
+    StageRelease,
+)
+
+__all__ += ["ActivityCompletion", "DisbursementStage", "RealisationReport", "ReportPeriod", "StageRelease"]
+
 # Village bookkeeping (SPP, SPJ, receipts, taxes, cash moves) lives in its own module.
 from .models_books import CashMove, Receipt, Spj, SpjLine, Spp, SppLine, SppTax, TaxDeposit  # noqa: E402
 

@@ -24,7 +24,8 @@ from spbe.core.errors import Conflict, ImportFailed, ValidationFailed
 from spbe.core.tabular import CSV_SUFFIXES, XLSX_SUFFIXES
 
 from .models_transfers import TransferKind
-from .transfers import transfer_scenario_adopt, transfer_scenario_import_published, transfer_scenario_simulate
+from .transfer_lines import allocation_adopt, revenue_summary
+from .transfers import transfer_scenario_import_published, transfer_scenario_simulate
 from .transfers_access import scenario_for_user, transfers_for_user
 from .transfers_selectors import compare_scenarios, scenario_rows, scenarios, siltap_check
 
@@ -173,13 +174,16 @@ def scenario_compare(request: HttpRequest, pemda: Pemda) -> HttpResponse:
 def scenario_adopt(request: HttpRequest, pemda: Pemda, pk: int) -> HttpResponse:
     scenario, _can = scenario_for_user(request.user, pemda.code, pk)
     try:
-        transfer_scenario_adopt(actor=request.user, scenario=scenario)
+        # Adoption writes the amounts into the year's draft APBDes too (4.2.1-4.2.3), in one transaction.
+        _adopted, sync = allocation_adopt(actor=request.user, scenario=scenario)
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
             request,
             _("Skenario %(name)s ditetapkan sebagai %(kind)s tahun %(year)d.")
-            % {"name": scenario.name, "kind": scenario.get_kind_display(), "year": scenario.year},
+            % {"name": scenario.name, "kind": scenario.get_kind_display(), "year": scenario.year}
+            + " "
+            + revenue_summary(sync),
         )
     return redirect("villages:transfer-detail", pemda_code=pemda.code, pk=scenario.pk)

@@ -48,7 +48,7 @@ def _monitoring(world):
 def insider(world, name):
     """Who may open route ``name`` in pemda A: its admin, one of INSIDERS, or for a project the unit's field
     supervisor (not in the world: made with the project)."""
-    if name.startswith("monitoring:"):
+    if name.startswith(("monitoring:", "monitoring-dashboard:")):
         return _monitoring(world)[1]
     return getattr(world, INSIDERS.get(name, "officer_a"))
 
@@ -65,6 +65,7 @@ def scoped_urls(world) -> dict[str, str]:
         "monitoring:report-create": f"/app/{a}/monitoring/pekerjaan/{report.project_id}/lapor/",
         "monitoring:report-check": f"/app/{a}/monitoring/laporan/{report.pk}/",
         "monitoring:photo": f"/app/{a}/monitoring/foto/{photo.pk}/",
+        "monitoring-dashboard:dashboard": f"/app/{a}/monitoring/dasbor/",
         "accounts:pemda-dashboard": f"/app/{a}/",
         "accounts:unit-list": f"/app/{a}/perangkat-daerah/",
         "accounts:unit-detail": f"/app/{a}/perangkat-daerah/{world.unit_a.pk}/",
@@ -85,8 +86,23 @@ def scoped_urls(world) -> dict[str, str]:
             f"/app/{a}/musrenbang/2028/kecamatan/{world.desa_x.kecamatan.district_id}/lampiran.pdf"
         ),
         **_transfer_urls(world),
+        **_stage_urls(world),
         **_lounge_urls(world),
         **_books_urls(world),
+        **_realisation_urls(world),
+    }
+
+
+def _realisation_urls(world) -> dict[str, str]:
+    """The realisation pages of pemda A's adopted APBD 2027."""
+    _adopted_budget(world)
+    base = f"/app/{world.pemda_a.code}/realisasi/2027"
+    return {
+        "realisation:lra": f"{base}/",
+        "realisation:lra-pdf": f"{base}/lra.pdf?periode=semester1",
+        "realisation:lra-xlsx": f"{base}/lra.xlsx",
+        "realisation:sp2d": f"{base}/sp2d/",
+        "realisation:sts": f"{base}/sts/",
     }
 
 
@@ -107,6 +123,29 @@ def _transfer_urls(world) -> dict[str, str]:
         "villages:transfer-compare": f"/app/{a}/transfer-desa/banding/?kiri={pk}&kanan={pk}",
         "villages:transfer-detail": f"/app/{a}/transfer-desa/{pk}/",
         "villages:transfer-adopt": f"/app/{a}/transfer-desa/{pk}/tetapkan/",
+    }
+
+
+def _stage_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.stage_helpers import YEAR, released_stage
+
+    _stage, report = released_stage(world)
+    base, x = f"/app/{world.pemda_a.code}/pencairan-desa/{YEAR}/", world.desa_x.code
+    return {
+        "village_stages:dashboard-current": f"/app/{world.pemda_a.code}/pencairan-desa/",
+        "village_stages:dashboard": base,
+        "village_stages:stage": f"{base}tahap/DD/1/",
+        "village_stages:release-all": f"{base}tahap/DD/1/salurkan/",
+        "village_stages:release-one": f"{base}tahap/DD/1/salurkan/{x}/",
+        "village_stages:plan": f"{base}atur/DD/",
+        "village_stages:revenue-apply": f"{base}terapkan-alokasi/",
+        "village_stages:desa": f"{base}desa/{x}/",
+        "village_stages:report-submit": f"{base}desa/{x}/laporan/",
+        "village_stages:activity": f"{base}desa/{x}/kegiatan/",
+        "village_stages:report-action": f"{base}laporan/{report.pk}/camat_receive/",
+        "village_stages:consolidated": f"{base}konsolidasi/semester1/",
+        "village_stages:consolidated-xlsx": f"{base}konsolidasi/semester1.xlsx",
+        "village_stages:consolidated-pdf": f"{base}konsolidasi/semester1.pdf",
     }
 
 
@@ -154,6 +193,12 @@ POST_ONLY = {
     "villages:transfer-adopt",
     "villages:transfer-simulate",
     "villages:transfer-import-dd",
+    "village_stages:release-all",
+    "village_stages:revenue-apply",
+    "village_stages:release-one",
+    "village_stages:report-submit",
+    "village_stages:activity",
+    "village_stages:report-action",
     "lounge:counter-action",
     "lounge:kiosk-deactivate",
     *BOOKS_POST_ONLY,
@@ -260,6 +305,43 @@ def _adopted_budget(world):
     return version, version.rkas.get(), version.lines.get()
 
 
+def _realisation_api_urls(world) -> dict[str, str]:
+    """The realisation routes, with an SP2D and an STS of unit A (made directly: only scope is tested)."""
+    from spbe.budgeting.models import Sp2d, Sts
+
+    a, unit = world.pemda_a, world.unit_a
+    sp2d = Sp2d.objects.filter(pemda=a).first() or Sp2d.objects.create(
+        pemda=a,
+        unit=unit,
+        year=2027,
+        number="SP2D-1",
+        date=dt.date(2027, 3, 1),
+        kind="LS",
+        sub_kegiatan="1.03.02.2.01.0001",
+        account="5.2.04.01.01.0001",
+        description="Aspal",
+        amount="1",
+    )
+    sts = Sts.objects.filter(pemda=a).first() or Sts.objects.create(
+        pemda=a,
+        unit=unit,
+        year=2027,
+        number="STS-1",
+        date=dt.date(2027, 3, 1),
+        account="4.1.01.09.01.0001",
+        description="Reklame",
+        amount="1",
+    )
+    base = f"/api/v1/pemda/{a.code}/budget"
+    return {
+        "api/v1/pemda/<code>/budget/<year>/sp2d": f"{base}/2027/sp2d",
+        "api/v1/pemda/<code>/budget/sp2d/<sp2d_id>/corrections": f"{base}/sp2d/{sp2d.pk}/corrections",
+        "api/v1/pemda/<code>/budget/<year>/sts": f"{base}/2027/sts",
+        "api/v1/pemda/<code>/budget/sts/<sts_id>/corrections": f"{base}/sts/{sts.pk}/corrections",
+        "api/v1/pemda/<code>/budget/<year>/lra": f"{base}/2027/lra",
+    }
+
+
 def scoped_api_urls(world) -> dict[str, str]:
     """A concrete URL of pemda A for every API route under /api/v1/pemda/<code>/ (kept in step)."""
     a = world.pemda_a.code
@@ -279,6 +361,7 @@ def scoped_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/budget/lines/<line_id>/details": (
             f"/api/v1/pemda/{a}/budget/lines/{line.pk}/details"
         ),
+        **_realisation_api_urls(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/books/<year>/spp": (
             f"/api/v1/pemda/{a}/villages/{world.desa_x.region_id}/books/2027/spp"

@@ -19,6 +19,7 @@ from spbe.accounts.models import VillageGovernment
 from spbe.reference.models import VillageActivity
 from spbe.villages import books
 from spbe.villages.demo import DesaFigures, build_export, seed
+from spbe.villages.demo_stages import draft_codes
 from spbe.villages.models import Apbdes, ApbdesLine, Origin, Realisation
 from spbe.villages.models_transfers import TransferAllocation, TransferKind, TransferScenario
 from spbe.villages.rules import is_expenditure_side, is_receipt_side
@@ -52,9 +53,12 @@ def test_seed_adopts_transfers_and_imports_every_desa_once(world: Any, reference
     )
     assert sorted(TransferScenario.objects.filter(pemda=pemda).values_list("pk", flat=True)) == scenario_ids
     assert Realisation.objects.filter(pemda=pemda).count() == realisation_count
-    # The demo village and its neighbours keep their books in OpenSPBE (test_books_demo): not imported.
+    # The demo village and its neighbours keep their books in OpenSPBE (test_books_demo), and two desa keep
+    # their APBDes as a draft in OpenSPBE (the disbursement demo's "APBDes not adopted"): neither is imported.
     kept = {v.region_id for v in books.demo_villages(pemda, DEMO_VILLAGE)}
-    assert "; 0 APBDes diimpor" in second and f"; {20 - len(kept)} APBDes diimpor" in first
+    drafts = draft_codes(list(VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True)))
+    assert not kept & drafts
+    assert "; 0 APBDes diimpor" in second and f"; {20 - len(kept | drafts)} APBDes diimpor" in first
 
     adopted = TransferScenario.objects.filter(pemda=pemda, year=reference_year, adopted=True)
     assert sorted(adopted.values_list("kind", flat=True)) == sorted(TransferKind.values)
@@ -77,10 +81,14 @@ def test_seed_adopts_transfers_and_imports_every_desa_once(world: Any, reference
     villages = list(VillageGovernment.objects.filter(pemda=pemda))
     assert len(villages) == len(apbdes_ids) == 20
     absorption = []
+    drafts = draft_codes([v.region_id for v in villages])
     for village in villages:
         code = village.region_id
         assert siltap[code] > 0  # the ADD pays each desa's siltap first
         apbdes = Apbdes.objects.get(village=village, year=reference_year)
+        if code in drafts:
+            assert (apbdes.stage, apbdes.origin) == (Apbdes.Stage.DRAFT, Origin.ENTRY)
+            continue
         assert (apbdes.stage, apbdes.version_state, apbdes.origin) == (
             Apbdes.Stage.ADOPTED,
             Apbdes.State.FROZEN,

@@ -10,7 +10,7 @@ import spbe.core.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_roles_for_modules"),
-        ("villages", "0002_transfer_scenarios"),
+        ("villages", "0003_disbursement_stages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
