@@ -56,7 +56,8 @@ def test_seed_adopts_transfers_and_imports_every_desa_once(world: Any, reference
     # The demo village and its neighbours keep their books in OpenSPBE (test_books_demo), and two desa keep
     # their APBDes as a draft in OpenSPBE (the disbursement demo's "APBDes not adopted"): neither is imported.
     kept = {v.region_id for v in books.demo_villages(pemda, DEMO_VILLAGE)}
-    drafts = draft_codes(list(VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True)))
+    codes = VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True)
+    drafts = draft_codes(list(codes))
     assert not kept & drafts
     assert "; 0 APBDes diimpor" in second and f"; {20 - len(kept | drafts)} APBDes diimpor" in first
 
