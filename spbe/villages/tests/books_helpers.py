@@ -78,27 +78,28 @@ def line(apbdes: Apbdes, account: str) -> ApbdesLine:
 
 
 def scoped_urls(world: Any) -> dict[str, str]:
-    """A concrete URL of every bookkeeping route of pemda A (desa X with one SPP), for test_outsiders."""
+    """A concrete URL of every bookkeeping route of pemda A, for test_outsiders: desa Y with one SPP (desa X
+    is the disbursement stages' desa there)."""
     from spbe.villages.books import SppLineData, spp_create
     from spbe.villages.models_books import Spp
 
-    spp = Spp.objects.filter(village=world.desa_x, year=YEAR).first()
+    spp = Spp.objects.filter(village=world.desa_y, year=YEAR).first()
     if spp is None:
-        people = officials(world)
-        apbdes = adopted(world, people)
+        people = officials(world, world.desa_y, "y")
+        apbdes = adopted(world, people, world.desa_y, camat=world.camat_y)
         spp = spp_create(
             actor=people.executor,
-            village=world.desa_x,
+            village=world.desa_y,
             year=YEAR,
             kind="definitif",
             activity_code="01.01.01",
             description="Siltap Januari",
             lines=[SppLineData(line(apbdes, "5.1.1").pk, "2500000")],
         )
-    base = f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/pembukuan/{YEAR}/"
+    base = f"/app/{world.pemda_a.code}/desa/{world.desa_y.region_id}/pembukuan/{YEAR}/"
     one = f"{base}spp/{spp.number}/"
     return {
-        "villages:books-latest": f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/pembukuan/",
+        "villages:books-latest": f"/app/{world.pemda_a.code}/desa/{world.desa_y.region_id}/pembukuan/",
         "villages:books-home": base,
         "villages:books-spp-create": f"{base}spp/baru/",
         "villages:books-spp": one,
