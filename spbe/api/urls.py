@@ -30,6 +30,7 @@ from spbe.planning.api_plans import router as planning_plans_router
 from spbe.regions.api import router as regions_router
 from spbe.villages.api import router as villages_router
 from spbe.villages.api import staff_router as villages_staff_router
+from spbe.villages.api_books import router as villages_books_router
 
 # Swagger UI sets inline styles; only the docs page gets them, every other response keeps the strict policy.
 _docs_csp = csp_override(
@@ -58,6 +59,7 @@ api.add_router("", planning_photos_router)
 api.add_router("", planning_map_router)
 api.add_router("", villages_router)
 api.add_router("", villages_staff_router)
+api.add_router("", villages_books_router)
 api.add_router("", complaints_router)
 api.add_router("", lounge_event_router)
 api.add_router("", monitoring_router)

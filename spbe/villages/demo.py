@@ -33,6 +33,7 @@ from spbe.accounts.models import Pemda, VillageGovernment
 from spbe.core.actors import Actor
 from spbe.reference.models import VillageActivity
 
+from . import books
 from .demo_stages import draft_codes, seed_stages
 from .models import Apbdes, Origin
 from .models_transfers import TransferAllocation, TransferKind, TransferScenario
@@ -724,6 +725,8 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     with tempfile.TemporaryDirectory() as directory:
         folder = Path(directory)
         adopted = seed_transfers(pemda, year, actor=actor, folder=folder)
+        # First: the desa that keep their books in OpenSPBE are then not imported from Siskeudes.
+        kept = books.seed_demo(pemda, year, actor=actor, adopted=adopted)
         done = set(
             Apbdes.objects.filter(pemda=pemda, year=year)
             .values_list("village__region_id", flat=True)
@@ -748,5 +751,6 @@ def seed(pemda: Pemda, *, actor: Actor, year: int | None = None) -> str:
     return (
         f"villages: ADD/BHPRD/Dana Desa {year} ditetapkan untuk {len(adopted[TransferKind.ADD])} desa; "
         f"{len(todo)} APBDes diimpor dari Siskeudes ({low} berserapan rendah), {imported} APBDes impor {year}"
+        f"; {kept}"
         f"; {seed_stages(pemda, year, actor=actor)}"
     )

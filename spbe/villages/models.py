@@ -266,3 +266,8 @@ from .models_stages import (  # noqa: E402
 )
 
 __all__ += ["ActivityCompletion", "DisbursementStage", "RealisationReport", "ReportPeriod", "StageRelease"]
+
+# Village bookkeeping (SPP, SPJ, receipts, taxes, cash moves) lives in its own module.
+from .models_books import CashMove, Receipt, Spj, SpjLine, Spp, SppLine, SppTax, TaxDeposit  # noqa: E402
+
+__all__ += ["CashMove", "Receipt", "Spj", "SpjLine", "Spp", "SppLine", "SppTax", "TaxDeposit"]

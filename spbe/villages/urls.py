@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .urls_books import urlpatterns as books_urlpatterns
 from .urls_transfers import urlpatterns as transfer_urlpatterns
 
 app_name = "villages"
@@ -8,4 +9,5 @@ app_name = "villages"
 urlpatterns = [
     path("desa/<str:kode_desa>/apbdes/<int:year>/", views.apbdes_page, name="apbdes"),
     *transfer_urlpatterns,
+    *books_urlpatterns,
 ]

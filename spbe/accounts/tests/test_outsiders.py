@@ -8,6 +8,8 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from spbe.villages.tests.books_helpers import POST_ONLY as BOOKS_POST_ONLY
+
 pytestmark = pytest.mark.django_db
 
 
@@ -116,6 +118,7 @@ def scoped_urls(world) -> dict[str, str]:
         **_plan_urls(world),
         **_budget_urls(world),
         **_planning_photo_urls(world),
+        **_books_urls(world),
         **_realisation_urls(world),
     }
 
@@ -202,6 +205,12 @@ def _realisation_urls(world) -> dict[str, str]:
         "realisation:sp2d": f"{base}/sp2d/",
         "realisation:sts": f"{base}/sts/",
     }
+
+
+def _books_urls(world) -> dict[str, str]:
+    from spbe.villages.tests.books_helpers import scoped_urls as books_urls
+
+    return books_urls(world)
 
 
 def _transfer_urls(world) -> dict[str, str]:
@@ -320,6 +329,7 @@ POST_ONLY = {
     "planning:photo-add",
     "planning:photo-remove",
     "monitoring:notice-read",
+    *BOOKS_POST_ONLY,
 }
 
 
@@ -496,6 +506,12 @@ def scoped_api_urls(world) -> dict[str, str]:
         ),
         **_realisation_api_urls(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
+        "api/v1/pemda/<code>/villages/<kode_desa>/books/<year>/spp": (
+            f"/api/v1/pemda/{a}/villages/{world.desa_x.region_id}/books/2027/spp"
+        ),
+        "api/v1/pemda/<code>/villages/<kode_desa>/books/<year>/<kind>": (
+            f"/api/v1/pemda/{a}/villages/{world.desa_x.region_id}/books/2027/bku"
+        ),
         "api/v1/pemda/<code>/proposals/<public_id>/decisions": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/decisions"
         ),

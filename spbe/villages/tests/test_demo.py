@@ -14,8 +14,10 @@ from django.db.models import Sum
 from django.test import Client
 
 from conftest import TESTS
+from spbe.accounts.demo import DEMO_VILLAGE
 from spbe.accounts.models import VillageGovernment
 from spbe.reference.models import VillageActivity
+from spbe.villages import books
 from spbe.villages.demo import DesaFigures, build_export, seed
 from spbe.villages.demo_stages import draft_codes
 from spbe.villages.models import Apbdes, ApbdesLine, Origin, Realisation
@@ -51,8 +53,13 @@ def test_seed_adopts_transfers_and_imports_every_desa_once(world: Any, reference
     )
     assert sorted(TransferScenario.objects.filter(pemda=pemda).values_list("pk", flat=True)) == scenario_ids
     assert Realisation.objects.filter(pemda=pemda).count() == realisation_count
-    # Two desa keep their APBDes as a draft in OpenSPBE (the disbursement demo's "APBDes not adopted").
-    assert "; 0 APBDes diimpor" in second and "; 18 APBDes diimpor" in first
+    # The demo village and its neighbours keep their books in OpenSPBE (test_books_demo), and two desa keep
+    # their APBDes as a draft in OpenSPBE (the disbursement demo's "APBDes not adopted"): neither is imported.
+    kept = {v.region_id for v in books.demo_villages(pemda, DEMO_VILLAGE)}
+    codes = VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True)
+    drafts = draft_codes(list(codes))
+    assert not kept & drafts
+    assert "; 0 APBDes diimpor" in second and f"; {20 - len(kept | drafts)} APBDes diimpor" in first
 
     adopted = TransferScenario.objects.filter(pemda=pemda, year=reference_year, adopted=True)
     assert sorted(adopted.values_list("kind", flat=True)) == sorted(TransferKind.values)
@@ -86,7 +93,7 @@ def test_seed_adopts_transfers_and_imports_every_desa_once(world: Any, reference
         assert (apbdes.stage, apbdes.version_state, apbdes.origin) == (
             Apbdes.Stage.ADOPTED,
             Apbdes.State.FROZEN,
-            Origin.SISKEUDES,
+            Origin.ENTRY if code in kept else Origin.SISKEUDES,
         )
         lines = ApbdesLine.objects.filter(apbdes=apbdes)
         budget = _sides(lines.values_list("account_code", "amount"))
@@ -121,10 +128,10 @@ def test_realisation_is_what_the_bookkeeping_in_the_export_adds_up_to(
     """The generator's own totals (receipts, SPP other than advances, SPJ, posted journals, interest) are
     what the importer computed: advances still open, unposted journals and cash-bank moves count nothing."""
     seed(world.pemda_a, actor=TESTS, year=reference_year)
-    code = world.desa_x.region_id
+    code = world.desa_y.region_id
     amounts = dict(
         TransferAllocation.objects.filter(
-            scenario__pemda=world.pemda_a, scenario__adopted=True, village=world.desa_x
+            scenario__pemda=world.pemda_a, scenario__adopted=True, village=world.desa_y
         ).values_list("scenario__kind", "jumlah")
     )
     figures = DesaFigures(
@@ -133,7 +140,7 @@ def test_realisation_is_what_the_bookkeeping_in_the_export_adds_up_to(
     with tempfile.TemporaryDirectory() as directory:
         build_export(Path(directory) / "again.zip", reference_year, [figures])
     real = _sides(
-        Realisation.objects.filter(village=world.desa_x, year=reference_year).values_list(
+        Realisation.objects.filter(village=world.desa_y, year=reference_year).values_list(
             "account_code", "amount"
         )
     )
