@@ -22,6 +22,7 @@ SCRIPT = r"""
 import datetime as dt, json, sys, threading, time
 import django
 django.setup()
+from spbe.core.testing import wait_for_lock_waiters
 from decimal import Decimal
 from pathlib import Path
 from django.db import connection, transaction
@@ -71,18 +72,9 @@ def entry(number, amount):
     return Sp2dInput(unit, number, dt.date(2028, 3, 1), "LS", ROAD, JALAN, "", "Bayar", amount)
 
 def wait_for(fragment, results, key):
-    for _ in range(600):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND query LIKE %s",
-                ["%" + fragment + "%"],
-            )
-            waiting = cursor.fetchone()
-            if waiting:
-                results[key] = waiting[0]
-                return
-        time.sleep(0.05)
+    waiting = wait_for_lock_waiters("%" + fragment + "%")
+    if waiting:
+        results[key] = waiting[0]
 
 # 1. two payments of 600 on a line of 1000 at once
 first_added, second_waits = threading.Event(), threading.Event()
