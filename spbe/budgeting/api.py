@@ -14,21 +14,18 @@ Amounts are JSON strings of plain decimals (``"1234567.89"``), never numbers.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import User
-from spbe.core.errors import ValidationFailed
+from spbe.core.http import idempotency_key, public_answer, strong_etag
 from spbe.core.middleware import language_neutral
 from spbe.core.published import current_version
 from spbe.core.schema import Rupiah
@@ -156,7 +153,7 @@ def public_apbd_json(pemda_code: str, year: int) -> tuple[bytes, str]:
         body = json.dumps(
             data.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
         ).encode()
-        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        entry = (body, strong_etag(body))
         cache.set(key, entry, CACHE_SECONDS)
     return entry
 
@@ -171,12 +168,7 @@ def public_apbd_json(pemda_code: str, year: int) -> tuple[bytes, str]:
 )
 def apbd_detail(request: HttpRequest, code: str, year: int) -> Any:
     body, etag = public_apbd_json(code, year)
-    if request.headers.get("If-None-Match") == etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response = public_answer(request, body, max_age=CACHE_SECONDS, etag=etag)
     return language_neutral(response)
 
 
@@ -385,11 +377,7 @@ def line_details(request: HttpRequest, code: str, line_id: int) -> LineOut:
 def detail_create(request: HttpRequest, code: str, line_id: int, body: DetailIn) -> Status[DetailOut]:
     user = _user(request)
     line = line_for_user(user, code, line_id)
-    raw_key = request.headers.get("Idempotency-Key", "").strip()
-    try:
-        key = uuid.UUID(raw_key) if raw_key else None
-    except ValueError:
-        raise ValidationFailed(_("Idempotency-Key harus berupa UUID."), field="Idempotency-Key") from None
+    key = idempotency_key(request)
     standard = (
         (body.harga_standar_jenis, body.harga_standar_kode)
         if body.harga_standar_jenis.strip() or body.harga_standar_kode.strip()

@@ -10,7 +10,6 @@ Amounts are JSON strings of plain decimals (``"1234567.89"``).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from ninja import Query, Router, Schema, Status
 from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import User
 from spbe.core.errors import ValidationFailed
+from spbe.core.http import idempotency_key
 from spbe.core.schema import Rupiah
 
 from . import lra as lra_selectors
@@ -35,14 +35,6 @@ def _user(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     return user
-
-
-def _key(request: HttpRequest) -> uuid.UUID | None:
-    raw = request.headers.get("Idempotency-Key", "").strip()
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        raise ValidationFailed(_("Idempotency-Key harus berupa UUID."), field="Idempotency-Key") from None
 
 
 class Sp2dOut(Schema):
@@ -167,7 +159,9 @@ def sp2d_create(request: HttpRequest, code: str, year: int, body: Sp2dIn) -> Sta
         body.uraian,
         body.jumlah,
     )
-    row, created = sp2d_record(actor=user, pemda=pemda, year=year, entry=entry, idempotency_key=_key(request))
+    row, created = sp2d_record(
+        actor=user, pemda=pemda, year=year, entry=entry, idempotency_key=idempotency_key(request)
+    )
     return Status(201 if created else 200, _sp2d(row))
 
 
@@ -237,7 +231,9 @@ def sts_create(request: HttpRequest, code: str, year: int, body: StsIn) -> Statu
         body.uraian,
         body.jumlah,
     )
-    row, created = sts_record(actor=user, pemda=pemda, year=year, entry=entry, idempotency_key=_key(request))
+    row, created = sts_record(
+        actor=user, pemda=pemda, year=year, entry=entry, idempotency_key=idempotency_key(request)
+    )
     return Status(201 if created else 200, _sts(row))
 
 

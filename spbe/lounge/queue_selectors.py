@@ -5,7 +5,6 @@ service times. Public reads here show ticket numbers, services and counters, nev
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import zoneinfo
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
 from spbe.core.errors import NotFound, ValidationFailed
+from spbe.core.http import strong_etag
 
 from .models import Counter, Lounge, LoungeService, QueueTicket
 from .queues import ACTIVE, State, local_day
@@ -194,8 +194,7 @@ def board(lounge: Lounge, at: dt.datetime | None = None) -> dict[str, Any]:
 
 
 def board_etag(document: dict[str, Any]) -> str:
-    body = json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return strong_etag(json.dumps(document, sort_keys=True, ensure_ascii=False).encode())
 
 
 def counter_current(counter: Counter) -> QueueTicket | None:

@@ -9,15 +9,15 @@ Coordinates are GeoJSON-ordered (longitude first) decimal strings, exact like ev
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
+from spbe.core.http import public_answer
 from spbe.core.schema import Rupiah
 
 from . import selectors
@@ -298,12 +298,4 @@ def project_map(request: HttpRequest, code: str, filters: Query[MapQuery]) -> Ht
     list_url = reverse("monitoring:public-list", args=[pemda.code])
     features = [project_feature(p, list_url) for p in selectors.public_projects(pemda, chosen)]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response: HttpResponse
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/geo+json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    return response
+    return public_answer(request, body, max_age=PUBLIC_MAX_AGE, content_type="application/geo+json")

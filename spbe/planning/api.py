@@ -8,18 +8,18 @@ not one of them and never will be (a test reads every public response for it). T
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import PerangkatDaerah, User
 from spbe.core.errors import Conflict, ValidationFailed
+from spbe.core.http import public_answer
 from spbe.core.schema import Rupiah
 
 from . import plans_funding, selectors, selectors_plans
@@ -182,15 +182,7 @@ def proposal_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     # The same for everyone until the pemda's proposals of that year change (see PUBLISHED_ROUTES): with a
     # strong ETag and "public", the published layer replays it without running Django again.
     body = answer.model_dump_json().encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response: HttpResponse
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    return response
+    return public_answer(request, body, max_age=PUBLIC_MAX_AGE)
 
 
 @router.get("/pemda/{code}/proposals", response=ProposalPageOut, summary="Daftar usulan publik suatu pemda")

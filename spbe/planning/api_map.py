@@ -8,14 +8,15 @@ EXIF. One query, whatever the number of proposals: the columns are read as value
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+
+from spbe.core.http import public_answer
 
 from . import selectors
 from .models import Stage
@@ -109,12 +110,4 @@ def proposal_map(request: HttpRequest, code: str, filters: Query[MapQuery]) -> H
     if truncated:
         collection["note"] = _("Terlalu banyak titik; pilih tahun atau kecamatan untuk melihat semuanya.")
     body = json.dumps(collection, ensure_ascii=False).encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response: HttpResponse
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/geo+json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    return response
+    return public_answer(request, body, max_age=PUBLIC_MAX_AGE, content_type="application/geo+json")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from spbe.core.errors import NotFound
+from spbe.core.http import public_answer, strong_etag
 from spbe.core.middleware import language_neutral
 from spbe.core.published import current_version
 
@@ -43,15 +43,10 @@ def _cached_json(request: HttpRequest, key: str, build: Any) -> HttpResponse:
     entry = cache.get(cache_key)
     if entry is None:
         body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
-        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        entry = (body, strong_etag(body))
         cache.set(cache_key, entry, CACHE_SECONDS)
     body, etag = entry
-    if request.headers.get("If-None-Match") == etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response = public_answer(request, body, max_age=CACHE_SECONDS, etag=etag)
     # Codes, names and counts read the same in every language: no Content-Language, no Vary: Cookie.
     return language_neutral(response)
 

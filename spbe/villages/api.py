@@ -8,20 +8,18 @@ them without running Django. Amounts are JSON strings of plain decimals (``"1234
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 from typing import Any
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import User
-from spbe.core.errors import ValidationFailed
+from spbe.core.http import idempotency_key, public_answer, strong_etag
 from spbe.core.middleware import language_neutral
 from spbe.core.published import current_version
 from spbe.core.schema import Rupiah
@@ -95,7 +93,7 @@ def public_apbdes_json(kode_desa: str, year: int) -> tuple[bytes, str]:
         body = json.dumps(
             data.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
         ).encode()
-        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        entry = (body, strong_etag(body))
         cache.set(key, entry, CACHE_SECONDS)
     return entry
 
@@ -109,12 +107,7 @@ def public_apbdes_json(kode_desa: str, year: int) -> tuple[bytes, str]:
 )
 def get_apbdes(request: HttpRequest, kode_desa: str, year: int) -> Any:
     body, etag = public_apbdes_json(kode_desa, year)
-    if request.headers.get("If-None-Match") == etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response = public_answer(request, body, max_age=CACHE_SECONDS, etag=etag)
     return language_neutral(response)
 
 
@@ -181,12 +174,8 @@ def line_list(request: HttpRequest, code: str, kode_desa: str, year: int) -> lis
 def line_create(request: HttpRequest, code: str, kode_desa: str, year: int, body: LineIn) -> Status[LineOut]:
     user = _user(request)
     apbdes, _can = apbdes_for_user(user, code, kode_desa, year)
-    try:
-        key = uuid.UUID(request.headers.get("Idempotency-Key", ""))
-    except ValueError as exc:
-        raise ValidationFailed(
-            _("Header Idempotency-Key wajib berisi UUID."), field="Idempotency-Key"
-        ) from exc
+    key = idempotency_key(request, required=True)
+    assert key is not None  # required: a missing or malformed key is a 422 above
     line, created = apbdes_line_save(
         actor=user,
         apbdes=apbdes,
