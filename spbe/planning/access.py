@@ -17,18 +17,30 @@ from spbe.accounts.models import PEMDA_ROLES, VILLAGE_ROLES, Pemda, PerangkatDae
 from spbe.core.actors import MaybeActor, is_system
 from spbe.core.errors import NotFound
 
+from . import access_pokir
 from .models import Proposal, Stage
 
 VILLAGE = {Role.VILLAGE_OPERATOR, Role.KEPALA_DESA}
 AGENCY = {Role.AGENCY_OPERATOR, Role.AGENCY_HEAD}
 
 PROPOSAL = Policy(
-    view={*VILLAGE, Role.CAMAT, *AGENCY, Role.BAPPEDA_PLANNER, Role.TAPD, Role.DPRD_MEMBER, Role.AUDITOR},
+    view={
+        *VILLAGE,
+        Role.CAMAT,
+        *AGENCY,
+        Role.BAPPEDA_PLANNER,
+        Role.TAPD,
+        Role.DPRD_MEMBER,
+        Role.DPRD_SECRETARIAT,
+        Role.AUDITOR,
+    },
     # Entering a proposal, by source: a desa's Musrenbang, a DPRD member's pokir, an agency's Renja.
     propose_musrenbang=VILLAGE,
     propose_pokir={Role.DPRD_MEMBER},
     propose_renja=AGENCY,
     # Deciding at each stage (forward, reject, defer; accept at the Musrenbang kabupaten).
+    # The DPRD secretariat checks a member's pokir before it goes on (forward, or return to the member).
+    decide_secretariat={Role.DPRD_SECRETARIAT},
     decide_desa=VILLAGE,
     decide_kecamatan={Role.CAMAT},
     decide_agency=AGENCY,
@@ -38,6 +50,7 @@ PROPOSAL = Policy(
 
 #: The capability that decides at each stage where a proposal waits for a decision.
 STAGE_CAPABILITY: dict[str, str] = {
+    Stage.SECRETARIAT: "decide_secretariat",
     Stage.DESA: "decide_desa",
     Stage.KECAMATAN: "decide_kecamatan",
     Stage.AGENCY: "decide_agency",
@@ -48,8 +61,10 @@ STAGE_CAPABILITY: dict[str, str] = {
 
 def proposal_for_user(user: MaybeActor, pemda_code: str, public_id: str) -> tuple[Proposal, Can]:
     """A proposal with its proposer, for staff: NotFound outside the user's scope (as if it did not exist)."""
-    queryset = Proposal.objects.select_related("village", "proposer", "suggested_unit")
-    return object_for_user(user, queryset, PROPOSAL, pemda_code=pemda_code, public_id=public_id)
+    queryset = Proposal.objects.select_related("village", "proposer", "suggested_unit", "pokir")
+    proposal, can = object_for_user(user, queryset, PROPOSAL, pemda_code=pemda_code, public_id=public_id)
+    access_pokir.require_visible(user, proposal)
+    return proposal, can
 
 
 #: A pemda's planning year as a whole: its stage calendar, kecamatan quota and ranking weights.
@@ -89,6 +104,8 @@ def proposals_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Proposal]:
     proposals = Proposal.objects.filter(pemda=pemda)
     if is_system(user):
         return proposals
+    # A pokir not yet passed on by the DPRD secretariat: its member's and the secretariat's alone.
+    proposals = proposals.exclude(access_pokir.hidden_pokir(user, scope))
     viewers = PROPOSAL.capabilities["view"]
     wanted = Q(pk__in=[])
     for grant in scope.grants:

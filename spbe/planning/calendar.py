@@ -41,6 +41,9 @@ def require_open(pemda: Pemda, year: int, stage: str, *, early: bool = False) ->
     its forum meets) and refuses only what comes after the closing.
     """
     window = window_for(pemda, year, stage)
+    if window is None and stage == WindowStage.SECRETARIAT:
+        # Without its own window the secretariat passes pokir on within the pokir deadline (domain.md 3.1).
+        window, stage, early = window_for(pemda, year, WindowStage.POKIR), WindowStage.POKIR, True
     if window is None:
         return
     today = today_in(pemda)

@@ -27,7 +27,7 @@ from spbe.core import audit
 from spbe.core.actors import MaybeActor, is_person, require_actor
 from spbe.core.errors import NotFound, ValidationFailed
 
-from .models import Decision, Follower, Proposal, Stage
+from .models import UNPUBLISHED_STAGES, Decision, Follower, Proposal, Stage
 
 CONFIRM_SALT = "spbe.planning.follow.confirm"
 STOP_SALT = "spbe.planning.follow.stop"
@@ -66,7 +66,7 @@ def proposal_follow(*, actor: MaybeActor, proposal: Proposal, email: str = "") -
     what. Only published proposals (not drafts) can be followed.
     """
     vetted = require_actor(actor)
-    if proposal.state == Stage.DRAFT:
+    if proposal.state in UNPUBLISHED_STAGES:
         raise NotFound(_("Usulan %(id)s tidak ditemukan.") % {"id": proposal.public_id})
     citizen = (
         vetted

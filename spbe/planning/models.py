@@ -41,6 +41,8 @@ class Stage(models.TextChoices):
     """Where a proposal is now: a forum that has to decide on it, or one of the three outcomes."""
 
     DRAFT = "draft", _("Draf")
+    # A DPRD member's submitted pokir, checked for completeness by the DPRD secretariat (models_pokir).
+    SECRETARIAT = "secretariat", _("Verifikasi sekretariat DPRD")
     DESA = "desa", _("Musrenbang desa")
     KECAMATAN = "kecamatan", _("Musrenbang kecamatan")
     AGENCY = "agency", _("Verifikasi perangkat daerah")
@@ -52,6 +54,8 @@ class Stage(models.TextChoices):
 
 
 FINAL_STAGES = frozenset({Stage.ACCEPTED, Stage.REJECTED, Stage.DEFERRED})
+# Not published: the proposer's unfinished draft, and a pokir the DPRD secretariat has not yet passed on.
+UNPUBLISHED_STAGES = frozenset({Stage.DRAFT, Stage.SECRETARIAT})
 
 
 class ProposalCounter(models.Model):
@@ -236,6 +240,7 @@ class WindowStage(models.TextChoices):
     BAPPEDA = "bappeda", _("Bappeda")
     KABUPATEN = "kabupaten", _("Musrenbang kabupaten")
     POKIR = "pokir", _("Pemasukan pokir DPRD")
+    SECRETARIAT = "secretariat", _("Verifikasi pokir oleh sekretariat DPRD")
 
 
 class StageWindow(TenantOwned):
@@ -434,3 +439,5 @@ class Follower(TenantOwned):
 # Models of e-planning's features, each in its own module (imported here so Django registers them).
 from .models_photos import ProposalPhoto  # noqa: E402, F401
 from .models_plans import Plan, PlanFunding, PlanRow  # noqa: E402, F401  (plans: RPJMD, Renstra, RKPD, Renja)
+from .models_pokir import PokirDetail  # noqa: E402, F401  (pokir: the DPRD member and their recess)
+from .models_citizen import CitizenProposal, CitizenSignup  # noqa: E402, F401  (citizens entering proposals)

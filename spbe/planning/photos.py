@@ -30,9 +30,9 @@ from spbe.core import audit, photos
 from spbe.core.actors import Actor, MaybeActor, is_person, require_actor
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-from . import calendar
+from . import access_pokir, calendar, citizen_access
 from .access import PROPOSAL, STAGE_CAPABILITY
-from .models import FINAL_STAGES, Proposal, Source, Stage, WindowStage
+from .models import FINAL_STAGES, UNPUBLISHED_STAGES, Proposal, Source, Stage, WindowStage
 from .models_photos import ProposalPhoto
 from .services import published_changed
 
@@ -64,6 +64,10 @@ def may_change_photos(actor: MaybeActor, proposal: Proposal) -> bool:
 
 def require_photo_editor(vetted: Actor, proposal: Proposal) -> None:
     """The rule of ``proposal_edit``: who holds the proposal at its stage, while that stage is open."""
+    if proposal.state == Stage.DRAFT:
+        if citizen_access.owns_draft(vetted, proposal):
+            return  # a citizen's own entry, until the desa forum takes it in (spbe.planning.citizen)
+        access_pokir.require_own_draft(vetted, proposal)
     PROPOSAL.require(vetted, proposal.place(), "view")
     stage = proposal.state
     if stage in FINAL_STAGES:
@@ -272,7 +276,7 @@ def public_photo(public_id: str, photo_id: int) -> ProposalPhoto:
             removed_at__isnull=True,
             proposal__pemda__is_active=True,
         )
-        .exclude(proposal__state=Stage.DRAFT)
+        .exclude(proposal__state__in=UNPUBLISHED_STAGES)
         .only("pk", "public", "thumbnail")
         .first()
     )

@@ -18,7 +18,7 @@ from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core.errors import NotFound, ValidationFailed
 
 from . import similarity
-from .models import Decision, DuplicateMark, Proposal, Score, Source, Stage
+from .models import UNPUBLISHED_STAGES, Decision, DuplicateMark, Proposal, Score, Source, Stage
 
 # Only the columns a public answer shows: the proposer's identity lives in another table and is never joined.
 PUBLIC_RELATED = ("village__region", "village__kecamatan__district", "suggested_unit")
@@ -35,7 +35,7 @@ class ProposalFilter:
 
 def published_proposals() -> QuerySet[Proposal]:
     return (
-        Proposal.objects.exclude(state=Stage.DRAFT)
+        Proposal.objects.exclude(state__in=UNPUBLISHED_STAGES)
         .filter(pemda__is_active=True)
         .select_related(*PUBLIC_RELATED)
     )
@@ -62,7 +62,7 @@ def public_pemda(code: str) -> Pemda:
 
 def public_proposals(pemda: Pemda, chosen: ProposalFilter) -> QuerySet[Proposal]:
     """The pemda's published proposals, filtered, in public id order."""
-    if chosen.status and (chosen.status not in Stage.values or chosen.status == Stage.DRAFT):
+    if chosen.status and (chosen.status not in Stage.values or chosen.status in UNPUBLISHED_STAGES):
         raise ValidationFailed(
             _("Status tidak dikenal: %(status)s.") % {"status": chosen.status}, field="status"
         )
@@ -174,7 +174,7 @@ def duplicate_candidates(proposal: Proposal, *, radius_m: int | None = None) -> 
         Proposal.objects.filter(place, pemda_id=proposal.pemda_id)
         .filter(year__gte=proposal.year - DUPLICATE_YEARS, year__lte=proposal.year)
         .exclude(pk=proposal.pk)
-        .exclude(state=Stage.DRAFT)
+        .exclude(state__in=UNPUBLISHED_STAGES)
         .select_related("village__region")
         .only(
             "pk",

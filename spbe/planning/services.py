@@ -29,10 +29,11 @@ from spbe.core.published import bump_version
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import update_unchanged
 
-from . import calendar, plans_funding
+from . import access_pokir, calendar, plans_funding
 from .access import PLANNING, PROPOSAL, STAGE_CAPABILITY
 from .models import (
     FINAL_STAGES,
+    UNPUBLISHED_STAGES,
     WEIGHT_FIELDS,
     Criterion,
     Decision,
@@ -294,6 +295,7 @@ def decision_row(
 def proposal_submit(*, actor: MaybeActor, proposal: Proposal, note: str = "") -> Decision:
     """Send a draft on: a Musrenbang proposal to its desa forum, pokir and Renja to the suggested agency."""
     vetted = require_actor(actor)
+    access_pokir.require_own_draft(vetted, proposal)
     name = SUBMIT_TRANSITION[Source(proposal.source)]
     if proposal.source != Source.MUSRENBANG and proposal.suggested_unit_id is None:
         raise ValidationFailed(
@@ -344,6 +346,7 @@ def proposal_decide(
     # Who may decide here is asked before anything else, so an onlooker learns nothing about windows or
     # quotas from the refusal.
     PROPOSAL.require(vetted, proposal.place(), STAGE_CAPABILITY[stage])
+    require_outcome_at(outcome, stage)
     if recommended_volume is not None and recommended_volume <= 0:
         raise ValidationFailed(_("Volume rekomendasi harus lebih dari nol."), field="recommended_volume")
     if recommended_cost is not None and recommended_cost < 0:
@@ -368,6 +371,17 @@ def proposal_decide(
         inherit_rank=rank is None,
         funding=funding,
     )
+
+
+def require_outcome_at(outcome: str, stage: str) -> None:
+    """Refuse an outcome the stage does not have: only the DPRD secretariat returns (and neither rejects
+    nor defers: it checks completeness, the agency and Bappeda judge the pokir itself)."""
+    if transition_name(outcome, stage) not in PROPOSAL_FLOW.by_name:
+        raise ValidationFailed(
+            _("Keputusan '%(outcome)s' tidak tersedia pada tahap %(stage)s.")
+            % {"outcome": outcome, "stage": Stage(stage).label},
+            field="outcome",
+        )
 
 
 def _funding_asked(
@@ -777,6 +791,8 @@ def proposal_edit(*, actor: MaybeActor, proposal: Proposal, changes: dict[str, A
         )
     capability = f"propose_{proposal.source}" if stage == Stage.DRAFT else STAGE_CAPABILITY[stage]
     PROPOSAL.require(vetted, proposal.place(), capability)
+    if stage == Stage.DRAFT:
+        access_pokir.require_own_draft(vetted, proposal)
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -864,7 +880,7 @@ def duplicate_mark(
     if (
         candidate.pk == proposal.pk
         or candidate.pemda_id != proposal.pemda_id
-        or candidate.state == Stage.DRAFT
+        or candidate.state in UNPUBLISHED_STAGES
         or not proposal.year - DUPLICATE_YEARS <= candidate.year <= proposal.year
     ):
         raise ValidationFailed(
@@ -924,6 +940,7 @@ def proposals_decide_many(
         )
     capability = STAGE_CAPABILITY[stage]
     cans = {p.pk: PROPOSAL.require(vetted, p.place(), capability) for p in proposals}
+    require_outcome_at(outcome, stage)
     forwarding_kecamatan = outcome == "forward" and stage == Stage.KECAMATAN
     if forwarding_kecamatan:
         missing = [p.public_id for p in proposals if p.suggested_unit_id is None]

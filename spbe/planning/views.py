@@ -28,7 +28,7 @@ from spbe.core.forms import MoneyFormField
 
 from . import following, plans_funding, selectors, selectors_plans
 from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
-from .models import Proposal, Source, Stage, Verdict
+from .models import UNPUBLISHED_STAGES, Proposal, Source, Stage, Verdict
 from .services import duplicate_mark, proposal_decide
 
 PAGE_SIZE = 50
@@ -52,7 +52,7 @@ class FilterForm(forms.Form):
         kecamatan = sorted({(k_code, k_name) for _code, _name, k_code, k_name in places if k_code})
         self.fields["kecamatan"].choices = everything + kecamatan  # type: ignore[attr-defined]
         self.fields["desa"].choices = everything + [(code, name) for code, name, _k, _n in places]  # type: ignore[attr-defined]
-        stages = [(value, label) for value, label in Stage.choices if not (public and value == Stage.DRAFT)]
+        stages = [(v, label) for v, label in Stage.choices if not (public and v in UNPUBLISHED_STAGES)]
         self.fields["status"].choices = everything + stages  # type: ignore[attr-defined]
         self.fields["source"].choices = everything + list(Source.choices)  # type: ignore[attr-defined]
         if public:

@@ -21,7 +21,7 @@ NEXT_STAGE: dict[str, str] = {
     Stage.BAPPEDA: Stage.KABUPATEN,
     Stage.KABUPATEN: Stage.ACCEPTED,
 }
-OUTCOMES = ("forward", "reject", "defer")
+OUTCOMES = ("forward", "reject", "defer", "return")
 
 
 def transition_name(outcome: str, stage: str) -> str:
@@ -63,9 +63,26 @@ def _stage_transitions(stage: str) -> list[Transition]:
 PROPOSAL_FLOW = Workflow(
     "proposal",
     [
-        # Submitting: a desa's own proposal goes to its forum; pokir and Renja go straight to the agency.
+        # Submitting: a desa's own proposal (or a citizen's, taken in by the desa) goes to its forum; Renja
+        # goes straight to the agency.
         Transition("submit", source={Stage.DRAFT}, target=Stage.DESA, capability="propose_musrenbang"),
-        Transition("submit_pokir", source={Stage.DRAFT}, target=Stage.AGENCY, capability="propose_pokir"),
+        # A DPRD member's pokir first passes the DPRD secretariat, which forwards it (to the agency it names,
+        # through Bappeda) or returns it to its member with a note (spbe.planning.pokir).
+        Transition("submit_pokir", source={Stage.DRAFT}, target=Stage.SECRETARIAT, capability="propose_pokir"),
+        Transition(
+            "forward_secretariat", source={Stage.SECRETARIAT}, target=Stage.AGENCY, capability="decide_secretariat"
+        ),
+        Transition(
+            "return_secretariat",
+            source={Stage.SECRETARIAT},
+            target=Stage.DRAFT,
+            capability="decide_secretariat",
+            note_required=True,
+        ),
+        # A desa forum declines a citizen's proposal it will not take in: public, with its reason.
+        Transition(
+            "decline_citizen", source={Stage.DRAFT}, target=Stage.REJECTED, capability="decide_desa", note_required=True
+        ),
         Transition("submit_renja", source={Stage.DRAFT}, target=Stage.AGENCY, capability="propose_renja"),
         *(t for stage in NEXT_STAGE for t in _stage_transitions(stage)),
     ],
