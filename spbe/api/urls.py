@@ -27,6 +27,7 @@ from spbe.planning.api import staff_router as planning_staff_router
 from spbe.planning.api_map import router as planning_map_router
 from spbe.planning.api_photos import router as planning_photos_router
 from spbe.planning.api_plans import router as planning_plans_router
+from spbe.planning.api_pokir import router as planning_pokir_router
 from spbe.regions.api import router as regions_router
 from spbe.villages.api import router as villages_router
 from spbe.villages.api import staff_router as villages_staff_router
@@ -57,6 +58,7 @@ api.add_router("", planning_staff_router)
 api.add_router("", planning_plans_router)
 api.add_router("", planning_photos_router)
 api.add_router("", planning_map_router)
+api.add_router("", planning_pokir_router)
 api.add_router("", villages_router)
 api.add_router("", villages_staff_router)
 api.add_router("", villages_books_router)

@@ -13,7 +13,7 @@ from .models import Follower, Proposal
 register("proposal.create", _("Usulan dibuat"))
 register("proposal.import", _("Usulan diimpor"))
 register("proposal.submit", _("Usulan diajukan ke musrenbang desa"))
-register("proposal.submit_pokir", _("Pokir diajukan ke perangkat daerah"))
+register("proposal.submit_pokir", _("Pokir diajukan ke sekretariat DPRD"))
 register("proposal.submit_renja", _("Usulan Renja diajukan untuk verifikasi"))
 register("proposal.forward_desa", _("Usulan diteruskan musrenbang desa"))
 register("proposal.reject_desa", _("Usulan ditolak musrenbang desa"))
@@ -122,3 +122,4 @@ register_object_type(
 
 
 from . import audit_labels_plans  # noqa: E402, F401  (the plans: RPJMD, Renstra, RKPD, Renja)
+from . import audit_labels_pokir  # noqa: E402, F401  (pokir and citizens' proposals)
