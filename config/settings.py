@@ -184,6 +184,12 @@ SPBE_CLIENT_IP_HEADER = os.environ.get("SPBE_CLIENT_IP_HEADER", "")
 # Complaints from the public web form one client may send per window (a flood, not a citizen).
 SPBE_COMPLAINT_MAX_PER_CLIENT = int(os.environ.get("SPBE_COMPLAINT_MAX_PER_CLIENT", "5"))
 SPBE_COMPLAINT_WINDOW_SECONDS = int(os.environ.get("SPBE_COMPLAINT_WINDOW_SECONDS", "3600"))
+# Citizens signing up with an e-mail address (spbe.planning.citizen): requests per client and per address
+# in the window, and proposals one citizen account may enter per day.
+SPBE_CITIZEN_SIGNUP_MAX_PER_CLIENT = int(os.environ.get("SPBE_CITIZEN_SIGNUP_MAX_PER_CLIENT", "10"))
+SPBE_CITIZEN_SIGNUP_MAX_PER_ADDRESS = int(os.environ.get("SPBE_CITIZEN_SIGNUP_MAX_PER_ADDRESS", "3"))
+SPBE_CITIZEN_SIGNUP_WINDOW_SECONDS = int(os.environ.get("SPBE_CITIZEN_SIGNUP_WINDOW_SECONDS", "3600"))
+SPBE_CITIZEN_PROPOSALS_PER_DAY = int(os.environ.get("SPBE_CITIZEN_PROPOSALS_PER_DAY", "5"))
 # A running job that has reported no progress for this long is shown as stopped (its worker is gone).
 SPBE_JOB_STALE_SECONDS = int(os.environ.get("SPBE_JOB_STALE_SECONDS", "600"))
 # Proposals a kecamatan forum may forward per year when the pemda set no quota of its own (0: no limit).

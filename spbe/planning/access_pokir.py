@@ -59,5 +59,7 @@ def require_own_draft(user: MaybeActor, proposal: Proposal) -> None:
     detail = getattr(proposal, "pokir", None)
     if detail is not None and not (is_person(user) and detail.member_id == user.pk):
         if may_see(user, proposal):  # the secretariat: it sees the draft, but it is not its to change
-            raise PermissionDenied(_("Hanya anggota DPRD pengusulnya yang dapat mengubah atau mengajukan pokir ini."))
+            raise PermissionDenied(
+                _("Hanya anggota DPRD pengusulnya yang dapat mengubah atau mengajukan pokir ini.")
+            )
         raise NotFound(_("Data tidak ditemukan."))

@@ -22,7 +22,7 @@ from spbe.accounts.models import Role, User, VillageGovernment
 from spbe.core.errors import Conflict, NotFound, ValidationFailed
 from spbe.core.schema import Rupiah
 
-from . import pokir, photos
+from . import photos, pokir
 from .access import proposal_for_user
 from .models import Proposal, Stage
 
@@ -115,7 +115,9 @@ def pokir_list(request: HttpRequest, code: str, filters: Query[PokirQuery]) -> l
     user = _user(request)
     pemda = accounts_access.get_pemda_for_user(user, code)
     if filters.status and filters.status not in Stage.values:
-        raise ValidationFailed(_("Status tidak dikenal: %(status)s.") % {"status": filters.status}, field="status")
+        raise ValidationFailed(
+            _("Status tidak dikenal: %(status)s.") % {"status": filters.status}, field="status"
+        )
     roles = accounts_access.roles_in(user, pemda)
     if Role.DPRD_SECRETARIAT in roles:
         rows = pokir.secretariat_pokir(user, pemda, state=filters.status)
@@ -135,7 +137,9 @@ def pokir_create(request: HttpRequest, code: str, body: PokirIn) -> Status[Pokir
     # A DPRD member proposes for any desa of the pemda (propose_pokir is pemda-wide).
     village = VillageGovernment.objects.filter(pemda=pemda, region_id=body.desa_code).first()
     if village is None:
-        raise ValidationFailed(_("Desa %(code)s tidak dikenal di pemda ini.") % {"code": body.desa_code}, field="desa_code")
+        raise ValidationFailed(
+            _("Desa %(code)s tidak dikenal di pemda ini.") % {"code": body.desa_code}, field="desa_code"
+        )
     unit = photos.suggestable_units(pemda).filter(code=body.suggested_unit).first()
     if unit is None:
         raise ValidationFailed(
@@ -163,7 +167,9 @@ def pokir_create(request: HttpRequest, code: str, body: PokirIn) -> Status[Pokir
     return Status(201, _out(pokir.member_pokir(user, pemda).get(pk=created.pk)))
 
 
-@router.post("/pemda/{code}/pokir/{public_id}/submit", response=PokirOut, summary="Mengajukan pokir ke sekretariat")
+@router.post(
+    "/pemda/{code}/pokir/{public_id}/submit", response=PokirOut, summary="Mengajukan pokir ke sekretariat"
+)
 def pokir_submit(request: HttpRequest, code: str, public_id: str, body: SubmitIn) -> PokirOut:
     user = _user(request)
     proposal, _can = proposal_for_user(user, code, public_id)
@@ -172,7 +178,9 @@ def pokir_submit(request: HttpRequest, code: str, public_id: str, body: SubmitIn
     return _out(pokir.member_pokir(user, pemda).get(pk=proposal.pk))
 
 
-@router.post("/pemda/{code}/pokir/forward", response=list[PokirOut], summary="Meneruskan banyak pokir (sekretariat)")
+@router.post(
+    "/pemda/{code}/pokir/forward", response=list[PokirOut], summary="Meneruskan banyak pokir (sekretariat)"
+)
 def pokir_forward_many(request: HttpRequest, code: str, body: ForwardIn) -> list[PokirOut]:
     user = _user(request)
     pemda = accounts_access.get_pemda_for_user(user, code)
@@ -185,7 +193,8 @@ def pokir_forward_many(request: HttpRequest, code: str, body: ForwardIn) -> list
     moved = [p.public_id for p in chosen if p.state != Stage.SECRETARIAT]
     if moved:
         raise Conflict(
-            _("Pokir ini tidak lagi menunggu verifikasi sekretariat: %(ids)s.") % {"ids": ", ".join(moved[:5])}
+            _("Pokir ini tidak lagi menunggu verifikasi sekretariat: %(ids)s.")
+            % {"ids": ", ".join(moved[:5])}
         )
     pokir.pokirs_forward_many(actor=user, proposals=chosen, note=body.note)
     return [_out(p) for p in visible.filter(pk__in=[p.pk for p in chosen])]

@@ -121,5 +121,5 @@ register_object_type(
 )
 
 
-from . import audit_labels_plans  # noqa: E402, F401  (the plans: RPJMD, Renstra, RKPD, Renja)
-from . import audit_labels_pokir  # noqa: E402, F401  (pokir and citizens' proposals)
+# The plans (RPJMD, Renstra, RKPD, Renja), and pokir with citizens' proposals.
+from . import audit_labels_plans, audit_labels_pokir  # noqa: E402, F401

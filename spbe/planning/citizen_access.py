@@ -17,4 +17,4 @@ def owns_draft(user: MaybeActor, proposal: Proposal) -> bool:
     if proposal.state != Stage.DRAFT or not is_citizen(user):
         return False
     entry = getattr(proposal, "citizen_entry", None)
-    return entry is not None and entry.citizen_id == user.pk
+    return entry is not None and user is not None and entry.citizen_id == user.pk

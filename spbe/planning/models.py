@@ -437,7 +437,7 @@ class Follower(TenantOwned):
 
 
 # Models of e-planning's features, each in its own module (imported here so Django registers them).
+from .models_citizen import CitizenProposal, CitizenSignup  # noqa: E402, F401  (citizens entering proposals)
 from .models_photos import ProposalPhoto  # noqa: E402, F401
 from .models_plans import Plan, PlanFunding, PlanRow  # noqa: E402, F401  (plans: RPJMD, Renstra, RKPD, Renja)
 from .models_pokir import PokirDetail  # noqa: E402, F401  (pokir: the DPRD member and their recess)
-from .models_citizen import CitizenProposal, CitizenSignup  # noqa: E402, F401  (citizens entering proposals)

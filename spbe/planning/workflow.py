@@ -68,9 +68,14 @@ PROPOSAL_FLOW = Workflow(
         Transition("submit", source={Stage.DRAFT}, target=Stage.DESA, capability="propose_musrenbang"),
         # A DPRD member's pokir first passes the DPRD secretariat, which forwards it (to the agency it names,
         # through Bappeda) or returns it to its member with a note (spbe.planning.pokir).
-        Transition("submit_pokir", source={Stage.DRAFT}, target=Stage.SECRETARIAT, capability="propose_pokir"),
         Transition(
-            "forward_secretariat", source={Stage.SECRETARIAT}, target=Stage.AGENCY, capability="decide_secretariat"
+            "submit_pokir", source={Stage.DRAFT}, target=Stage.SECRETARIAT, capability="propose_pokir"
+        ),
+        Transition(
+            "forward_secretariat",
+            source={Stage.SECRETARIAT},
+            target=Stage.AGENCY,
+            capability="decide_secretariat",
         ),
         Transition(
             "return_secretariat",
@@ -81,7 +86,11 @@ PROPOSAL_FLOW = Workflow(
         ),
         # A desa forum declines a citizen's proposal it will not take in: public, with its reason.
         Transition(
-            "decline_citizen", source={Stage.DRAFT}, target=Stage.REJECTED, capability="decide_desa", note_required=True
+            "decline_citizen",
+            source={Stage.DRAFT},
+            target=Stage.REJECTED,
+            capability="decide_desa",
+            note_required=True,
         ),
         Transition("submit_renja", source={Stage.DRAFT}, target=Stage.AGENCY, capability="propose_renja"),
         *(t for stage in NEXT_STAGE for t in _stage_transitions(stage)),

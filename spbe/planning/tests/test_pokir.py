@@ -75,7 +75,10 @@ def test_a_pokir_goes_from_its_member_through_the_secretariat_to_the_musrenbang_
         ("kabupaten", "accept_kabupaten", "accepted"),
     ]
     secretariat_decision = Decision.objects.get(proposal=pokir, action="forward_secretariat")
-    assert (secretariat_decision.decided_by_id, secretariat_decision.note) == (people.secretariat.pk, "Lengkap")
+    assert (secretariat_decision.decided_by_id, secretariat_decision.note) == (
+        people.secretariat.pk,
+        "Lengkap",
+    )
 
 
 def test_the_secretariat_returns_an_incomplete_pokir_with_a_note_and_the_member_sends_it_again(world):
@@ -92,7 +95,11 @@ def test_the_secretariat_returns_an_incomplete_pokir_with_a_note_and_the_member_
     later = Recess(dapil="Banyuwangi 3", recess_date=date(2026, 10, 9), recess_place="Masjid Al-Ikhlas")
     pokir_edit(actor=people.member, proposal=pokir, changes={"beneficiaries": 320}, recess=later)
     detail = PokirDetail.objects.get(proposal=pokir)
-    assert (detail.recess_date, detail.recess_place, detail.attendees) == (date(2026, 10, 9), "Masjid Al-Ikhlas", 0)
+    assert (detail.recess_date, detail.recess_place, detail.attendees) == (
+        date(2026, 10, 9),
+        "Masjid Al-Ikhlas",
+        0,
+    )
     assert Proposal.objects.get(pk=pokir.pk).beneficiaries == 320
     pokir_submit(actor=people.member, proposal=Proposal.objects.get(pk=pokir.pk))
     assert [a for _s, a, _o in _actions(pokir)] == ["submit_pokir", "return_secretariat", "submit_pokir"]
@@ -227,11 +234,17 @@ def test_the_secretariat_forwards_many_pokir_at_once_all_or_nothing(world):
     assert [p.pk for p in waiting] == [p.pk for p in pokir[:2]]
     # A draft among them: nothing moves.
     with pytest.raises(ValidationFailed):
-        pokirs_forward_many(actor=people.secretariat, proposals=[*waiting, Proposal.objects.get(pk=pokir[2].pk)])
+        pokirs_forward_many(
+            actor=people.secretariat, proposals=[*waiting, Proposal.objects.get(pk=pokir[2].pk)]
+        )
     assert Proposal.objects.filter(state=Stage.AGENCY).count() == 0
     decisions = pokirs_forward_many(actor=people.secretariat, proposals=waiting, note="Berkas lengkap")
     assert [d.action for d in decisions] == ["forward_secretariat"] * 2
-    assert sorted(Proposal.objects.values_list("state", flat=True)) == [Stage.AGENCY, Stage.AGENCY, Stage.DRAFT]
+    assert sorted(Proposal.objects.values_list("state", flat=True)) == [
+        Stage.AGENCY,
+        Stage.AGENCY,
+        Stage.DRAFT,
+    ]
     with pytest.raises(NotFound):
         secretariat_pokir(people.member, world.pemda_a)
 

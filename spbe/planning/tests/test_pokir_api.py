@@ -22,7 +22,7 @@ def _bearer(user) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
-def _post(user, url: str, body: dict) -> object:
+def _post(user, url, body):
     return Client().post(url, json.dumps(body), content_type="application/json", **_bearer(user))
 
 
@@ -54,7 +54,11 @@ def test_a_member_enters_and_submits_a_pokir_and_the_secretariat_forwards_it(wor
     created = _post(people.member, f"/api/v1/pemda/{A}/pokir", body)
     assert created.status_code == 201, created.content
     answer = created.json()
-    assert (answer["status"], answer["dapil"], answer["estimated_cost"]) == ("draft", "Banyuwangi 3", "84000000.00")
+    assert (answer["status"], answer["dapil"], answer["estimated_cost"]) == (
+        "draft",
+        "Banyuwangi 3",
+        "84000000.00",
+    )
     public_id = answer["public_id"]
     submitted = _post(people.member, f"/api/v1/pemda/{A}/pokir/{public_id}/submit", {})
     assert submitted.status_code == 200 and submitted.json()["status"] == "secretariat"
@@ -63,7 +67,9 @@ def test_a_member_enters_and_submits_a_pokir_and_the_secretariat_forwards_it(wor
     assert listed.json()[0]["gaps"] == ["bidang belum diisi", "belum ada foto"]
     # A single decision goes through the proposals' decision route, with the stage the officer saw.
     decision_url = f"/api/v1/pemda/{A}/proposals/{public_id}/decisions"
-    returned = _post(people.secretariat, decision_url, {"stage": "secretariat", "outcome": "return", "note": "Foto"})
+    returned = _post(
+        people.secretariat, decision_url, {"stage": "secretariat", "outcome": "return", "note": "Foto"}
+    )
     assert returned.status_code == 201 and returned.json()["outcome"] == "draft"
     assert Proposal.objects.get(public_id=public_id).state == Stage.DRAFT
 
