@@ -33,8 +33,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ADDRESS = "dewi.warga@contoh.id"
 
 
-def test_a_citizen_signs_up_enters_a_proposal_on_a_phone_and_the_desa_forum_sees_it(  # noqa: F811
-    live_url, page: Page, world, errors, django_capture_on_commit_callbacks
+def test_a_citizen_signs_up_enters_a_proposal_on_a_phone_and_the_desa_forum_sees_it(
+    live_url,  # noqa: F811  (the fixture imported above)
+    page: Page,
+    world,
+    errors,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     base = live_url
     page.set_viewport_size(PHONE)
