@@ -24,6 +24,7 @@ from spbe.accounts.models import Pemda, PerangkatDaerah, User, VillageGovernment
 from spbe.core.actors import Actor
 
 from .demo_plans import seed_plans
+from .demo_pokir import seed_pokir
 from .imports import COLUMNS, proposals_import
 from .models import Proposal, Stage
 from .services import planning_year_set, proposals_decide_many, proposals_rank
@@ -385,8 +386,9 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     for (state,) in counts:
         by_state[state] += 1
     shown = ", ".join(f"{Stage(s).label} {n}" for s, n in sorted(by_state.items()))
+    pokir = seed_pokir(pemda, actor=actor)  # before the RKPD: some pokir are accepted into it
     plans = seed_plans(pemda, actor=actor)
-    return f"perencanaan: usulan baru {', '.join(added) or 'tidak ada'}; {SEASON}: {shown}; {plans}"
+    return f"perencanaan: usulan baru {', '.join(added) or 'tidak ada'}; {SEASON}: {shown}; {pokir}; {plans}"
 
 
 def _pokir(rng: random.Random, villages: list[VillageGovernment], units: set[str]) -> list[list[str]]:
