@@ -68,6 +68,11 @@ def insider(world, name):
         return getattr(world, INSIDERS[name])
     if name.startswith(("monitoring:", "monitoring-dashboard:")):
         return _monitoring(world)[1]
+    if name.startswith("planning:pokir"):
+        member, secretariat, _pokir = _pokir_people(world)
+        return (
+            secretariat if name in ("planning:pokir-secretariat", "planning:pokir-forward-many") else member
+        )
     return getattr(world, INSIDERS.get(name, "officer_a"))
 
 
@@ -118,6 +123,7 @@ def scoped_urls(world) -> dict[str, str]:
         **_plan_urls(world),
         **_budget_urls(world),
         **_planning_photo_urls(world),
+        **_pokir_and_citizen_urls(world),
         **_books_urls(world),
         **_realisation_urls(world),
     }
@@ -191,6 +197,52 @@ def _planning_photo_urls(world) -> dict[str, str]:
         "planning:photo-add": base,
         "planning:photo": f"{base}{photo.pk}/",
         "planning:photo-remove": f"{base}{photo.pk}/hapus/",
+    }
+
+
+def _pokir_people(world):
+    """A DPRD member of pemda A with a pokir at the secretariat, and the secretariat (made once per test)."""
+    from spbe.accounts.models import User
+    from spbe.planning.models import Proposal
+    from spbe.planning.pokir import pokir_submit
+    from spbe.planning.tests.pokir_helpers import dprd, new_pokir
+
+    if not User.objects.filter(username="dprd.satu").exists():
+        people = dprd(world)
+        pokir_submit(actor=people.member, proposal=new_pokir(world, people.member))
+    member = User.objects.get(username="dprd.satu")
+    pokir = Proposal.objects.get(source="pokir", pokir__member=member)
+    return member, User.objects.get(username="setwan.a"), pokir
+
+
+def _citizen_draft_of_desa_x(world):
+    """A citizen's proposal waiting at desa X's forum (made once per test)."""
+    from decimal import Decimal
+
+    from spbe.accounts.models import User
+    from spbe.planning import citizen
+    from spbe.planning.models import Proposal
+
+    found = Proposal.objects.filter(village=world.desa_x, citizen_entry__isnull=False).first()
+    if found is not None:
+        return found
+    user = User.objects.create(username="warga@contoh.id", email="warga@contoh.id", kind=User.Kind.CITIZEN)
+    entry = citizen.CitizenEntry("Pos ronda", "Tidak ada pos", Decimal("1"), "unit", Decimal("1000000"))
+    return citizen.citizen_proposal_create(actor=user, place=world.desa_x, year=2028, entry=entry)
+
+
+def _pokir_and_citizen_urls(world) -> dict[str, str]:
+    a = world.pemda_a.code
+    _member, _secretariat, pokir = _pokir_people(world)
+    waiting = _citizen_draft_of_desa_x(world)
+    return {
+        "planning:pokir-home": f"/app/{a}/pokir/",
+        "planning:pokir-new": f"/app/{a}/pokir/baru/",
+        "planning:pokir-secretariat": f"/app/{a}/pokir/sekretariat/",
+        "planning:pokir-forward-many": f"/app/{a}/pokir/sekretariat/teruskan/",
+        "planning:pokir-detail": f"/app/{a}/pokir/{pokir.public_id}/",
+        "planning:citizen-forum": f"/app/{a}/usulan/warga/",
+        "planning:citizen-forum-decide": f"/app/{a}/usulan/warga/{waiting.public_id}/",
     }
 
 
@@ -297,6 +349,8 @@ INSIDERS = {
     "planning:photo-add": "tapd_a",
     "planning:photo": "tapd_a",
     "planning:photo-remove": "tapd_a",
+    "planning:citizen-forum": "operator_x",
+    "planning:citizen-forum-decide": "operator_x",
 }
 
 
@@ -328,6 +382,8 @@ POST_ONLY = {
     "lounge:lounge-withdraw",
     "planning:photo-add",
     "planning:photo-remove",
+    "planning:pokir-forward-many",
+    "planning:citizen-forum-decide",
     "monitoring:notice-read",
     *BOOKS_POST_ONLY,
 }
@@ -518,6 +574,11 @@ def scoped_api_urls(world) -> dict[str, str]:
         "api/v1/pemda/<code>/proposals/<public_id>/duplicates": (
             f"/api/v1/pemda/{a}/proposals/{proposal.public_id}/duplicates"
         ),
+        "api/v1/pemda/<code>/pokir": f"/api/v1/pemda/{a}/pokir",
+        "api/v1/pemda/<code>/pokir/<public_id>/submit": (
+            f"/api/v1/pemda/{a}/pokir/{_pokir_people(world)[2].public_id}/submit"
+        ),
+        "api/v1/pemda/<code>/pokir/forward": f"/api/v1/pemda/{a}/pokir/forward",
         "api/v1/pemda/<code>/kecamatan/<kecamatan_code>/ranking": (
             f"/api/v1/pemda/{a}/kecamatan/{world.desa_x.kecamatan.district_id}/ranking?year=2028"
         ),
@@ -568,6 +629,8 @@ API_POST_BODIES = {
     "api/v1/pemda/<code>/budget/lines/<line_id>/review": {"keputusan": "accepted"},
     "api/v1/pemda/<code>/budget/versions/<version_id>/adopt": {"status": "draf"},
     "api/v1/pemda/<code>/budget/versions/<version_id>/revise": {"status": "ditetapkan"},
+    "api/v1/pemda/<code>/pokir/<public_id>/submit": {},
+    "api/v1/pemda/<code>/pokir/forward": {"public_ids": ["35.10-2028-000001"]},
 }
 
 
