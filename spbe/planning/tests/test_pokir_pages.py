@@ -38,6 +38,7 @@ def _form(world, **extra):
 def test_a_member_enters_a_pokir_on_the_form_and_sends_it_to_the_secretariat(world):
     people = dprd(world)
     client = world.client_for(people.member)
+    assert f'href="/app/{A}/pokir/"' in client.get(f"/app/{A}/").content.decode()  # the dashboard's panel
     assert client.get(f"/app/{A}/pokir/baru/").status_code == 200
     sent = client.post(f"/app/{A}/pokir/baru/", _form(world))
     pokir = Proposal.objects.get()
