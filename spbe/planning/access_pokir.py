@@ -18,6 +18,7 @@ from spbe.core.actors import MaybeActor, is_person, is_system
 from spbe.core.errors import NotFound, PermissionDenied
 
 from .models import UNPUBLISHED_STAGES, Proposal, Source
+from .models_pokir import PokirDetail
 
 
 def _secretariat(scope: PemdaScope | None) -> bool:
@@ -25,13 +26,17 @@ def _secretariat(scope: PemdaScope | None) -> bool:
 
 
 def hidden_pokir(user: MaybeActor, scope: PemdaScope) -> Q:
-    """The rows of a proposal query that ``user`` must not see: other members' unpublished pokir."""
+    """The rows of a proposal query that ``user`` must not see: other members' unpublished pokir.
+
+    A subquery over the few unpublished pokir rather than a join: a list of a year's thousands of
+    proposals reads it once, instead of probing the pokir table for each row.
+    """
     if _secretariat(scope):
         return Q(pk__in=[])
-    unpublished = Q(source=Source.POKIR, state__in=UNPUBLISHED_STAGES, pokir__isnull=False)
+    others = PokirDetail.objects.filter(proposal__state__in=UNPUBLISHED_STAGES)
     if is_person(user):
-        return unpublished & ~Q(pokir__member_id=user.pk)
-    return unpublished
+        others = others.exclude(member_id=user.pk)
+    return Q(pk__in=others.values("proposal_id"))
 
 
 def may_see(user: MaybeActor, proposal: Proposal) -> bool:
