@@ -116,13 +116,13 @@ class ProposalQuery(Schema):
 
 
 def _summary(p: Proposal) -> dict[str, Any]:
-    district = p.village.kecamatan.district
+    district = p.kecamatan.district
     return {
         "public_id": p.public_id,
         "year": p.year,
         "source": p.source,
         "title": p.title,
-        "desa": PlaceOut(code=p.village.region_id, name=p.village.region.name),
+        "desa": PlaceOut(code=p.region_id, name=p.region.name),
         "kecamatan": PlaceOut(code=district.code, name=district.name) if district else None,
         "bidang": p.bidang,
         "status": p.state,
@@ -330,7 +330,7 @@ def _ranking(kecamatan: PerangkatDaerah, year: int) -> list[RankedOut]:
             rank=p.rank,
             public_id=p.public_id,
             title=p.title,
-            desa=PlaceOut(code=p.village.region_id, name=p.village.region.name),
+            desa=PlaceOut(code=p.region_id, name=p.region.name),
             estimated_cost=p.estimated_cost,
             scores=scores[p.pk],
         )
@@ -365,7 +365,7 @@ def _duplicate(c: selectors.DuplicateCandidate) -> DuplicateOut:
         public_id=p.public_id,
         year=p.year,
         title=p.title,
-        desa=PlaceOut(code=p.village.region_id, name=p.village.region.name),
+        desa=PlaceOut(code=p.region_id, name=p.region.name),
         status=p.state,
         status_label=str(Stage(p.state).label),
         similarity=(Decimal(c.similarity.numerator) / c.similarity.denominator).quantize(Decimal("0.01")),

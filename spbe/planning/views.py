@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spbe.accounts import access as accounts_access
 from spbe.accounts.models import Pemda
 from spbe.accounts.views import pemda_view
 from spbe.core.actors import system
@@ -28,6 +27,7 @@ from spbe.core.forms import MoneyFormField
 
 from . import following, plans_funding, selectors, selectors_plans
 from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
+from .kelurahan import staff_places
 from .models import Proposal, Source, Stage, Verdict
 from .services import duplicate_mark, proposal_decide
 
@@ -41,7 +41,8 @@ FormError = (ValidationFailed, Conflict)
 class FilterForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Tahun"), required=False, min_value=2000, max_value=2100)
     kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False)
-    desa = forms.ChoiceField(label=gettext_lazy("Desa"), required=False)
+    # A desa's or a kelurahan's region code: both are one place filter (Proposal.region).
+    desa = forms.ChoiceField(label=gettext_lazy("Desa/kelurahan"), required=False)
     bidang = forms.CharField(label=gettext_lazy("Bidang"), required=False, max_length=20)
     status = forms.ChoiceField(label=gettext_lazy("Tahap"), required=False)
     source = forms.ChoiceField(label=gettext_lazy("Sumber"), required=False)
@@ -75,9 +76,9 @@ EXPORT_COLUMNS = [
     Column(gettext_lazy("Tahun"), lambda p: p.year, kind="integer", width=8),
     Column(gettext_lazy("Sumber"), lambda p: Source(p.source).label, width=14),
     Column(gettext_lazy("Judul"), lambda p: p.title, width=40),
-    Column(gettext_lazy("Kode desa"), lambda p: p.village.region_id, width=16),
-    Column(gettext_lazy("Desa"), lambda p: p.village.region.name),
-    Column(gettext_lazy("Kecamatan"), lambda p: p.village.kecamatan.name),
+    Column(gettext_lazy("Kode desa"), lambda p: p.region_id, width=16),
+    Column(gettext_lazy("Desa/kelurahan"), lambda p: p.region.name),
+    Column(gettext_lazy("Kecamatan"), lambda p: p.kecamatan.name),
     Column(gettext_lazy("Bidang"), lambda p: p.bidang, width=10),
     Column(gettext_lazy("Perangkat daerah"), lambda p: p.suggested_unit.name if p.suggested_unit else ""),
     Column(gettext_lazy("Volume"), lambda p: p.volume, kind="number", width=10),
@@ -91,11 +92,7 @@ EXPORT_COLUMNS = [
 
 
 def _places(request: HttpRequest, pemda: Pemda) -> list[tuple[str, str, str, str]]:
-    villages = accounts_access.villages_for_user(request.user, pemda).select_related("region", "kecamatan")
-    return [
-        (v.region_id, v.region.name, v.kecamatan.district_id or "", v.kecamatan.name)
-        for v in villages.order_by("region__name")
-    ]
+    return staff_places(request.user, pemda)
 
 
 @pemda_view
