@@ -103,10 +103,11 @@ def staff_places(user: MaybeActor, pemda: Pemda) -> list[Place4]:
     Desa as :func:`spbe.accounts.access.villages_for_user` gives them; kelurahan by the same rule: every
     one for the pemda-wide roles that see every desa, a camat's own kecamatan's, a kelurahan officer's own.
     """
-    villages = accounts_access.villages_for_user(user, pemda).select_related("region", "kecamatan")
-    places: list[Place4] = [
-        (v.region_id, v.region.name, v.kecamatan.district_id or "", v.kecamatan.name) for v in villages
-    ]
+    # Tuples, not model instances: a regency has a few hundred desa and this runs on every list page.
+    villages = accounts_access.villages_for_user(user, pemda).values_list(
+        "region_id", "region__name", "kecamatan__district_id", "kecamatan__name"
+    )
+    places: list[Place4] = [(code, name, district or "", office) for code, name, district, office in villages]
     scope = accounts_access.scope_in(user, pemda)
     if scope.all_villages or accounts_access.is_operator(user) or is_system(user):
         places += kelurahan_places(pemda)

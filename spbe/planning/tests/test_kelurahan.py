@@ -234,3 +234,34 @@ def test_creating_the_pemda_again_adds_missing_kelurahan_offices(kel):
     assert office.kind == "kelurahan" and office.pemda_id == "35.10"
     assert PerangkatDaerah.objects.filter(kind="kelurahan", pemda_id="35.10").count() == 3
     grant(make_user("op.baru", kel.pemda_a), kel.pemda_a, Role.KELURAHAN_OPERATOR, unit=office)
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_lists_cost_the_same_queries_for_three_proposals_or_thirty(kel):
+    """The staff list and the tracker read each page in a fixed number of queries, desa and kelurahan
+    alike (no query per row for its place or kecamatan)."""
+    from .helpers import planners
+
+    planner, _second = planners(kel)
+    for _ in range(3):
+        p = kel_proposal(kel)
+        proposal_submit(actor=kel.kel.operator_x, proposal=p)
+    staff, public = kel.client_for(planner), Client()
+    urls = [
+        (staff, "/app/35.10/usulan/?year=2028"),
+        (staff, f"/app/35.10/usulan/?year=2028&kecamatan={KEL_X[:8]}"),
+        (public, f"/pemda/35.10/usulan/?year=2028&kecamatan={KEL_X[:8]}"),
+    ]
+    few = [_count_queries(client, url) for client, url in urls]
+    for n in range(27):
+        p = kel_proposal(kel) if n % 2 else new_proposal(kel)
+        proposal_submit(actor=kel.kel.operator_x if n % 2 else kel.operator_x, proposal=p)
+    assert [_count_queries(client, url) for client, url in urls] == few
