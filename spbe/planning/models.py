@@ -180,6 +180,8 @@ class Proposal(TenantOwned):
             # the same (region, year) index answers the lists' desa/kelurahan filter.
             models.Index(fields=["region", "year"], name="proposal_region_year"),
             models.Index(fields=["pemda", "latitude", "longitude"], name="proposal_pemda_lat_lon"),
+            # The staff list's order (newest year first) without sorting the pemda's every proposal.
+            models.Index(fields=["pemda", "-year", "number"], name="proposal_pemda_year_desc"),
             # The lists' kecamatan filter and the camat's scope, in list order.
             models.Index(fields=["kecamatan", "year", "number"], name="proposal_kecamatan_year"),
         ]

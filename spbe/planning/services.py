@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from spbe.accounts.access import Place
@@ -110,6 +111,23 @@ def allocate_numbers(pemda: Pemda, year: int, count: int) -> int:
     return first
 
 
+_TEXT_FIELDS: dict[str | None, tuple[tuple[str, str, int], ...]] = {}
+
+
+def _text_fields() -> tuple[tuple[str, str, int], ...]:
+    """The checked text fields with their labels in the active language, translated once per language:
+    an import checks ten thousand rows, and three ``gettext`` calls a row were a tenth of its time."""
+    language = get_language()
+    fields = _TEXT_FIELDS.get(language)
+    if fields is None:
+        fields = _TEXT_FIELDS[language] = (
+            ("title", _("judul"), 200),
+            ("problem", _("masalah"), 5000),
+            ("unit_of_measure", _("satuan"), 40),
+        )
+    return fields
+
+
 def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list[tuple[str, str]]:
     """Every rule a new proposal breaks, as ``(field, message)``; shared by the form path and the import.
 
@@ -118,11 +136,7 @@ def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list
     problems: list[tuple[str, str]] = []
     if proposal.source not in Source.values:
         problems.append(("source", _("sumber harus salah satu dari: musrenbang, pokir, renja")))
-    for name, label, max_length in (
-        ("title", _("judul"), 200),
-        ("problem", _("masalah"), 5000),
-        ("unit_of_measure", _("satuan"), 40),
-    ):
+    for name, label, max_length in _text_fields():
         try:
             setattr(proposal, name, clean_name(getattr(proposal, name), label=label, max_length=max_length))
         except InvalidText as error:
@@ -172,15 +186,17 @@ def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list
     return problems
 
 
-def proposer_row(proposal: Proposal, data: ProposerData | None) -> Proposer:
+PROPOSER_FIELDS = ("name", "nik", "phone", "email")
+
+
+def proposer_values(data: ProposerData | None) -> tuple[str, str, str, str]:
+    """The stored proposer fields (:data:`PROPOSER_FIELDS`), cleaned as the form and the import store them."""
     data = data or ProposerData()
-    return Proposer(
-        proposal=proposal,
-        name=" ".join(data.name.split()),
-        nik=data.nik,
-        phone=data.phone.strip(),
-        email=data.email.strip(),
-    )
+    return (" ".join(data.name.split()), data.nik, data.phone.strip(), data.email.strip())
+
+
+def proposer_row(proposal: Proposal, data: ProposerData | None) -> Proposer:
+    return Proposer(proposal=proposal, **dict(zip(PROPOSER_FIELDS, proposer_values(data), strict=True)))
 
 
 def public_snapshot(proposal: Proposal) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +24,7 @@ from spbe.accounts.views import pemda_view
 from spbe.core.actors import system
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.exports import FORMATS, Column, export_response
+from spbe.core.fast_select import FastSelect
 from spbe.core.forms import MoneyFormField
 
 from . import following, plans_funding, selectors, selectors_plans
@@ -40,12 +42,13 @@ FormError = (ValidationFailed, Conflict)
 
 class FilterForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Tahun"), required=False, min_value=2000, max_value=2100)
-    kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False)
+    # FastSelect: the place filter lists every desa and kelurahan of a regency (about 220 options).
+    kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False, widget=FastSelect)
     # A desa's or a kelurahan's region code: both are one place filter (Proposal.region).
-    desa = forms.ChoiceField(label=gettext_lazy("Desa/kelurahan"), required=False)
+    desa = forms.ChoiceField(label=gettext_lazy("Desa/kelurahan"), required=False, widget=FastSelect)
     bidang = forms.CharField(label=gettext_lazy("Bidang"), required=False, max_length=20)
-    status = forms.ChoiceField(label=gettext_lazy("Tahap"), required=False)
-    source = forms.ChoiceField(label=gettext_lazy("Sumber"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Tahap"), required=False, widget=FastSelect)
+    source = forms.ChoiceField(label=gettext_lazy("Sumber"), required=False, widget=FastSelect)
 
     def __init__(self, data: Any, *, places: list[tuple[str, str, str, str]], public: bool = False) -> None:
         super().__init__(data)
@@ -278,7 +281,10 @@ def tracker(request: HttpRequest, pemda_code: str) -> HttpResponse:
             ),
         )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "planning/tracker.html", {"pemda": pemda, "form": form, "page": page})
+    # Each row's link is this prefix and its public id: one reverse() a page instead of fifty.
+    prefix = reverse("planning:public-proposal", args=["0"]).removesuffix("0/")
+    context = {"pemda": pemda, "form": form, "page": page, "public_prefix": prefix}
+    return render(request, "planning/tracker.html", context)
 
 
 @require_GET

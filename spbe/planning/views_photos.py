@@ -40,6 +40,11 @@ FormError = (ValidationFailed, Conflict, PermissionDenied)
 
 def proposing_villages(user: Any, pemda: Pemda) -> list[VillageGovernment]:
     """The desa where ``user`` may enter a Musrenbang proposal (a village operator or kades: their own)."""
+    # Only a desa role proposes for a desa: anyone else (a planner who sees all 189) is answered at once,
+    # without loading and checking every desa on each list page.
+    proposers = PROPOSAL.capabilities["propose_musrenbang"]
+    if not any(g.role in proposers for g in accounts_access.scope_in(user, pemda).grants):
+        return []
     villages = accounts_access.villages_for_user(user, pemda).select_related("region", "kecamatan")
     return [
         v

@@ -108,6 +108,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="proposal",
+            index=models.Index(fields=["pemda", "-year", "number"], name="proposal_pemda_year_desc"),
+        ),
+        migrations.AddIndex(
+            model_name="proposal",
             index=models.Index(fields=["kecamatan", "year", "number"], name="proposal_kecamatan_year"),
         ),
         migrations.AddConstraint(
