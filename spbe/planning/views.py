@@ -118,8 +118,22 @@ def proposal_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         )
         # pemda_view is typed for HttpResponse; Django serves a streamed or file response through it alike.
         return cast(HttpResponse, download)
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _labelled(Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page")))
     return render(request, "planning/proposal_list.html", {"pemda": pemda, "form": form, "page": page})
+
+
+def _labelled(page: Any) -> Any:
+    """Give each row of ``page`` its stage and source labels, translated once per page.
+
+    ``get_state_display`` re-translates every choice of the field to find one label (it hashes the lazy
+    labels): fifty rows cost six hundred ``gettext`` calls, the largest single cost of the list pages.
+    """
+    stages = {value: str(label) for value, label in Stage.choices}
+    sources = {value: str(label) for value, label in Source.choices}
+    for proposal in page:
+        proposal.state_label = stages.get(proposal.state, proposal.state)
+        proposal.source_label = sources.get(proposal.source, proposal.source)
+    return page
 
 
 # --- staff: one proposal ------------------------------------------------------------------------------
@@ -280,7 +294,7 @@ def tracker(request: HttpRequest, pemda_code: str) -> HttpResponse:
                 status=chosen.status,
             ),
         )
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _labelled(Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page")))
     # Each row's link is this prefix and its public id: one reverse() a page instead of fifty.
     prefix = reverse("planning:public-proposal", args=["0"]).removesuffix("0/")
     context = {"pemda": pemda, "form": form, "page": page, "public_prefix": prefix}
