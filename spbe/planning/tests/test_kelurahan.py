@@ -150,6 +150,8 @@ def test_public_filters_read_a_kelurahan_code_as_a_place_and_the_kecamatan_holds
     assert body["items"][0]["kecamatan"]["code"] == KEL_X[:8]
     page = Client().get(f"/pemda/35.10/usulan/?desa={KEL_X}").content.decode()
     assert mine.public_id in page and desa.public_id not in page
+    # Each row links to its public page and names its stage (labels translated once per page).
+    assert f'<a href="/usulan/{mine.public_id}/">' in page and ">Musrenbang desa</td>" in page
     assert f'<option value="{KEL_X}"' in page  # the tracker offers the kelurahan as a place
 
 
@@ -217,6 +219,8 @@ def test_the_staff_list_offers_the_kelurahan_and_filters_by_it(kel):
     mine = kel_proposal(kel)
     page = kel.client_for(kel.camat_x).get(f"/app/35.10/usulan/?desa={KEL_X}").content.decode()
     assert mine.public_id in page and desa.public_id not in page
+    # Relative to the list: /app/35.10/usulan/<id>/, the staff detail page.
+    assert f'<a href="{mine.public_id}/">' in page and ">Draf</td>" in page and ">Musrenbang</td>" in page
     own = kel.client_for(kel.kel.operator_x).get("/app/35.10/usulan/").content.decode()
     assert mine.public_id in own and desa.public_id not in own
     assert f'<option value="{KEL_X}"' in own and f'<option value="{KEL_Y}"' not in own
