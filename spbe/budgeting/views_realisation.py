@@ -35,6 +35,7 @@ VIEWS = (
     ("akun", gettext_lazy("Rekening")),
     ("skpd", gettext_lazy("Perangkat daerah")),
     ("program", gettext_lazy("Program, kegiatan, sub kegiatan")),
+    ("fungsi", gettext_lazy("Fungsi, sub fungsi")),
 )
 
 
