@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("", include("spbe.monitoring.urls")),
     path("", include("spbe.budgeting.urls_realisation")),
+    path("", include("spbe.budgeting.urls_sp2d_entry")),
     path("", include("spbe.monitoring.urls_dashboard")),
     path("", include("spbe.budgeting.urls")),
     path("", include("spbe.budgeting.urls_fungsi")),

@@ -34,7 +34,7 @@ from spbe.core.money import format_rupiah
 from spbe.reference.loader import load_bundled_reference
 from spbe.reference.models import Account
 
-from . import calc, demo_realisation
+from . import calc, demo_realisation, fungsi
 from .imports import COLUMNS, budget_import
 from .models import BudgetVersion, Rka, RkaDetail, RkaLine, VersionKind
 from .selectors import checks, summary
@@ -187,6 +187,8 @@ class _Plan:
 def _ensure_reference(year: int, actor: Actor) -> None:
     if not Account.objects.filter(year=year).exists():
         load_bundled_reference(year, actor=actor)
+    # The LRA and the APBD summary by function read the year's klasifikasi fungsi (a few dozen rows).
+    fungsi.ensure_loaded(year, actor=actor)
 
 
 def _support(code: str, unit_code: str) -> str:
