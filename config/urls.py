@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.monitoring.urls_dashboard")),
     path("", include("spbe.budgeting.urls")),
     path("", include("spbe.budgeting.urls_fungsi")),
+    path("", include("spbe.budgeting.urls_rkpd_link")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operasi/", regions_views.operations, name="operations"),

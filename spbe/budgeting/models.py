@@ -325,3 +325,4 @@ from .models_fungsi import FungsiBidang as FungsiBidang  # noqa: E402
 from .models_realisation import Sp2d as Sp2d  # noqa: E402
 from .models_realisation import Sp2dKind as Sp2dKind  # noqa: E402
 from .models_realisation import Sts as Sts  # noqa: E402
+from .models_rkpd_link import RkaSubKegiatan as RkaSubKegiatan  # noqa: E402

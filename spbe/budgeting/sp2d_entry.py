@@ -10,8 +10,10 @@ guidance: :func:`realisation.sp2d_record` re-reads them under its locks and refu
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Min, Q
 from django.utils.translation import gettext as _
@@ -116,7 +118,7 @@ def search_lines(version: BudgetVersion, unit: PerangkatDaerah, query: str = "")
 
 
 def _with_figures(
-    version: BudgetVersion, unit: PerangkatDaerah, groups: list[dict[str, object]]
+    version: BudgetVersion, unit: PerangkatDaerah, groups: Sequence[Mapping[str, Any]]
 ) -> list[DpaLine]:
     if not groups:
         return []
@@ -151,7 +153,7 @@ def _with_figures(
                 account=key[1],
                 account_name=account_names.get(key[1], ""),
                 funding=key[2],
-                amount=g["amount"],  # type: ignore[arg-type]
+                amount=g["amount"],
                 spent=spent.get(key, ZERO),
             )
         )

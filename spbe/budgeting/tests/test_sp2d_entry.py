@@ -30,11 +30,8 @@ def base(world) -> str:
 
 
 def road_ref(version) -> int:
-    return (
-        RkaLine.objects.filter(version=version, unit__code=UNIT_A, sub_kegiatan=ROAD, account=JALAN)
-        .first()
-        .pk
-    )
+    lines = RkaLine.objects.filter(version=version, unit__code=UNIT_A, sub_kegiatan=ROAD, account=JALAN)
+    return lines[0].pk
 
 
 def post(client, url, ref, key, amount, number="SP2D-9"):
