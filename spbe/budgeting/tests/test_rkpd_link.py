@@ -106,7 +106,7 @@ def test_the_rka_page_and_the_dpa_show_the_rkpd_item_and_its_proposals(planned):
     w = planned
     _budget_the_road(w)
     rka = Rka.objects.get(version=w.version, unit=w.unit_a)
-    [road, _support] = sources_for(rka)
+    [_support, road] = sources_for(rka)  # in code order: 1.03.01 (support) before 1.03.02
     assert road.budgeted == Decimal("300000000.25")
     assert [p.public_id for p in road.proposals] == [w.proposal.public_id]
     base = f"/app/{w.pemda_a.code}/anggaran/versi/{w.version.pk}/rka/{w.unit_a.code}"
@@ -121,7 +121,7 @@ def test_the_rka_page_and_the_dpa_show_the_rkpd_item_and_its_proposals(planned):
 
 def test_the_start_button_and_its_scope(planned):
     w = planned
-    rka_start_from_plan(actor=w.agency_operator_a, version=w.version, unit=w.unit_a2)  # opens A2's RKA
+    rka_start_from_plan(actor=w.agency_operator_a2, version=w.version, unit=w.unit_a2)  # opens A2's RKA
     url = f"/app/{w.pemda_a.code}/anggaran/versi/{w.version.pk}/rka/{w.unit_a2.code}/mulai-rkpd/"
     assert w.client_for(w.officer_b).post(url).status_code == 404
     assert w.client_for(w.agency_operator_a).post(url).status_code == 404  # another agency's RKA
