@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -43,6 +42,7 @@ from spbe.core.text import InvalidText, clean_name
 from . import calendar
 from .access import PROPOSAL
 from .citizen_access import is_citizen
+from .kelurahan import Origin, origin_of
 from .models import Decision, Follower, Proposal, Source, Stage, WindowStage
 from .models_citizen import CitizenProposal, CitizenSignup
 from .services import (
@@ -203,9 +203,9 @@ def entry_places(pemda_code: str) -> QuerySet[VillageGovernment]:
     )
 
 
-def place_fields(place: VillageGovernment) -> dict[str, Any]:
-    """The Proposal fields that name ``place``: one helper, so a kelurahan place needs a change here only."""
-    return {"pemda_id": place.pemda_id, "village": place}
+def place_origin(place: VillageGovernment) -> Origin:
+    """Where a citizen's proposal comes from: one helper, so a kelurahan place needs a change here only."""
+    return origin_of(village=place)
 
 
 def citizen_proposal_create(
@@ -226,7 +226,6 @@ def citizen_proposal_create(
     # The desa forum must still be able to take it in.
     calendar.require_open(pemda, year, WindowStage.DESA, early=True)
     proposal = Proposal(
-        **place_fields(place),
         year=year,
         source=Source.MUSRENBANG,
         title=entry.title,
@@ -241,6 +240,7 @@ def citizen_proposal_create(
         community_contribution=entry.community_contribution,
         state=Stage.DRAFT,
     )
+    place_origin(place).apply(proposal)
     proposer = ProposerData(
         name=vetted.full_name, nik=entry.nik.strip(), phone=entry.phone, email=vetted.email
     )

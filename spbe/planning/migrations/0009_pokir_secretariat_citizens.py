@@ -27,8 +27,9 @@ def reinstall_decision_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_roles_for_modules"),
-        ("planning", "0007_proposal_photos"),
+        ("accounts", "0007_kelurahan_offices"),
+        ("planning", "0008_kelurahan_proposals"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
