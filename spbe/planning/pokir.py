@@ -235,7 +235,7 @@ def pokir_gaps(proposal: Proposal) -> list[str]:
 # --- reads ----------------------------------------------------------------------------------------------
 
 
-POKIR_RELATED = ("village__region", "village__kecamatan", "suggested_unit", "pokir")
+POKIR_RELATED = ("village__region", "village__kecamatan", "region", "suggested_unit", "pokir")
 
 
 def member_pokir(user: MaybeActor, pemda: Pemda) -> QuerySet[Proposal]:
