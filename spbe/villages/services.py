@@ -203,6 +203,7 @@ def apbdes_line_save(
             return existing, False
         if frozen is not None:
             raise frozen
+        assert locked is not None
         if getattr(locked, "stage", None) != Apbdes.Stage.DRAFT:
             raise Conflict(
                 _("APBDes sedang dalam tahap '%(stage)s'; rincian hanya dapat diubah pada tahap draf.")
