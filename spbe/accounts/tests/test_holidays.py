@@ -27,7 +27,8 @@ def test_the_admin_adds_and_removes_a_local_holiday_with_audit(world: Any) -> No
     assert LocalHoliday.objects.filter(pemda_code=pemda.code).count() == 1
     entries = list(AuditEntry.objects.filter(action="holiday.set").order_by("seq"))
     assert [e.pemda_code for e in entries] == [pemda.code, pemda.code]
-    assert entries[1].before["name"] == "Hari Jadi" and entries[1].after["name"] == "Hari Jadi Kabupaten"
+    before, after = entries[1].before or {}, entries[1].after or {}
+    assert before["name"] == "Hari Jadi" and after["name"] == "Hari Jadi Kabupaten"
     kinds = {d.day: d.kind for d in calendar_year(pemda, 2027)}
     assert kinds[D(2027, 3, 3)] == "libur_daerah" and kinds[D(2027, 8, 17)] == "libur_nasional"
     holiday_remove(actor=world.officer_a, pemda=pemda, holiday_id=holiday.pk)
