@@ -485,10 +485,11 @@ def _lock_line(line: RkaLine) -> RkaLine:
 
 def _editable(rka: Rka) -> Rka:
     """Share-lock the version and the RKA, and refuse if either has moved beyond editing."""
-    version = lock_shared(BudgetVersion.objects.filter(pk=rka.version_id))[0]
+    # Unordered: one row by its key (SQLite reads these plainly, and the default orderings would join).
+    version = lock_shared(BudgetVersion.objects.filter(pk=rka.version_id).order_by())[0]
     if version.is_frozen:
         raise Conflict(_("Versi ini sudah ditetapkan dan tidak dapat diubah; perubahan melalui versi baru."))
-    rows = lock_shared(Rka.objects.filter(pk=rka.pk))
+    rows = lock_shared(Rka.objects.filter(pk=rka.pk).order_by())
     if not rows:
         raise _gone()
     current = rows[0]
