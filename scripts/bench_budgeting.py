@@ -467,7 +467,7 @@ def _judge_editors(section: b.Section, paced: _Run, burst: _Run, editors: int, l
                 p95 <= P95_TARGET_MS,
             )
             section.add(
-                "Load generator: requests sent behind schedule (p95 / max), and CPU",
+                "Rows sent behind schedule, each operator waiting for their previous answer (p95 / max); CPU",
                 f"{lag:.0f} ms / {max(a[4] for a in firsts):.0f} ms; {cpu}",
             )
         else:

@@ -164,10 +164,10 @@ def rka_document_view(
                 sheet_title=kind,
             )
             return response  # type: ignore[return-value]
-    response = pdf_response(rka_pdf(document, pemda), filename)
+    answer = pdf_response(rka_pdf(document, pemda), filename)
     # A staff document is someone's scoped view of the data: no shared cache may keep it.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    answer["Cache-Control"] = "private, no-store"
+    return answer
 
 
 def rka_pdf(document: RkaDocument, pemda: Pemda) -> bytes:
