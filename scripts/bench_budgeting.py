@@ -115,7 +115,9 @@ pdf = rka_pdf(rka_document(rka), pemda)
 result["pdf"] = time.perf_counter() - started
 result["pdf_cpu"] = time.process_time() - cpu
 result["pdf_rows"], result["pdf_bytes"], result["pdf_unit"] = top["n"], len(pdf), rka.unit.code
-result["pdf_pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+import io
+import pypdf
+result["pdf_pages"] = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 print(json.dumps(result))
 """
 
