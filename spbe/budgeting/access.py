@@ -66,6 +66,7 @@ def unit_rka_for_user(user: MaybeActor, pemda_code: str, version_id: int, unit_c
 
 def line_for_user(user: MaybeActor, pemda_code: str, pk: int) -> RkaLine:
     """An RKA line, where its agency's RKA may be seen: NotFound outside the user's scope."""
-    queryset = RkaLine.objects.select_related("rka", "version", "unit")
+    # No default ordering (version, unit, ...): one row by its key needs none, and it costs the compile.
+    queryset = RkaLine.objects.select_related("rka", "version", "unit").order_by()
     line, _can = object_for_user(user, queryset, BUDGET, pemda_code=pemda_code, pk=pk)
     return line

@@ -66,6 +66,21 @@ def detail_amount(
     return quantize_sen(exact)
 
 
+def detail_amount_sen(volume: Decimal, unit_price_sen: int) -> int:
+    """:func:`detail_amount` of one factor and no tax, in whole sen, in integer arithmetic.
+
+    For imports: the product is exact at any size (no 28-digit context) and rounds half up, the same as
+    :func:`detail_amount` for every amount a budget holds.
+    """
+    numerator, denominator = volume.as_integer_ratio()
+    product = numerator * unit_price_sen
+    sign = -1 if product < 0 else 1
+    quotient, remainder = divmod(abs(product), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return sign * quotient
+
+
 def percent(part: Decimal, whole: Decimal) -> Decimal:
     """``part`` as a percentage of ``whole``, 2 decimals, half up; 0.00 of nothing."""
     if not whole:

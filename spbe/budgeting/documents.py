@@ -26,7 +26,14 @@ from django.views.decorators.http import require_GET
 
 from spbe.accounts.models import Pemda
 from spbe.accounts.views import pemda_view
-from spbe.core.documents import Signer, render_pdf_response, safe_filename, signing_place
+from spbe.core.documents import (
+    Signer,
+    pdf_response,
+    render_pdf,
+    render_pdf_response,
+    safe_filename,
+    signing_place,
+)
 from spbe.core.exports import Column, xlsx_response
 
 from . import calc, selectors, selectors_pages
@@ -157,6 +164,17 @@ def rka_document_view(
                 sheet_title=kind,
             )
             return response  # type: ignore[return-value]
+    answer = pdf_response(rka_pdf(document, pemda), filename)
+    # A staff document is someone's scoped view of the data: no shared cache may keep it.
+    answer["Cache-Control"] = "private, no-store"
+    return answer
+
+
+def rka_pdf(document: RkaDocument, pemda: Pemda) -> bytes:
+    """The RKA (or, adopted, the DPA) of one agency as PDF: what the page's download and the benchmark of
+    the largest agency's DPA (issue 7) render."""
+    rka = document.rka
+    with translation.override("id"):
         head = selectors_pages.agency_head(rka.unit)
         signers = [Signer(role=_("Kepala %(unit)s") % {"unit": rka.unit.name}, name=head)]
         if document.is_dpa:
@@ -174,7 +192,7 @@ def rka_document_view(
             "document_subtitle": _("Tahun Anggaran %(year)d — %(label)s")
             % {"year": rka.version.year, "label": rka.version.label},
         }
-    return render_pdf_response("budgeting/documents/rka.html", context, filename, request=request)
+    return render_pdf("budgeting/documents/rka.html", context)
 
 
 # --- the APBD summary -----------------------------------------------------------------------------------

@@ -5,10 +5,13 @@ Editing takes three kinds of lock in one transaction, always in this order, so e
 1. the version row and the agency's RKA row, ``FOR SHARE`` (:func:`spbe.core.locks.lock_shared`): many
    editors hold them together, while a submission (the workflow's UPDATE of the RKA) or an adoption (the
    freeze's ``FOR UPDATE`` of the version) waits for every edit in flight, then refuses the next ones;
-2. the ceilings the line sits under (agency, program, kegiatan, sub-kegiatan), ``FOR UPDATE``, in code
-   order: two editors adding under one ceiling queue here, and the second sums the lines *after* the first
-   committed, so together they can never pass it;
-3. the line itself, ``FOR UPDATE``, so detail positions and the line's total never race.
+2. the line itself, ``FOR UPDATE``, so detail positions and the line's total never race; the detail row
+   is written and the line's total moved under this lock, before any ceiling is touched;
+3. last, the ceilings the line sits under (agency, program, kegiatan, sub-kegiatan), ``FOR UPDATE``, in
+   code order: two editors adding under one ceiling queue here, and the second sums the lines (its own
+   change included) *after* the first committed, so together they can never pass it. Only that sum and
+   the audit entry run between taking a ceiling and the commit: an agency's editors queue on its ceiling
+   for the shortest time (issue 7's target of 50 editors at once).
 
 On SQLite every transaction is ``IMMEDIATE``: one writer at a time, the same guarantees by a coarser lock.
 """
@@ -428,7 +431,11 @@ def _used_under(ceiling: Ceiling) -> Decimal:
 
 
 def _check_ceilings(line: RkaLine, increase: Decimal) -> None:
-    """Lock every ceiling above the line (in code order) and refuse an increase that would pass one."""
+    """Lock every ceiling above the line (in code order) and refuse an increase that passes one.
+
+    Called last, after the line's total already holds ``increase`` in this transaction: the sum under each
+    ceiling includes it, and the ceiling lock is held only for that sum, the audit entry and the commit.
+    """
     if increase <= 0 or not line.account.startswith(calc.EXPENDITURE):
         return
     ceilings = (
@@ -441,7 +448,7 @@ def _check_ceilings(line: RkaLine, increase: Decimal) -> None:
         .order_by("code")
     )
     for ceiling in list(ceilings):
-        used = _used_under(ceiling)
+        used = _used_under(ceiling) - increase  # what the others use: this change is already counted
         if used + increase > ceiling.amount:
             raise Conflict(
                 _(
@@ -469,12 +476,22 @@ def _gone() -> Conflict:
     return Conflict(_("Data ini sudah tidak ada (draf APBD diganti). Muat ulang halaman."))
 
 
+def _lock_line(line: RkaLine) -> RkaLine:
+    """The line, locked FOR UPDATE; Conflict when it is gone. Ordered by its key alone: the model's default
+    ordering would join (and compile) the version and unit tables on every edit."""
+    locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).order_by("pk").first()
+    if locked is None:
+        raise _gone()
+    return locked
+
+
 def _editable(rka: Rka) -> Rka:
     """Share-lock the version and the RKA, and refuse if either has moved beyond editing."""
-    version = lock_shared(BudgetVersion.objects.filter(pk=rka.version_id))[0]
+    # Unordered: one row by its key (SQLite reads these plainly, and the default orderings would join).
+    version = lock_shared(BudgetVersion.objects.filter(pk=rka.version_id).order_by())[0]
     if version.is_frozen:
         raise Conflict(_("Versi ini sudah ditetapkan dan tidak dapat diubah; perubahan melalui versi baru."))
-    rows = lock_shared(Rka.objects.filter(pk=rka.pk))
+    rows = lock_shared(Rka.objects.filter(pk=rka.pk).order_by())
     if not rows:
         raise _gone()
     current = rows[0]
@@ -694,7 +711,9 @@ def detail_add_once(
 
 
 def _done(line: RkaLine, key: uuid.UUID) -> RkaDetail | None:
-    return RkaDetail.objects.filter(line_id=line.pk, idempotency_key=key).first()
+    # order_by("pk"): the default ordering (line, position) would join the line and compile its ordering
+    # too, on the hottest request of the module (every API add looks its key up first).
+    return RkaDetail.objects.filter(line_id=line.pk, idempotency_key=key).order_by("pk").first()
 
 
 def _detail_add(
@@ -708,22 +727,15 @@ def _detail_add(
     try:
         with transaction.atomic():
             _editable(line.rka)
-            try:
-                _check_ceilings(line, values["amount"])
-            except Conflict:
-                # A retry waits on the ceiling lock until the first request commits, then finds the
-                # ceiling used by its own row: that row is the answer, not a breach.
-                if key is not None and (done := _done(line, key)):
-                    return done, False
-                raise
-            locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
-            if locked is None:
-                raise _gone()
-            if key is not None and (done := locked.details.filter(idempotency_key=key).first()):
+            locked = _lock_line(line)
+            # A retry waits on the line's lock until the first request commits, then finds its row here:
+            # that row is the answer (even when it filled the ceiling), never a second one.
+            if key is not None and (done := _done(locked, key)):
                 return done, False
             position = (locked.details.aggregate(p=Max("position"))["p"] or 0) + 1
             row = RkaDetail.objects.create(line=locked, position=position, idempotency_key=key, **values)
             _move_line(locked, values["amount"])
+            _check_ceilings(locked, values["amount"])  # last lock taken: rolls all of it back on a breach
             audit.record(
                 actor=actor,
                 action="rka.detail_add",
@@ -754,10 +766,7 @@ def detail_change(
     with transaction.atomic():
         _editable(line.rka)
         increase = values["amount"] - detail.amount
-        _check_ceilings(line, increase)
-        locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
-        if locked is None:
-            raise _gone()
+        locked = _lock_line(line)
         _still_as_seen(detail, seen)
         before = _detail_snapshot(detail)
         if not RkaDetail.objects.filter(
@@ -765,6 +774,7 @@ def detail_change(
         ).update(**values):
             raise Conflict(_("Rincian ini baru saja diubah oleh pengguna lain. Muat ulang lalu simpan lagi."))
         _move_line(locked, increase)
+        _check_ceilings(locked, increase)  # last lock taken, as in _detail_add
         detail.refresh_from_db()
         audit.record(
             actor=actor,
@@ -783,9 +793,7 @@ def detail_remove(*, actor: MaybeActor, detail: RkaDetail, seen: str | None = No
     BUDGET.require(actor, line.place(), "edit")
     with transaction.atomic():
         _editable(line.rka)
-        locked = RkaLine.objects.select_for_update(of=("self",)).filter(pk=line.pk).first()
-        if locked is None:
-            raise _gone()
+        locked = _lock_line(line)
         _still_as_seen(detail, seen)
         before = _detail_snapshot(detail)
         if not RkaDetail.objects.filter(pk=detail.pk, amount=detail.amount).delete()[0]:

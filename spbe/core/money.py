@@ -226,6 +226,20 @@ def _text_to_sen(raw: str, field: str | None) -> int:
     return -sen if negative else sen
 
 
+def parse_rupiah_sen(text: str, *, field: str | None = None) -> int:
+    """:func:`parse_rupiah` of a text, as an integer number of sen: the same rules and errors.
+
+    For bulk imports that compute in whole sen: plain digits (how spreadsheets export amounts) are read
+    without the separator analysis, everything else goes through it.
+    """
+    raw = text.strip()
+    if raw.isdigit() and raw.isascii() and len(raw) <= 17:
+        sen = int(raw) * 100
+        if sen <= _MAX_SEN:
+            return sen
+    return _text_to_sen(text, field)
+
+
 def parse_rupiah(value: str | int | Decimal | float, *, field: str | None = None) -> Decimal:
     """Read an amount typed by a person or read from a spreadsheet cell, exactly, with two decimals.
 

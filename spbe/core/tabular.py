@@ -240,6 +240,12 @@ def _header(cells: Sequence[str], aliases: Mapping[str, str]) -> dict[str, int]:
 
 
 def _check_cell(value: str, column: Column) -> str | None:
+    # Printable ASCII (nearly every cell) holds no control or format character: one C-speed test instead
+    # of the two scans below, half a million times in an import of 50,000 budget rows.
+    if value.isascii() and value.isprintable():
+        if len(value) > column.max_length:
+            return _too_long(value, column)
+        return None
     hidden = CONTROL_CHARACTERS.search(value)
     if hidden:
         return _("berisi karakter kendali (U+%(code)04X); berkas mungkin rusak atau bukan teks") % {
@@ -253,11 +259,15 @@ def _check_cell(value: str, column: Column) -> str | None:
             "chars": describe_characters(invisible)
         }
     if len(value) > column.max_length:
-        return _("isi lebih dari %(max)d karakter (%(length)d karakter)") % {
-            "max": column.max_length,
-            "length": len(value),
-        }
+        return _too_long(value, column)
     return None
+
+
+def _too_long(value: str, column: Column) -> str:
+    return _("isi lebih dari %(max)d karakter (%(length)d karakter)") % {
+        "max": column.max_length,
+        "length": len(value),
+    }
 
 
 def read_table(

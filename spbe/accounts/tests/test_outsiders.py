@@ -126,6 +126,21 @@ def scoped_urls(world) -> dict[str, str]:
         **_pokir_and_citizen_urls(world),
         **_books_urls(world),
         **_realisation_urls(world),
+        **_holiday_urls(world),
+    }
+
+
+def _holiday_urls(world) -> dict[str, str]:
+    from spbe.core.models import LocalHoliday
+
+    a = world.pemda_a.code
+    holiday, _new = LocalHoliday.objects.get_or_create(
+        pemda_code=a, day=dt.date(2027, 3, 3), defaults={"name": "Hari Jadi"}
+    )
+    return {
+        "accounts:holiday-list": f"/app/{a}/hari-libur/",
+        "accounts:holiday-year": f"/app/{a}/hari-libur/2027/",
+        "accounts:holiday-remove": f"/app/{a}/hari-libur/hapus/{holiday.pk}/",
     }
 
 

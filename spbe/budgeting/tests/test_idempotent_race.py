@@ -1,9 +1,10 @@
-"""A client retries a detail row (same ``Idempotency-Key``) while its first request still holds the
-ceiling, on PostgreSQL: the retry waits for the ceiling row, then finds the ceiling used by its own first
-request. It must answer with that row, not refuse the retry as a ceiling breach nor add the row twice.
+"""A client retries a detail row (same ``Idempotency-Key``) while its first request is still in flight, on
+PostgreSQL: the retry waits for the line's row (the first lock an add takes after the share locks; the
+ceiling comes last), then finds its own first request's row, which used the ceiling up. It must answer
+with that row, not refuse the retry as a ceiling breach nor add the row twice.
 
 Built on the ceiling race's script (``test_ceiling_race``): the same throwaway database, the same
-choreography (the first commits only once a third connection sees the retry waiting on the ceiling).
+choreography (the first commits only once a third connection sees the retry waiting on the line).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def _retry_script() -> str:
             "idempotency_key=KEY)\n"
             '        results["second"] = f"ok {made.pk} {created}"'
         ),
+        'wait_for_lock_waiters("%budgeting_ceiling%")': (
+            'wait_for_lock_waiters("%budgeting_rkaline%FOR UPDATE%")'
+        ),
     }
     script = RACE
     for old, new in replacements.items():
@@ -46,12 +50,12 @@ def _retry_script() -> str:
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time (IMMEDIATE)")
-def test_a_retry_waiting_on_the_ceiling_its_first_request_filled_gets_that_row(tmp_path):
+def test_a_retry_waiting_on_the_line_its_first_request_filled_the_ceiling_from_gets_that_row(tmp_path):
     from conftest import MINI_REGIONS
 
     with fresh_database(tmp_path, "spbe_idempotent_race") as env:
         results = run_script(_retry_script(), str(MINI_REGIONS), env=env)
-    assert "budgeting_ceiling" in results.get("waited_on", ""), results
+    assert "budgeting_rkaline" in results.get("waited_on", ""), results
     assert results["first"] == "ok", results
     first_pk, created = results["first_row"].split()
     assert created == "True", results
