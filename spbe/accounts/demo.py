@@ -124,7 +124,7 @@ DEMO_USERS: list[DemoUser] = [
         Role.KELURAHAN_OPERATOR,
         kelurahan=DEMO_KELURAHAN,
     ),
-    DemoUser("camat.banyuwangi", "Camat Banyuwangi", Role.CAMAT, district_name="Banyuwangi"),
+    DemoUser("camat.kota", "Camat Kota", Role.CAMAT, district_name="Banyuwangi"),
 ]
 
 

@@ -18,7 +18,7 @@ def test_the_demo_has_one_user_for_every_role_and_is_safe_to_seed_twice(regions)
     assert {d.username for d in DEMO_USERS} - {d.username for d in seeded} == {
         "lurah",
         "operator.kelurahan",
-        "camat.banyuwangi",
+        "camat.kota",
     }
     assert PerangkatDaerah.objects.filter(pemda_id="35.10").exclude(
         kind__in=["kecamatan", "kelurahan"]
