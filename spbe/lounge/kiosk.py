@@ -287,7 +287,7 @@ def take(request: HttpRequest, kode: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def ticket(request: HttpRequest, public_id: str) -> HttpResponse:
     """The ticket just taken, big, with its QR code to follow on a phone; the kiosk returns home soon."""
-    from .views_queue import qr_svg
+    from spbe.core.qr import qr_svg
 
     device = _require_device(request)
     if isinstance(device, HttpResponse):

@@ -7,9 +7,7 @@ import datetime as dt
 import json
 import secrets
 from typing import Any
-from xml.sax.saxutils import escape
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +24,7 @@ from spbe.accounts.signin import client_key
 from spbe.accounts.views import pemda_view
 from spbe.core.errors import NotFound, PermissionDenied, SpbeError, ValidationFailed
 from spbe.core.middleware import language_neutral
+from spbe.core.qr import qr_svg
 
 from . import queue_access, queue_selectors, queues, selectors
 from .ikm import ELEMENT_KEYS
@@ -36,13 +34,6 @@ RECEIPT_WIDTHS = ("58", "80")
 # A random value a phone's browser keeps, so the lounge can count the numbers one phone takes a day.
 VISITOR_COOKIE = "spbe_antrean"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
-
-
-def qr_svg(url: str, title: str) -> SafeString:
-    """The QR code of ``url`` as inline SVG (drawn here: no outside service sees the ticket)."""
-    code = segno.make(url, error="m")
-    # segno writes attributes, never style="...", so the page's CSP (no inline styles) holds.
-    return mark_safe(code.svg_inline(scale=4, border=2, omitsize=True, title=escape(title)))  # noqa: S308
 
 
 def _public(pemda_code: str) -> Pemda:
