@@ -271,7 +271,10 @@ def take(request: HttpRequest, kode: str) -> HttpResponse:
     try:
         offer = queue_selectors.offer_of(device.lounge, kode)
         ticket = queues.ticket_take(
-            taker=queues.Taker(channel="kiosk", kiosk=device), lounge=device.lounge, service=offer.service
+            taker=queues.Taker(channel="kiosk", kiosk=device),
+            lounge=device.lounge,
+            service=offer.service,
+            offer=offer,
         )
     except SpbeError as exc:
         return _page(

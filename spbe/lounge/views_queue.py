@@ -4,7 +4,6 @@ the counter console, the statistics and kiosk registration (staff)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from typing import Any
 
@@ -60,7 +59,7 @@ def take(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpRespons
         try:
             offer = queue_selectors.offer_of(lounge, request.POST.get("layanan", ""))
             taker = queues.Taker(visitor=visitor, network=client_key(request))
-            ticket = queues.ticket_take(taker=taker, lounge=lounge, service=offer.service)
+            ticket = queues.ticket_take(taker=taker, lounge=lounge, service=offer.service, offer=offer)
         except SpbeError as exc:
             error, status = exc.message, 429 if isinstance(exc, queues.TooManyTickets) else 409
         else:
@@ -193,20 +192,20 @@ def board_page(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpR
 
 @require_GET
 def board_json(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpResponse:
-    """The board's data, with a strong ETag: a poll that finds nothing new costs a 304 and no body."""
-    pemda = _public(pemda_code)
+    """The board's data, with a strong ETag: a poll that finds nothing new costs a 304 and no body.
+
+    One query (the lounge with its pemda); the document itself is built once per change of the board
+    in this process (``queue_selectors.board_answer``), however many phones and screens poll it.
+    """
     try:
-        lounge = queue_selectors.lounge_of(pemda, lounge_code)
+        lounge = queue_selectors.public_lounge(pemda_code, lounge_code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    document = queue_selectors.board(lounge)
-    etag = queue_selectors.board_etag(document)
+    etag, body = queue_selectors.board_answer(lounge)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(
-            json.dumps(document, ensure_ascii=False, sort_keys=True), content_type="application/json"
-        )
+        response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     # Changes every few seconds: every poll asks again (never kept by PublishedResponses or a proxy).
     response["Cache-Control"] = "no-cache"

@@ -125,3 +125,24 @@ def test_the_receipt_prints_at_receipt_width_without_the_identity(kiosk):
         assert "Siti" not in page
     assert Client().get(f"/pengaduan/{complaint.ticket}/cetak/99/").status_code == 404
     assert Client().get("/pengaduan/ADU-35.10-2000-000009/cetak/80/").status_code == 404
+
+
+def test_the_counter_officer_records_a_complaint_from_the_console_and_prints_its_receipt(world, mall):
+    client = world.client_for(mall.officer_pu)
+    console = client.get(f"/app/35.10/antrean/loket/{mall.loket_pu.pk}/").content.decode()
+    link = f"/app/35.10/pengaduan/?loket={world.unit_a.pk}#intake-form"
+    assert f'href="{link}"' in console
+    form_page = client.get(link.split("#")[0]).content.decode()
+    assert f'<option value="{world.unit_a.pk}" selected>' in form_page
+    # Another agency's unit in ?loket= is not the officer's: nothing is chosen for them.
+    other = client.get(f"/app/35.10/pengaduan/?loket={world.unit_a2.pk}").content.decode()
+    assert f'<option value="{world.unit_a2.pk}"' not in other
+    response = client.post(
+        "/app/35.10/pengaduan/",
+        {"form": "intake", **FORM, "name": "Sri Wahyuni", "counter_unit": world.unit_a.pk},
+    )
+    complaint = Complaint.objects.get()
+    assert complaint.channel == "counter"
+    assert ComplaintEntry.objects.get(complaint=complaint).unit_id == world.unit_a.pk
+    status = client.get(response["Location"]).content.decode()
+    assert f'href="/pengaduan/{complaint.ticket}/cetak/80/"' in status
