@@ -7,6 +7,8 @@ complained: a receipt left on the counter or in the kiosk's tray names nobody.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +20,7 @@ from spbe.core.errors import NotFound
 from spbe.core.qr import qr_svg
 
 from . import selectors
+from .models import Complaint
 
 RECEIPT_WIDTHS = ("58", "80")
 
@@ -38,10 +41,14 @@ def receipt(request: HttpRequest, ticket: str, width: str) -> HttpResponse:
         found = selectors.public_complaint(ticket)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    context = {
-        "c": found.complaint,
+    return render(request, "complaints/receipt.html", receipt_context(request, found.complaint, width))
+
+
+def receipt_context(request: HttpRequest, complaint: Complaint, width: str) -> dict[str, Any]:
+    """What ``complaints/receipt.html`` shows; a kiosk adds ``kiosk_home`` so the page resets when idle."""
+    return {
+        "c": complaint,
         "width": width,
-        "qr": status_qr(request, found.complaint.ticket),
-        "status_url": status_url(request, found.complaint.ticket),
+        "qr": status_qr(request, complaint.ticket),
+        "status_url": status_url(request, complaint.ticket),
     }
-    return render(request, "complaints/receipt.html", context)

@@ -120,12 +120,31 @@ def complaint_done(request: HttpRequest, token: str) -> HttpResponse:
             "c": complaint,
             "qr": complaint_receipt.status_qr(request, complaint.ticket),
             "status_url": complaint_receipt.status_url(request, complaint.ticket),
-            "print_url": reverse("complaints:receipt", args=[complaint.ticket, "80"]),
+            "print_url": reverse("lounge:kiosk-complaint-print", args=[token]),
         },
     )
+
+
+@never_cache
+@require_GET
+def complaint_print(request: HttpRequest, token: str) -> HttpResponse:
+    """The receipt at 80 mm, on the kiosk: same link rules as the ticket page, and it too resets when idle."""
+    device = _require_device(request)
+    if isinstance(device, HttpResponse):
+        return device
+    ticket = _ticket_from(token, device)
+    try:
+        if ticket is None:
+            raise NotFound("")
+        found = complaint_selectors.public_complaint(ticket)
+    except NotFound:
+        return render(request, "lounge/kiosk/unknown.html", status=404)
+    context = complaint_receipt.receipt_context(request, found.complaint, "80")
+    return render(request, "complaints/receipt.html", {**context, "kiosk_home": reverse("lounge:kiosk-home")})
 
 
 urlpatterns = [
     path("kios/pengaduan/", complaint_form, name="kiosk-complaint"),
     path("kios/pengaduan/selesai/<str:token>/", complaint_done, name="kiosk-complaint-done"),
+    path("kios/pengaduan/cetak/<str:token>/", complaint_print, name="kiosk-complaint-print"),
 ]

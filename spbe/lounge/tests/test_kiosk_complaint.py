@@ -57,8 +57,11 @@ def test_an_unnamed_complaint_is_received_from_the_kiosk_device(kiosk):
     assert done.status_code == 200 and complaint.ticket in page
     assert "<svg" in page  # the QR code to the status page
     assert f"/pengaduan/{complaint.ticket}/" in page
-    assert f'href="/pengaduan/{complaint.ticket}/cetak/80/"' in page
-    assert "no-store" in done["Cache-Control"]
+    printed = client.get(response["Location"].replace("/selesai/", "/cetak/"))
+    receipt = printed.content.decode()
+    assert printed.status_code == 200 and "receipt-80" in receipt and complaint.ticket in receipt
+    assert 'data-kiosk-home="/kios/"' in receipt  # printed on the kiosk, it too goes home when idle
+    assert "no-store" in done["Cache-Control"] and "no-store" in printed["Cache-Control"]
     status = Client().get(f"/pengaduan/{complaint.ticket}/").content.decode()
     assert "tanpa nama" in status
 
@@ -101,6 +104,7 @@ def test_the_ticket_page_opens_only_on_the_same_device_and_only_for_a_while(worl
     done = client.post("/kios/pengaduan/", {**FORM, "name": ""})["Location"]
     other, _other_device = _enrol(world, mall, "Kios Dua")
     assert other.get(done).status_code == 404
+    assert other.get(done.replace("/selesai/", "/cetak/")).status_code == 404
     assert Client().get(done).status_code == 403  # not a kiosk at all
     assert client.get("/kios/pengaduan/selesai/rusak/").status_code == 404
     monkeypatch.setattr(kiosk_complaint, "DONE_MAX_AGE", -1)  # the link has grown older than allowed
