@@ -507,7 +507,7 @@ def ticket_take(
         unit: dict[str, object] = (
             {"unit": service.unit} if Service.unit.is_cached(service) else {"unit_id": service.unit_id}
         )
-        ticket = QueueTicket(
+        ticket = QueueTicket.objects.create(
             pemda_id=lounge.pemda_id,
             lounge=lounge,
             service=service,
@@ -522,7 +522,6 @@ def ticket_take(
             taken_at=now,
             **unit,
         )
-        ticket.save(force_insert=True)
         board_changed(lounge)
     return ticket
 

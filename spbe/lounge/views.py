@@ -22,7 +22,8 @@ def catalogue(request: HttpRequest, pemda_code: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
-    services = list(selectors.services_of(pemda, query))
+    # Grouped by agency on the page (the API keeps code order): agencies in code order, services in theirs.
+    services = sorted(selectors.services_of(pemda, query), key=lambda s: (s.unit.code, s.kode_layanan))
     context = {"pemda": pemda, "query": query, "services": services}
     return published_page(request, "lounge/catalogue.html", context, max_age=PAGE_MAX_AGE)
 
