@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 def test_a_citizen_files_a_complaint_on_the_kiosk_and_it_is_gone_when_idle(browser: Browser, server):
     context, page = _enrolled_kiosk(browser, server, (1080, 1920), "Kios Pengaduan", touch=True)
     errors = _watch(page)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.clock.install()
     link = page.get_by_role("link", name="Pengaduan", exact=True)
     box = link.bounding_box()
@@ -58,5 +60,5 @@ def test_a_citizen_files_a_complaint_on_the_kiosk_and_it_is_gone_when_idle(brows
     status = context.new_page()
     status.goto(server + f"/pengaduan/{ticket}/")
     expect(status.get_by_text("tanpa nama")).to_be_visible()
-    assert errors == []
+    assert errors == [], missing
     context.close()
