@@ -2,9 +2,9 @@
 
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.i18n import set_language
 
 from spbe.api.urls import api
+from spbe.core import language
 from spbe.core import views as core_views
 from spbe.planning import documents as planning_documents
 from spbe.regions import views as regions_views
@@ -32,7 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spbe.budgeting.urls_fungsi")),
     path("", include("spbe.budgeting.urls_rkpd_link")),
     path("api/v1/", api.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("bahasa/<str:code>/", language.switch, name="language"),
     path("operasi/", regions_views.operations, name="operations"),
     path("operasi/wilayah/muat/", regions_views.start_load_regions, name="operations-load-regions"),
     path("operasi/pekerjaan/<uuid:job_id>/", core_views.job_page, name="job"),

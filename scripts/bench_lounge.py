@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import http.client
 import json
+import os
 import random
 import re
 import statistics
@@ -176,6 +177,9 @@ class Result:
     kind: str
     status: int
     ms: float
+    # How late the generator started the step this request belongs to: the time a citizen waited for
+    # this load generator rather than for the server (an open-loop schedule counts both, honestly).
+    late_ms: float = 0.0
 
 
 @dataclass
@@ -211,6 +215,10 @@ class Load:
         self.stop_at = 0.0
         self.takes = 0
         self.errors: list[str] = []
+        # The generator's own CPU seconds and the machine's load, around the run.
+        self.cpu_s = 0.0
+        self.load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
+        self.load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def at(self, when: float, step: Callable[[], None]) -> None:
         with self.cv:
@@ -246,7 +254,8 @@ class Load:
             self.local.conn = None
             conn.close()
             with self.lock:
-                self.results.append(Result(kind, 599, (time.perf_counter() - started) * 1000))
+                late = getattr(self.local, "late_ms", 0.0)
+                self.results.append(Result(kind, 599, (time.perf_counter() - started) * 1000, late))
                 self.errors.append(f"{kind} {path}: {exc!r}")
             return 599, {}, ""
         ms = (time.perf_counter() - started) * 1000
@@ -255,7 +264,7 @@ class Load:
             name, _sep, rest = raw.partition("=")
             client.cookies[name.strip()] = rest.split(";", 1)[0]
         with self.lock:
-            self.results.append(Result(kind, response.status, ms))
+            self.results.append(Result(kind, response.status, ms, getattr(self.local, "late_ms", 0.0)))
         return response.status, got, text
 
     def run(self, until: float) -> None:
@@ -270,18 +279,24 @@ class Load:
                             break
                         wait = (self.queue[0][0] - self.now()) if self.queue else 0.2
                         self.cv.wait(max(0.001, min(wait, 0.2)))
+                late = max(0.0, self.now() - when) * 1000
+                self.local.late_ms = late
                 with self.lock:
-                    self.lag.append(max(0.0, self.now() - when) * 1000)
+                    self.lag.append(late)
                 try:
                     step()
                 except Exception as exc:  # a broken step is reported, never hides the others
                     with self.lock:
                         self.errors.append(repr(exc))
 
+        self.load_before = os.getloadavg()
+        cpu = time.process_time()
         self.t0 = time.monotonic()
         with ThreadPoolExecutor(THREADS) as pool:
             for _ in range(THREADS):
                 pool.submit(worker)
+        self.cpu_s = time.process_time() - cpu
+        self.load_after = os.getloadavg()
 
 
 def morning(base: str, setup: dict[str, Any], rng: random.Random) -> Load:
@@ -492,6 +507,15 @@ def bench_lounge(section: b.Section, work: b.Workspace) -> None:
         "Schedule lag of the load generator: p50 / p95",
         f"{percentile(load.lag, 0.5):.0f} / {percentile(load.lag, 0.95):.0f} ms",
     )
+    seen = [r.ms + r.late_ms for r in load.results]
+    section.add(
+        "p95 as a citizen would see it (the generator's lag + the server's latency, for information)",
+        f"{percentile(seen, 0.95):.1f} ms",
+    )
+    section.add(
+        "The load generator's own CPU / load average (1 min) before and after the hour",
+        f"{load.cpu_s:.1f} CPU s over {span:.0f} s; {load.load_before[0]:.1f} / {load.load_after[0]:.1f}",
+    )
     section.judge(
         f"Tickets taken: {load.takes:,} takes, {tickets:,} tickets; duplicates / gaps / counter rows off",
         f"{duplicates} / {gaps} / {disagree} prefixes",
@@ -499,8 +523,13 @@ def bench_lounge(section: b.Section, work: b.Workspace) -> None:
         duplicates == gaps == disagree == 0 and tickets == load.takes,
     )
     section.judge("Server errors (5xx or no answer)", f"{server_errors:,}", "0", server_errors == 0)
-    section.judge("p95 over every request of the hour", f"{p95:.1f} ms", f"<= {P95_TARGET_MS:.0f} ms",
-                  p95 <= P95_TARGET_MS)  # fmt: skip
+    section.judge(
+        "p95 over every request of the hour (the generator itself ran p95 "
+        f"{percentile(load.lag, 0.95):,.0f} ms behind schedule)",
+        f"{p95:.1f} ms",
+        f"<= {P95_TARGET_MS:.0f} ms",
+        p95 <= P95_TARGET_MS,
+    )
     ikm_s = statistics.median(survey["times"])
     section.add(
         f"Loading {SURVEY_ROWS:,} responses with COPY (for information)",

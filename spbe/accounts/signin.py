@@ -98,7 +98,7 @@ class PasswordChangeRequiredMiddleware:
     """Send a user whose password was set by an admin to the change-password page before anything else."""
 
     # Pages a user may still reach: the change page itself, signing out, language switch, static files.
-    allowed_url_names = ("accounts:password-change", "accounts:logout", "set_language")
+    allowed_url_names = ("accounts:password-change", "accounts:logout")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -117,4 +117,5 @@ class PasswordChangeRequiredMiddleware:
         path = request.path
         if path.startswith(("/api/", f"/{settings.STATIC_URL.lstrip('/')}")):
             return True
-        return path in {reverse(name) for name in self.allowed_url_names}
+        languages = {reverse("language", args=[code]) for code, _name in settings.LANGUAGES}
+        return path in {reverse(name) for name in self.allowed_url_names} | languages

@@ -8,10 +8,12 @@ complaint brought to their counter.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from spbe.accounts.access import Can, Place, Policy, object_for_user, scope_in
-from spbe.accounts.models import Pemda, Role
+from spbe.accounts.models import Pemda, PerangkatDaerah, Role
 from spbe.core.actors import MaybeActor, is_system
 
 from .models import Complaint
@@ -56,3 +58,14 @@ def complaints_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Complaint]:
 def can_in_pemda(user: MaybeActor, pemda: Pemda) -> Can:
     """What the user may do pemda-wide (list buttons: intake, configure)."""
     return COMPLAINT.can(user, Place.of_pemda(pemda))
+
+
+def can_intake_at(user: MaybeActor, pemda: Pemda, units: Iterable[PerangkatDaerah]) -> bool:
+    """Whether the user records complaints pemda-wide or at the counter of one of ``units``.
+
+    A counter officer's role is held in one agency, so it never shows at the pemda level: asking only
+    there would hide the intake form from the very people who staff the counters.
+    """
+    if COMPLAINT.can(user, Place.of_pemda(pemda)).intake:
+        return True
+    return any(COMPLAINT.can(user, Place(pemda.code, unit_id=unit.pk)).intake for unit in units)

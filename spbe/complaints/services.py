@@ -90,11 +90,15 @@ def _clean_text(value: str, *, field: str, label: str, max_length: int) -> str:
     return text
 
 
-def _clean_complainant(data: ComplainantData) -> ComplainantData:
-    try:
-        name = clean_name(data.name, label=_("nama"), max_length=150, field="name")
-    except InvalidText as error:
-        raise ValidationFailed(error.message, field="name") from error
+def _clean_complainant(data: ComplainantData, *, anonymous_allowed: bool = False) -> ComplainantData:
+    if anonymous_allowed and not data.name.strip():
+        # Someone at a kiosk may complain without a name: the ticket is theirs to follow.
+        name = ""
+    else:
+        try:
+            name = clean_name(data.name, label=_("nama"), max_length=150, field="name")
+        except InvalidText as error:
+            raise ValidationFailed(error.message, field="name") from error
     nik = data.nik.strip()
     if nik and not (len(nik) == 16 and nik.isascii() and nik.isdigit()):
         raise ValidationFailed(_("NIK harus 16 angka."), field="nik")
@@ -172,7 +176,9 @@ def complaint_submit(
     The web form and the kiosk act as the deployment (a :class:`SystemActor` naming the channel) or as
     the signed-in citizen; a web submission carries ``client`` (:func:`spbe.accounts.signin.client_key`)
     and is refused with 429 after ``SPBE_COMPLAINT_MAX_PER_CLIENT`` in the window. At a counter, a counter
-    officer (of ``counter_unit``) or the complaint officer records it.
+    officer (of ``counter_unit``) or the complaint officer records it. Only at a kiosk may the name be left
+    empty (nobody there can check it, and a citizen in a public hall may not want to give it); everywhere
+    else the complainant is named.
     """
     vetted = require_actor(actor)
     if channel not in Channel.values:
@@ -193,7 +199,7 @@ def complaint_submit(
         raise ValidationFailed(error.message, field="subject") from error
     description = _clean_text(description, field="description", label=_("Uraian"), max_length=MAX_DESCRIPTION)
     location = " ".join(location.split())[:255]
-    identity = _clean_complainant(complainant)
+    identity = _clean_complainant(complainant, anonymous_allowed=channel == Channel.KIOSK)
     hashed = client_hash(client) if channel == Channel.WEB else ""
     if hashed and _throttled(hashed):
         raise TooManyComplaints(

@@ -25,7 +25,7 @@ from spbe.core.actors import is_person, system
 from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
 
 from . import selectors, services
-from .access import COMPLAINT, can_in_pemda, complaint_for_user
+from .access import COMPLAINT, can_in_pemda, can_intake_at, complaint_for_user
 from .forms import ComplaintForm, DeadlinesForm, IntakeForm, TextForm
 from .models import Channel, Complaint, State
 from .workflow import COMPLAINT_FLOW
@@ -108,7 +108,10 @@ def complaint_status(request: HttpRequest, ticket: str) -> HttpResponse:
 def staff_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     can = can_in_pemda(request.user, pemda)
     units = accounts_access.units_for_user(request.user, pemda)
-    intake = IntakeForm(units=units)
+    # From a counter's console (?loket=<unit>): the officer's own counter is already chosen.
+    chosen_unit = request.GET.get("loket", "")
+    counter_unit = units.filter(pk=int(chosen_unit)).first() if chosen_unit.isdigit() else None
+    intake = IntakeForm(units=units, initial={"counter_unit": counter_unit})
     deadlines_form = DeadlinesForm(initial=selectors.deadline_days(pemda))
     if request.method == "POST" and request.POST.get("form") == "intake":
         intake = IntakeForm(request.POST, units=units)
@@ -162,6 +165,7 @@ def staff_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
             "pemda": pemda,
             "complaints": complaints,
             "can": can,
+            "can_intake": can_intake_at(request.user, pemda, units),
             "intake": intake,
             "deadlines_form": deadlines_form,
             "states": State.choices,

@@ -15,6 +15,9 @@ built here:
   the response names in ``Vary``.
 * A revalidation (``If-None-Match`` equal to the kept ETag) is answered with the 304 Django gave the first
   such request; any other ``If-None-Match`` goes to Django.
+* A kept answer is replayed only while it is fresh by its own ``Cache-Control: max-age`` (if it has one),
+  as any shared cache would: data that can change without a version bump (an agency's name on a public
+  page) is then at most that old.
 * Requests with a query string, an ``Authorization`` header or any cookie always go to Django: the
   session and CSRF middleware answer a stale or malformed cookie with ``Set-Cookie`` whatever the
   response's ``Vary`` says, and API clients send no cookies.
@@ -119,6 +122,16 @@ Headers = list[tuple[str, str]]
 Key = tuple[str, ...]
 
 
+MAX_AGE = re.compile(r"max-age=(\d{1,10})")
+
+
+def _fresh_until(cache_control: str) -> float:
+    """When an answer with this ``Cache-Control`` stops being fresh, on the monotonic clock; without a
+    ``max-age`` only a version bump ends it."""
+    found = MAX_AGE.search(cache_control)
+    return time.monotonic() + int(found[1]) if found else float("inf")
+
+
 @dataclass
 class _Entry:
     version: int
@@ -126,6 +139,7 @@ class _Entry:
     headers: Headers
     body: bytes
     etag: str
+    fresh_until: float
     # Django's own answer to If-None-Match: <etag>, once a client has asked.
     not_modified: tuple[str, Headers] | None = None
     size: int = field(default=0)
@@ -235,7 +249,7 @@ class PublishedResponses:
             return None
         key = self._key(resource, vary[0], environ)
         entry = self.entries.get(key)
-        if entry is None or entry.version != version:
+        if entry is None or entry.version != version or entry.fresh_until <= time.monotonic():
             return None
         self.entries.move_to_end(key)
         return entry
@@ -281,7 +295,9 @@ class PublishedResponses:
         key = self._key(resource, vary, environ)
         with self._lock:
             if if_none_match is None and status.startswith("200 "):
-                self._store(resource, vary, key, _Entry(version, status, headers, body, lowered["etag"]))
+                fresh_until = _fresh_until(lowered["cache-control"])
+                kept = _Entry(version, status, headers, body, lowered["etag"], fresh_until)
+                self._store(resource, vary, key, kept)
             elif status.startswith("304 ") and if_none_match is not None:
                 entry = self.entries.get(key)
                 # Only for the ETag the kept 200 carries: then this 304 is Django's answer for that entry.

@@ -10,6 +10,11 @@ from .models import Service
 
 router = Router(tags=["layanan"])
 
+# The public catalogue page and each service's page are the same for every anonymous visitor until the
+# pemda's catalogue is imported again (``services_import`` bumps this data set; see spbe.core.published).
+CATALOGUE_PAGES = r"/pemda/(?P<pemda>[0-9.]{1,10})/layanan/(?:[^/]{1,64}/)?"
+PUBLISHED_ROUTES = [(CATALOGUE_PAGES, selectors.CATALOGUE_DATA_SET)]
+
 
 class ServiceOut(Schema):
     kode_layanan: str

@@ -392,6 +392,19 @@ def feed_text(pemda: Pemda, events: Iterable[EventService], page_url: str) -> st
     return ical.calendar(items, name=name)
 
 
+def _map_lines(event: EventService, zone: ZoneInfo) -> list[str]:
+    starts, ends = timezone.localtime(event.starts_at, zone), timezone.localtime(event.ends_at, zone)
+    when = (
+        f"{starts:%d-%m-%Y %H.%M}-{ends:%H.%M}"
+        if starts.date() == ends.date()
+        else (f"{starts:%d-%m-%Y %H.%M} - {ends:%d-%m-%Y %H.%M}")
+    )
+    lines = [event.place_name, when, event.unit.name]
+    if event.cancelled:
+        lines.append(_("Dibatalkan"))
+    return [line for line in lines if line]
+
+
 def geojson(pemda: Pemda, events: Iterable[EventService]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (RFC 7946: longitude first); events without a place have no geometry."""
     zone = ZoneInfo(pemda.time_zone)
@@ -407,6 +420,10 @@ def geojson(pemda: Pemda, events: Iterable[EventService]) -> dict[str, Any]:
                 "id": str(event.uid),
                 "geometry": geometry,
                 "properties": {
+                    # What the page's map widget shows in a popup (spbe/core/templatetags/maps.py).
+                    "name": event.title,
+                    "lines": _map_lines(event, zone),
+                    "marker": "warn" if event.cancelled else "",
                     "title": event.title,
                     "place": event.place_name,
                     "address": event.address,

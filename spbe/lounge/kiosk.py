@@ -271,7 +271,10 @@ def take(request: HttpRequest, kode: str) -> HttpResponse:
     try:
         offer = queue_selectors.offer_of(device.lounge, kode)
         ticket = queues.ticket_take(
-            taker=queues.Taker(channel="kiosk", kiosk=device), lounge=device.lounge, service=offer.service
+            taker=queues.Taker(channel="kiosk", kiosk=device),
+            lounge=device.lounge,
+            service=offer.service,
+            offer=offer,
         )
     except SpbeError as exc:
         return _page(
@@ -287,7 +290,7 @@ def take(request: HttpRequest, kode: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def ticket(request: HttpRequest, public_id: str) -> HttpResponse:
     """The ticket just taken, big, with its QR code to follow on a phone; the kiosk returns home soon."""
-    from .views_queue import qr_svg
+    from spbe.core.qr import qr_svg
 
     device = _require_device(request)
     if isinstance(device, HttpResponse):

@@ -22,7 +22,7 @@ from spbe.accounts.models import Pemda
 from spbe.core.actors import Actor
 
 from .models import Counter, Lounge, QueueDay, QueueTicket, Service
-from .queues import counter_create, lounge_create, lounge_offer
+from .queues import counter_create, kiosk_register, lounge_create, lounge_offer
 
 LOUNGE_CODE = "mpp"
 HISTORY_DAYS = 21
@@ -55,7 +55,12 @@ def seed_queues(
                 actor=actor, lounge=lounge, unit=unit, name=f"Loket {number:02d}", services=services
             )
     tickets = _history(pemda, lounge)
-    return f"antrean: 1 mal pelayanan publik, {number} loket, {tickets} tiket riwayat"
+    # One touch screen in the lobby; its token is shown once, here, to enrol a browser at /kios/daftar/.
+    _device, token = kiosk_register(actor=actor, lounge=lounge, name="Kios Lobi Utama")
+    return (
+        f"antrean: 1 mal pelayanan publik, {number} loket, {tickets} tiket riwayat, "
+        f"1 kios (token pendaftaran di /kios/daftar/: {token})"
+    )
 
 
 def _letters() -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from spbe.accounts.models import Pemda
 from spbe.core.errors import NotFound, ValidationFailed
 from spbe.core.http import strong_etag
+from spbe.core.published import current_version
 
 from .models import Counter, Lounge, LoungeService, QueueTicket
-from .queues import ACTIVE, State, local_day
+from .queues import ACTIVE, State, board_data_set, local_day
 
 # When nothing has been served yet, a ticket's wait is estimated at this many seconds a person ahead.
 DEFAULT_SERVICE_SECONDS = 300
@@ -31,6 +33,18 @@ BOARD_RECENT = 8
 
 def lounge_of(pemda: Pemda, code: str) -> Lounge:
     lounge = Lounge.objects.filter(pemda=pemda, code=code).select_related("pemda").first()
+    if lounge is None:
+        raise NotFound(_("Ruang layanan %(code)s tidak ada.") % {"code": code})
+    return lounge
+
+
+def public_lounge(pemda_code: str, code: str) -> Lounge:
+    """A lounge of a hosted, active pemda, with the pemda, in one query (the board's poll)."""
+    lounge = (
+        Lounge.objects.filter(pemda_id=pemda_code, pemda__is_active=True, code=code)
+        .select_related("pemda")
+        .first()
+    )
     if lounge is None:
         raise NotFound(_("Ruang layanan %(code)s tidak ada.") % {"code": code})
     return lounge
@@ -67,7 +81,7 @@ def offers_in(lounge: Lounge, query: str = "") -> list[LoungeService]:
 def offer_of(lounge: Lounge, kode: str) -> LoungeService:
     offer = (
         LoungeService.objects.filter(lounge=lounge, service__kode_layanan=kode)
-        .select_related("service")
+        .select_related("service", "service__unit")
         .first()
     )
     if offer is None:
@@ -194,7 +208,37 @@ def board(lounge: Lounge, at: dt.datetime | None = None) -> dict[str, Any]:
 
 
 def board_etag(document: dict[str, Any]) -> str:
-    return strong_etag(json.dumps(document, sort_keys=True, ensure_ascii=False).encode())
+    return strong_etag(board_body(document))
+
+
+def board_body(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
+
+
+# Per process: lounge -> (day, board version, ETag, body). Every poll of an unchanged board is answered
+# from here without a query; any write that changes the board bumps its version (``queues.board_changed``),
+# which every process sees within spbe.core.published.REFRESH_SECONDS.
+_BOARDS: dict[int, tuple[dt.date, int, str, bytes]] = {}
+_BOARDS_LOCK = threading.Lock()
+
+
+def board_answer(lounge: Lounge) -> tuple[str, bytes]:
+    """The board's (ETag, JSON body) now, built once per change of the board in this process.
+
+    The version is read before the document: a change committed in between is in the document already
+    and bumps the version again, so a kept body is never older than its version says.
+    """
+    day = local_day(lounge.pemda)
+    version = current_version(board_data_set(lounge))
+    with _BOARDS_LOCK:
+        kept = _BOARDS.get(lounge.pk)
+    if kept is not None and kept[0] == day and kept[1] == version:
+        return kept[2], kept[3]
+    body = board_body(board(lounge))
+    etag = strong_etag(body)
+    with _BOARDS_LOCK:
+        _BOARDS[lounge.pk] = (day, version, etag, body)
+    return etag, body
 
 
 def counter_current(counter: Counter) -> QueueTicket | None:

@@ -20,7 +20,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -31,6 +31,7 @@ from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, system
 from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
+from spbe.core.published import bump_version
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import Transition, Workflow
 
@@ -65,6 +66,28 @@ TICKET_FLOW = Workflow(
         Transition("skip", source={State.CALLED}, target=State.SKIPPED, capability="call"),
     ],
 )
+
+
+# The display board of one lounge (see spbe.core.published): bumped by every write that changes it.
+BOARD_DATA_SET = "lounge-board:{pemda}:{lounge}"
+
+
+def board_data_set(lounge: Lounge) -> str:
+    return BOARD_DATA_SET.format(pemda=lounge.pemda_id, lounge=lounge.code)
+
+
+def board_changed(lounge: Lounge) -> None:
+    """What the lounge's display board shows has changed: its cached answers are stale from this commit.
+
+    Called last in the writing transaction, so the version row is held only for the rest of it (after
+    the numbering or audit-head lock, always in that order: no lock cycle).
+    """
+    try:
+        bump_version(board_data_set(lounge))
+    except IntegrityError:
+        # Two first bumps of the board raced to create its row (bump_version's savepoint undid ours): the
+        # other one did, so count this change on it.
+        bump_version(board_data_set(lounge))
 
 
 def local_day(pemda: Pemda, at: dt.datetime | None = None) -> dt.date:
@@ -158,6 +181,7 @@ def counter_create(
                     "services": sorted(s.kode_layanan for s in chosen),
                 },
             )
+            board_changed(lounge)
     except IntegrityError:
         raise Conflict(
             _("Loket bernama %(name)s sudah ada di ruang layanan ini.") % {"name": counter.name}
@@ -215,6 +239,7 @@ def lounge_update(
             before=before,
             after=values,
         )
+        board_changed(locked)
     return locked
 
 
@@ -354,6 +379,7 @@ def counter_update(
                 before=before,
                 after=after,
             )
+            board_changed(locked.lounge)
     except IntegrityError:
         raise Conflict(
             _("Loket bernama %(name)s sudah ada di ruang layanan ini.") % {"name": clean}
@@ -422,8 +448,35 @@ def offers_of(lounge: Lounge) -> Mapping[int, LoungeService]:
     return {o.service_id: o for o in LoungeService.objects.filter(lounge=lounge)}
 
 
+def _next_number(lounge: Lounge, prefix: str, day: dt.date) -> int:
+    """Count one more number for the prefix today, in one statement that locks the day's row until commit.
+
+    ``INSERT .. ON CONFLICT DO UPDATE .. RETURNING`` (PostgreSQL and SQLite >= 3.35) creates the day's row
+    or increments it and reads the new value at once, where a get-or-create, a locking read and an update
+    took four to six round trips; the row stays locked for the rest of the take, and a take that fails
+    afterwards rolls its number back with it.
+    """
+    quote = connection.ops.quote_name
+    table = quote(QueueDay._meta.db_table)
+    last = quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('lounge_id')}, {quote('prefix')}, {quote('day')}, {last}) "  # noqa: S608
+            f"VALUES (%s, %s, %s, 1) ON CONFLICT ({quote('lounge_id')}, {quote('prefix')}, {quote('day')}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [lounge.pk, prefix, day],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
+
+
 def ticket_take(
-    *, taker: Taker, lounge: Lounge, service: Service, at: dt.datetime | None = None
+    *,
+    taker: Taker,
+    lounge: Lounge,
+    service: Service,
+    at: dt.datetime | None = None,
+    offer: LoungeService | None = None,
 ) -> QueueTicket:
     """Give the next number of the service's prefix today; never the same number twice, none skipped.
 
@@ -432,13 +485,14 @@ def ticket_take(
 
     The day's :class:`QueueDay` row is locked until the ticket is written, so concurrent takes queue up
     behind it one by one (on SQLite the write lock does the same), and a take that fails rolls its number
-    back with it.
+    back with it. ``offer`` is the service's :class:`LoungeService` when the caller already read it.
     """
     if taker.channel not in QueueTicket.Channel.values:
         raise ValidationFailed(_("Saluran tidak dikenal."), field="channel")
     if taker.kiosk is not None and (not taker.kiosk.is_active or taker.kiosk.lounge_id != lounge.pk):
         raise NotFound(_("Perangkat kios tidak dikenal."))
-    offer = LoungeService.objects.filter(lounge=lounge, service=service).first()
+    if offer is None or offer.lounge_id != lounge.pk or offer.service_id != service.pk:
+        offer = LoungeService.objects.filter(lounge=lounge, service=service).first()
     if offer is None:
         raise NotFound(_("Layanan ini tidak dibuka di ruang layanan ini."))
     if not Counter.objects.filter(lounge=lounge, is_active=True, services=service).exists():
@@ -446,26 +500,30 @@ def ticket_take(
     now = at or timezone.now()
     day = local_day(lounge.pemda, now)
     with transaction.atomic():
-        QueueDay.objects.get_or_create(lounge=lounge, prefix=offer.prefix, day=day)
-        numbering = QueueDay.objects.select_for_update().get(lounge=lounge, prefix=offer.prefix, day=day)
+        number = _next_number(lounge, offer.prefix, day)
+        # Under the day's lock: a refusal raises and rolls the number just counted back.
         visitor, network = _check_limit(lounge, service, day, taker)
-        numbering.last += 1
-        numbering.save(update_fields=["last"])
-        return QueueTicket.objects.create(
+        # The unit itself when the caller read it with the service: the tenant check then needs no query.
+        unit: dict[str, object] = (
+            {"unit": service.unit} if Service.unit.is_cached(service) else {"unit_id": service.unit_id}
+        )
+        ticket = QueueTicket.objects.create(
             pemda_id=lounge.pemda_id,
-            unit_id=service.unit_id,
             lounge=lounge,
             service=service,
             day=day,
             prefix=offer.prefix,
-            number=numbering.last,
+            number=number,
             public_id=secrets.token_urlsafe(12),
             channel=taker.channel,
             kiosk=taker.kiosk,
             visitor_hash=visitor,
             network_hash=network,
             taken_at=now,
+            **unit,
         )
+        board_changed(lounge)
+    return ticket
 
 
 def _busy(counter: Counter) -> QueueTicket | None:
@@ -481,7 +539,10 @@ def ticket_call_next(*, actor: MaybeActor, counter: Counter) -> QueueTicket | No
     """
     can = COUNTER.require(actor, counter.place(), "call")
     with transaction.atomic():
-        locked = Counter.objects.select_for_update().get(pk=counter.pk)
+        # Only the counter's row is locked (``of``); its lounge and pemda come along for the local day.
+        locked = (
+            Counter.objects.select_for_update(of=("self",)).select_related("lounge__pemda").get(pk=counter.pk)
+        )
         if not locked.is_active:
             raise Conflict(_("Loket ini sudah ditutup."))
         busy = _busy(locked)
@@ -490,7 +551,8 @@ def ticket_call_next(*, actor: MaybeActor, counter: Counter) -> QueueTicket | No
                 _("Tiket %(code)s masih di loket ini: selesaikan atau lewati dulu.") % {"code": busy.code}
             )
         day = local_day(locked.lounge.pemda)
-        services = list(locked.services.values_list("pk", flat=True))
+        # The counter's services as a subquery of the search below: one round trip less.
+        services = Counter.services.through.objects.filter(counter_id=locked.pk).values("service_id")
         for _attempt in range(CALL_ATTEMPTS):
             ticket = (
                 QueueTicket.objects.filter(
@@ -519,6 +581,7 @@ def ticket_call_next(*, actor: MaybeActor, counter: Counter) -> QueueTicket | No
                 )
             except Conflict:
                 continue  # another counter called it first
+            board_changed(locked.lounge)
             return ticket
     raise Conflict(_("Banyak loket memanggil bersamaan; tekan Panggil lagi."))
 
@@ -547,20 +610,23 @@ def ticket_recall(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -
             updates={"last_called_at": timezone.now(), "calls": ticket.calls + 1},
             audit_extra={"ticket": ticket.code, "counter": counter.name},
         )
+        board_changed(counter.lounge)
     return ticket
 
 
 def ticket_start(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -> QueueTicket:
     can = COUNTER.require(actor, counter.place(), "call")
     _at_counter(ticket, counter)
-    TICKET_FLOW.apply(
-        ticket,
-        "start",
-        actor=actor,
-        can=can,
-        updates={"serving_at": timezone.now()},
-        audit_extra={"ticket": ticket.code, "counter": counter.name},
-    )
+    with transaction.atomic():
+        TICKET_FLOW.apply(
+            ticket,
+            "start",
+            actor=actor,
+            can=can,
+            updates={"serving_at": timezone.now()},
+            audit_extra={"ticket": ticket.code, "counter": counter.name},
+        )
+        board_changed(counter.lounge)
     return ticket
 
 
@@ -570,14 +636,16 @@ def ticket_finish(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -
     _at_counter(ticket, counter)
     now = timezone.now()
     began = ticket.serving_at or ticket.last_called_at
-    TICKET_FLOW.apply(
-        ticket,
-        "finish",
-        actor=actor,
-        can=can,
-        updates={"finished_at": now, "serving_at": began, "service_seconds": _seconds(began, now)},
-        audit_extra={"ticket": ticket.code, "counter": counter.name},
-    )
+    with transaction.atomic():
+        TICKET_FLOW.apply(
+            ticket,
+            "finish",
+            actor=actor,
+            can=can,
+            updates={"finished_at": now, "serving_at": began, "service_seconds": _seconds(began, now)},
+            audit_extra={"ticket": ticket.code, "counter": counter.name},
+        )
+        board_changed(counter.lounge)
     return ticket
 
 
@@ -585,9 +653,11 @@ def ticket_skip(*, actor: MaybeActor, counter: Counter, ticket: QueueTicket) -> 
     """Nobody came: the ticket stays at this counter as skipped, so a recall can still serve it."""
     can = COUNTER.require(actor, counter.place(), "call")
     _at_counter(ticket, counter)
-    TICKET_FLOW.apply(
-        ticket, "skip", actor=actor, can=can, audit_extra={"ticket": ticket.code, "counter": counter.name}
-    )
+    with transaction.atomic():
+        TICKET_FLOW.apply(
+            ticket, "skip", actor=actor, can=can, audit_extra={"ticket": ticket.code, "counter": counter.name}
+        )
+        board_changed(counter.lounge)
     return ticket
 
 

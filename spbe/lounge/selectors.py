@@ -16,6 +16,12 @@ from . import ikm
 from .models import Service, SurveyResponse
 
 SEARCH_MAX_WORDS = 8
+# The published catalogue pages of one pemda (spbe.core.published): bumped by every catalogue import.
+CATALOGUE_DATA_SET = "lounge-catalogue:{pemda}"
+
+
+def catalogue_data_set(pemda_code: str) -> str:
+    return CATALOGUE_DATA_SET.format(pemda=pemda_code)
 
 
 def fold(text: str) -> str:

@@ -28,12 +28,14 @@ from spbe.accounts.unit_imports import NewUnits
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
 from spbe.core.errors import Conflict, RowError, SpbeError
+from spbe.core.published import bump_version
 from spbe.core.tabular import Column, ErrorCollector, TableRow, read_table
 from spbe.core.text import clean_name, describe_characters, invisible_characters
 
 from .access import SERVICE
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
 from .models import Service, SurveyFile, SurveyResponse
+from .selectors import catalogue_data_set
 
 BATCH = 2_000
 
@@ -183,6 +185,8 @@ def services_import(
             changes = _create_units(pemda, new_units, units, summary)
             changes += _write_services(pemda, parsed, units, summary)
             audit.record_many(actor=actor, changes=changes)
+            # The published catalogue pages (and their agency names) are stale from this commit on.
+            bump_version(catalogue_data_set(pemda.code))
     except IntegrityError:
         # Someone else added the same service or unit code while this file was being checked.
         raise Conflict(_("Katalog layanan diubah bersamaan oleh orang lain; ulangi impor.")) from None

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import event_views, kiosk, reports, views, views_queue, views_screens, views_setup
+from . import event_views, kiosk, kiosk_complaint, reports, views, views_queue, views_screens, views_setup
 
 app_name = "lounge"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     *views_screens.urlpatterns,
     *views_queue.urlpatterns,
     *kiosk.urlpatterns,
+    *kiosk_complaint.urlpatterns,
 ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from spbe.core.errors import NotFound
+from spbe.core.public_pages import published_page
 
 from . import selectors
 
 MAX_QUERY = 100
+# Browsers may keep a page this long; the published layer replays it until the catalogue changes.
+PAGE_MAX_AGE = 60
 
 
 @require_GET
@@ -20,8 +22,10 @@ def catalogue(request: HttpRequest, pemda_code: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
-    services = list(selectors.services_of(pemda, query))
-    return render(request, "lounge/catalogue.html", {"pemda": pemda, "query": query, "services": services})
+    # Grouped by agency on the page (the API keeps code order): agencies in code order, services in theirs.
+    services = sorted(selectors.services_of(pemda, query), key=lambda s: (s.unit.code, s.kode_layanan))
+    context = {"pemda": pemda, "query": query, "services": services}
+    return published_page(request, "lounge/catalogue.html", context, max_age=PAGE_MAX_AGE)
 
 
 @require_GET
@@ -31,4 +35,5 @@ def service_page(request: HttpRequest, pemda_code: str, kode: str) -> HttpRespon
         service = selectors.service_of(pemda, kode)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "lounge/service.html", {"pemda": pemda, "service": service})
+    context = {"pemda": pemda, "service": service}
+    return published_page(request, "lounge/service.html", context, max_age=PAGE_MAX_AGE)

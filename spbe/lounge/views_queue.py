@@ -4,12 +4,9 @@ the counter console, the statistics and kiosk registration (staff)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from typing import Any
-from xml.sax.saxutils import escape
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +23,7 @@ from spbe.accounts.signin import client_key
 from spbe.accounts.views import pemda_view
 from spbe.core.errors import NotFound, PermissionDenied, SpbeError, ValidationFailed
 from spbe.core.middleware import language_neutral
+from spbe.core.qr import qr_svg
 
 from . import queue_access, queue_selectors, queues, selectors
 from .ikm import ELEMENT_KEYS
@@ -36,13 +33,6 @@ RECEIPT_WIDTHS = ("58", "80")
 # A random value a phone's browser keeps, so the lounge can count the numbers one phone takes a day.
 VISITOR_COOKIE = "spbe_antrean"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
-
-
-def qr_svg(url: str, title: str) -> SafeString:
-    """The QR code of ``url`` as inline SVG (drawn here: no outside service sees the ticket)."""
-    code = segno.make(url, error="m")
-    # segno writes attributes, never style="...", so the page's CSP (no inline styles) holds.
-    return mark_safe(code.svg_inline(scale=4, border=2, omitsize=True, title=escape(title)))  # noqa: S308
 
 
 def _public(pemda_code: str) -> Pemda:
@@ -69,7 +59,7 @@ def take(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpRespons
         try:
             offer = queue_selectors.offer_of(lounge, request.POST.get("layanan", ""))
             taker = queues.Taker(visitor=visitor, network=client_key(request))
-            ticket = queues.ticket_take(taker=taker, lounge=lounge, service=offer.service)
+            ticket = queues.ticket_take(taker=taker, lounge=lounge, service=offer.service, offer=offer)
         except SpbeError as exc:
             error, status = exc.message, 429 if isinstance(exc, queues.TooManyTickets) else 409
         else:
@@ -202,20 +192,20 @@ def board_page(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpR
 
 @require_GET
 def board_json(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpResponse:
-    """The board's data, with a strong ETag: a poll that finds nothing new costs a 304 and no body."""
-    pemda = _public(pemda_code)
+    """The board's data, with a strong ETag: a poll that finds nothing new costs a 304 and no body.
+
+    One query (the lounge with its pemda); the document itself is built once per change of the board
+    in this process (``queue_selectors.board_answer``), however many phones and screens poll it.
+    """
     try:
-        lounge = queue_selectors.lounge_of(pemda, lounge_code)
+        lounge = queue_selectors.public_lounge(pemda_code, lounge_code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    document = queue_selectors.board(lounge)
-    etag = queue_selectors.board_etag(document)
+    etag, body = queue_selectors.board_answer(lounge)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(
-            json.dumps(document, ensure_ascii=False, sort_keys=True), content_type="application/json"
-        )
+        response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     # Changes every few seconds: every poll asks again (never kept by PublishedResponses or a proxy).
     response["Cache-Control"] = "no-cache"

@@ -51,11 +51,12 @@ def test_a_village_operator_sees_their_desa_only(page: Page, server, shot):
 def test_the_language_switch_turns_the_page_english_and_back(page: Page, server, shot, console_errors):
     page.goto(server + "/wilayah/")
     expect(page.get_by_role("heading", name="Wilayah Indonesia")).to_be_visible()
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
     expect(page.get_by_role("heading", name="Regions of Indonesia")).to_be_visible()
+    assert page.url.endswith("/wilayah/")  # back on the same page
     expect(page.locator("html")).to_have_attribute("lang", "en")
     shot("english")
-    page.get_by_role("button", name="ID").click()
+    page.get_by_role("link", name="ID", exact=True).click()
     expect(page.get_by_role("heading", name="Wilayah Indonesia")).to_be_visible()
     assert console_errors == []
 

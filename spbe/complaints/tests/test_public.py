@@ -76,6 +76,7 @@ def test_every_public_response_shows_the_complainant_masked(people):
         "pemda/<str:pemda_code>/pengaduan/": "/pemda/35.10/pengaduan/",
         "pengaduan/": f"/pengaduan/?tiket={complaint.ticket}",
         "pengaduan/<str:ticket>/": f"/pengaduan/{complaint.ticket}/",
+        "pengaduan/<str:ticket>/cetak/<str:width>/": f"/pengaduan/{complaint.ticket}/cetak/80/",
         "api/v1/complaints/<ticket>": f"/api/v1/complaints/{complaint.ticket}",
     }
     assert public_routes() == set(urls), "add the new public route here so its answer is checked for masking"

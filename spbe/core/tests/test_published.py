@@ -371,3 +371,29 @@ def test_a_replay_matches_the_routes_once_per_path(app, monkeypatch):
     call(cached, "/api/v1/regions/35")
     assert call(cached, "/api/v1/regions/35.10") == first
     assert list(cached._paths) == ["/api/v1/regions/35.10"]
+
+
+class AgingApp:
+    """A published resource whose answer says ``max-age=60``; counts how often it is asked."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        start_response("200 OK", [("Cache-Control", "public, max-age=60"), ("ETag", f'"{self.calls}"')])
+        return [str(self.calls).encode()]
+
+
+def test_an_answer_is_replayed_only_while_fresh_by_its_max_age(db, monkeypatch):
+    app = AgingApp()
+    cached = PublishedResponses(app, routes=[(r"/a", "aging")])
+    clock = [1000.0]
+    monkeypatch.setattr(published.time, "monotonic", lambda: clock[0])
+    assert call(cached, "/a")[2] == b"1"
+    clock[0] += 59
+    assert call(cached, "/a")[2] == b"1"
+    clock[0] += 2  # older than its max-age: Django answers again, and that answer is kept
+    assert call(cached, "/a")[2] == b"2"
+    assert call(cached, "/a")[2] == b"2"
+    assert app.calls == 2

@@ -38,7 +38,7 @@ def test_the_demo_mall_offers_every_service_and_has_history_for_the_statistics(r
     import datetime as dt
 
     from spbe.lounge import queue_selectors, queues
-    from spbe.lounge.models import Counter, LoungeService, QueueDay, QueueTicket
+    from spbe.lounge.models import Counter, KioskDevice, LoungeService, QueueDay, QueueTicket
 
     seed_banyuwangi()
     pemda = Pemda.objects.get(code="35.10")
@@ -47,6 +47,8 @@ def test_the_demo_mall_offers_every_service_and_has_history_for_the_statistics(r
     lounge = queue_selectors.lounge_of(pemda, "mpp")
     assert LoungeService.objects.filter(lounge=lounge).count() == Service.objects.filter(pemda=pemda).count()
     assert Counter.objects.filter(lounge=lounge).count() == len(demo.CATALOGUE) + 2
+    # One kiosk device in the lobby, registered once however often the demo is seeded.
+    assert KioskDevice.objects.filter(lounge=lounge, is_active=True).count() == 1
     # The history is numbered as the locked counter numbers: 1..n per prefix and day, n on its QueueDay.
     for row in QueueDay.objects.filter(lounge=lounge):
         numbers = QueueTicket.objects.filter(lounge=lounge, day=row.day, prefix=row.prefix).values_list(

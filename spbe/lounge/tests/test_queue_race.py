@@ -84,7 +84,8 @@ held.wait(30)
 threads = [threading.Thread(target=taker, args=(i,)) for i in range(TAKERS)]
 for t in threads:
     t.start()
-waiting = wait_for_lock_waiters("%lounge_queueday%FOR UPDATE%", at_least=2)
+# The takers wait in the numbering upsert (INSERT .. ON CONFLICT DO UPDATE) on the held row.
+waiting = wait_for_lock_waiters("%lounge_queueday%ON CONFLICT%", at_least=2)
 if waiting:
     results["waited"] = len(waiting)
 release.set()
