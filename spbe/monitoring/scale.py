@@ -41,7 +41,7 @@ from spbe.core.actors import MaybeActor, is_person, require_actor
 from spbe.core.bulk import update_rows
 from spbe.core.errors import Conflict, ValidationFailed
 
-from . import escalation, rules
+from . import escalation, rules, services
 from .access import PROJECT
 from .models import COUNTED_STATES, Contract, PlanPoint, ProgressReport, Project, ReportPhoto
 from .models_scm import ScmOutcome, ShowCauseMeeting
@@ -55,7 +55,6 @@ from .services import (
     map_changed,
     new_contract,
     new_project,
-    pemda_today,
     status_snapshot,
     stored_name,
 )
@@ -214,7 +213,7 @@ def reports_submit_many(
     projects = {
         p.pk: p for p in Project.objects.filter(pk__in=project_ids).select_related("pemda", "contract")
     }
-    days = {pk: as_of or pemda_today(p.pemda) for pk, p in projects.items()}
+    days = {pk: as_of or services.pemda_today(p.pemda) for pk, p in projects.items()}
     limits = photos.PhotoLimits.from_settings()
     distinct: dict[str, _Prepared] = {}
     checked: list[tuple[ReportSpec, Decimal, str, str, list[tuple[str, PhotoChecks]]]] = []
@@ -423,7 +422,7 @@ def reports_return_many(
             escalation.reopen_outcomes(vetted, report)
         projects = {r.project_id: r.project for r in chosen}
         refresh_statuses(
-            vetted, project_ids, {pk: as_of or pemda_today(projects[pk].pemda) for pk in project_ids}
+            vetted, project_ids, {pk: as_of or services.pemda_today(projects[pk].pemda) for pk in project_ids}
         )
     return chosen
 
