@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def spec(world, number: int, **contract) -> scale.ProjectSpec:
-    values = {
+    values: dict[str, Any] = {
         "method": "penyedia",
         "number": f"027/{number}/PU/2027",
         "value": "950000000.25",
