@@ -71,8 +71,21 @@ def _photo(latitude: str, longitude: str, taken: dt.datetime) -> bytes:
 def seed(pemda: Pemda, *, actor: Actor) -> str:
     """Add the demo works once, with contracts from 90 days ago, S-curves and two reports each."""
     unit = PerangkatDaerah.objects.filter(pemda=pemda, code=UNIT_CODE).first()
-    year = demo_scale.seed_year(pemda, actor=actor)
-    if unit is None or Project.objects.filter(pemda=pemda).exclude(year=demo_scale.YEAR).exists():
+    year = "; ".join(
+        part
+        for part in (
+            demo_scale.seed_year(pemda, actor=actor),
+            demo_scale.seed_village_works(pemda, actor=actor),
+        )
+        if part
+    )
+    # The three works below ran already when the pemda has an agency project outside the year's demo.
+    ran = (
+        Project.objects.filter(pemda=pemda, unit__isnull=False)
+        .exclude(contract__ocid__startswith=demo_scale.OCID_PREFIX)
+        .exists()
+    )
+    if unit is None or ran:
         return f"monitoring: {year}" if year else "monitoring: tidak ada yang ditambahkan"
     today = pemda_today(pemda)
     start = today - dt.timedelta(days=90)

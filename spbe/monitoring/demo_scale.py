@@ -289,7 +289,8 @@ def seed_year(pemda: Pemda, *, actor: Actor) -> str:
     reports = photos = meetings = 0
     start = dt.date(YEAR, 1, 1)
     for phase in PHASES:
-        batch, photographed = _reports(projects, contracts, plans, profiles, rng, start, phase)
+        recent = AS_OF - dt.timedelta(days=14)
+        batch, photographed = _reports(projects, contracts, plans, profiles, rng, start, phase, recent)
         if batch:
             reports_submit_many(actor=actor, items=batch, as_of=phase)
         reports += len(batch)
@@ -317,8 +318,10 @@ def _reports(
     rng: random.Random,
     start: dt.date,
     until: dt.date,
+    recent: dt.date,
 ) -> tuple[list[ReportSpec], int]:
-    """The weekly reports dated ``start..until`` of every project, with photos on some."""
+    """The weekly reports dated ``start..until`` of every project, with photos on some (and on every
+    report after ``recent``)."""
     batch: list[ReportSpec] = []
     photographed = 0
     for project in projects:
@@ -333,7 +336,7 @@ def _reports(
                     break
                 # Banyuwangi's 0/50/100% photos, and the latest fortnight's (the map's current state).
                 with_photo = week == 0 or (percent >= 50 > last_percent) or percent >= 100
-                with_photo = with_photo or day > AS_OF - dt.timedelta(days=14)
+                with_photo = with_photo or day > recent
                 files: tuple[bytes, ...] = ()
                 if with_photo:
                     files = (_field_photo(project, day, rng),)
@@ -438,3 +441,87 @@ def _meetings(pemda: Pemda, actor: Actor, day: dt.date) -> int:
         )
         count += 1
     return count
+
+
+# ------------------------------------------------------------------------------------- village works
+
+WORKS_YEAR = 2027  # the villages demo's APBDes year
+WORKS_AS_OF = dt.date(2027, 11, 15)
+WORKS_DESA = 36
+WORKS_KEGIATAN = (("02.03.10", "Rabat beton jalan dusun"), ("02.03.02", "Pembangunan saluran drainase desa"))
+WORKS_OCID = f"ocds-spbe35-desa-{WORKS_YEAR}-"
+
+
+def seed_village_works(pemda: Pemda, *, actor: Actor) -> str:
+    """A few dozen desa's works packages on kegiatan of their adopted APBDes 2027, with weekly reports."""
+    from spbe.villages.models import Apbdes, ApbdesLine
+
+    from .village_works import works_create
+
+    if Contract.objects.filter(pemda=pemda, ocid__startswith=WORKS_OCID).exists():
+        return ""
+    rng = random.Random(WORKS_YEAR * 17)
+    adopted = (
+        Apbdes.objects.filter(pemda=pemda, year=WORKS_YEAR, version_state=Apbdes.State.FROZEN)
+        .select_related("village__region", "village__kecamatan")
+        .order_by("village__region_id")
+    )
+    packages: list[Project] = []
+    for apbdes in adopted:
+        if len(packages) >= WORKS_DESA:
+            break
+        codes = set(ApbdesLine.objects.filter(apbdes=apbdes).values_list("activity_code", flat=True))
+        kegiatan = next(((c, n) for c, n in WORKS_KEGIATAN if c in codes), None)
+        if kegiatan is None:
+            continue
+        village = apbdes.village
+        lat, lon = KECAMATAN_CENTRES.get(village.kecamatan.district_id or "", ("-8.3000", "114.2000"))
+        packages.append(
+            works_create(
+                actor=actor,
+                village=village,
+                year=WORKS_YEAR,
+                kegiatan=kegiatan[0],
+                name=f"{kegiatan[1]} {village.region.name.title()}",
+                location_kind="point",
+                points=[(_jitter(lat, rng, 250), _jitter(lon, rng, 250))],
+                address=f"Desa {village.region.name.title()}",
+            )
+        )
+    if not packages:
+        return ""
+    from .services import contract_create
+
+    for number, project in enumerate(packages, start=1):
+        starts = dt.date(WORKS_YEAR, 4, 1) + dt.timedelta(days=rng.randint(0, 120))
+        swakelola = number % 3 != 0  # most by the desa itself (padat karya), some with a vendor
+        contract_create(
+            actor=actor,
+            project=project,
+            method=Method.SWAKELOLA if swakelola else Method.VENDOR,
+            number=f"141/{number:03d}/DESA/{WORKS_YEAR}",
+            vendor_name="" if swakelola else f"CV Karya Desa {number}",
+            value=Decimal(rng.randint(80, 400)) * 1_000_000,
+            signed_on=starts - dt.timedelta(days=3),
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=rng.choice((60, 90, 120))),
+            ocid=f"{WORKS_OCID}{number:04d}",
+        )
+    contracts = {c.project_id: c for c in Contract.objects.filter(project__in=packages)}
+    plans = {
+        p: check_plan_points(
+            contracts[p.pk].starts_on,
+            schedule_points(
+                contracts[p.pk].starts_on, contracts[p.pk].ends_on, shape="linear", step="weekly"
+            ),
+        )
+        for p in packages
+    }
+    write_plans(actor=actor, plans=plans, source="schedule:linear:weekly")
+    profiles = {p.pk: rng.choices(["on_plan", "late"], [80, 20])[0] for p in packages}
+    first, recent = dt.date(WORKS_YEAR, 1, 1), WORKS_AS_OF - dt.timedelta(days=14)
+    batch, _photos = _reports(packages, contracts, plans, profiles, rng, first, WORKS_AS_OF, recent)
+    made = reports_submit_many(actor=actor, items=batch, as_of=WORKS_AS_OF)
+    older = [r for r in made if r.reported_on <= WORKS_AS_OF - dt.timedelta(days=14)]
+    reports_verify_many(actor=actor, reports=older)
+    return f"{len(packages)} paket pekerjaan desa {WORKS_YEAR} ({len(made)} laporan)"

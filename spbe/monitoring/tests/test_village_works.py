@@ -53,7 +53,7 @@ def test_a_package_belongs_to_a_kegiatan_of_the_adopted_apbdes(world, reference_
     works = package(world)
     assert (works.unit_id, works.sub_kegiatan_code, works.apbdes_kegiatan) == (None, "", "02.03.01")
     assert works.place().village_id == world.desa_x.pk
-    with pytest.raises(ValidationFailed, match="09.09.09"):
+    with pytest.raises(ValidationFailed, match=r"09\.09\.09"):
         package(world, kegiatan="09.09.09")
     with pytest.raises(PermissionDenied):
         village_works.works_create(
