@@ -197,7 +197,9 @@ def report(section: b.Section, result: dict[str, object], database: str) -> None
         f"Generated in bulk ({database}): projects, reports, photo records, S-curve points",
         ", ".join(f"{n:,}" for n in counts) + f" in {result['generate_s']:.0f} s",
     )
-    old_wall, old_cpu = result["old_reads_1000"]  # type: ignore[misc]
+    old = result["old_reads_1000"]
+    assert isinstance(old, list)
+    old_wall, old_cpu = float(old[0]), float(old[1])
     runs = result["classify"]
     assert isinstance(runs, list)
     first, *daily = runs
