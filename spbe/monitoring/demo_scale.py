@@ -25,6 +25,7 @@ import io
 import random
 from decimal import ROUND_DOWN, Decimal
 
+from django.db import transaction
 from django.db.models import Sum
 from PIL import ExifTags, Image, TiffImagePlugin
 
@@ -41,6 +42,7 @@ from .scale import (
     ProjectSpec,
     ReportSpec,
     projects_create_many,
+    refresh_statuses,
     reports_return_many,
     reports_submit_many,
     reports_verify_many,
@@ -298,6 +300,11 @@ def seed_year(pemda: Pemda, *, actor: Actor) -> str:
         _decide(pemda, actor, rng, phase)
         meetings += _meetings(pemda, actor, phase)
         start = phase + dt.timedelta(days=1)
+    # The demo's day passes for every project of the year, reported lately or not (the daily check's path).
+    with transaction.atomic():
+        ids = [p.pk for p in projects]
+        list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        refresh_statuses(actor, ids, AS_OF)
     verified = ProgressReport.objects.filter(pemda=pemda, project__in=projects, state=ReportState.VERIFIED)
     returned = ProgressReport.objects.filter(pemda=pemda, project__in=projects, state=ReportState.RETURNED)
     return (
