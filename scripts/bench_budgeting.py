@@ -21,13 +21,11 @@ import json
 import shutil
 import statistics
 import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any
 
 from scripts import bench as b
+from scripts.bench_http import p95_floor, post_json
 
 PEMDA = "35.10"
 YEAR = "2028"
@@ -198,27 +196,11 @@ def bench_budgeting(section: b.Section, work: b.Workspace) -> None:
 
 
 def _post(base: str, line: int, token: str, key: str, n: int) -> tuple[int, float, int | None]:
-    body = json.dumps(
-        {"uraian": f"Pekerjaan {n}", "koefisien": [["1", "paket"]], "harga_satuan": f"{PRICE}.00"}
-    ).encode()
-    request = urllib.request.Request(  # noqa: S310 - our own loopback server
+    status, elapsed, payload = post_json(
         f"{base}/api/v1/pemda/{PEMDA}/budget/lines/{line}/details",
-        data=body,
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Idempotency-Key": key,
-        },
+        {"uraian": f"Pekerjaan {n}", "koefisien": [["1", "paket"]], "harga_satuan": f"{PRICE}.00"},
+        {"Authorization": f"Bearer {token}", "Idempotency-Key": key},
     )
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            status, payload = response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        status, payload = exc.code, None
-        exc.read()
-    elapsed = (time.perf_counter() - started) * 1000
     return status, elapsed, (payload or {}).get("id") if status in (200, 201) else None
 
 
@@ -268,7 +250,7 @@ def _editors(section: b.Section, work: b.Workspace) -> str:
         counted = b.run([sys.executable, "-c", AFTER_EDITORS, str(setup["version"])], env)
         after = json.loads(counted.stdout.strip().splitlines()[-1])
     times = sorted(ms for _kind, _status, ms, _row in answers)
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+    p95 = p95_floor(times)
     created = {row for kind, status, _ms, row in answers if kind == "first" and status == 201}
     refused = sum(1 for kind, status, _ms, _row in answers if kind == "first" and status == 409)
     errors = sum(1 for _kind, status, _ms, _row in answers if status >= 500)

@@ -20,6 +20,8 @@ register("membership.grant", _("Peran diberikan"))
 register("membership.revoke", _("Peran dicabut"))
 register("token.create", _("Token API dibuat"))
 register("token.revoke", _("Token API dicabut"))
+register("holiday.set", _("Hari libur daerah ditetapkan"))
+register("holiday.remove", _("Hari libur daerah dihapus"))
 
 YES_NO = {True: _("ya"), False: _("tidak")}
 

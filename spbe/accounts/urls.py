@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .urls_holidays import urlpatterns as holiday_urlpatterns
 
 app_name = "accounts"
 
@@ -35,4 +36,5 @@ urlpatterns = [
         views.membership_revoke,
         name="membership-revoke",
     ),
+    *holiday_urlpatterns,
 ]

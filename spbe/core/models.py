@@ -124,3 +124,6 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+from .models_holidays import LocalHoliday as LocalHoliday  # noqa: E402

@@ -50,6 +50,9 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_ENTRY_SHARE = 16
 # Bookkeeping per entry beyond its body and headers (key, objects, dict slots), counted in the budget.
 ENTRY_OVERHEAD = 512
+# Paths whose data set (or absence of one) is remembered, per process; the memo starts over when full, so
+# a scan of made-up paths costs regex matching again, never memory.
+MAX_PATHS = 20_000
 
 
 class _Versions:
@@ -160,6 +163,7 @@ class PublishedResponses:
         # and how many entries it has, so this map shrinks with the entries.
         self.vary: dict[Key, tuple[tuple[str, ...], int]] = {}
         self._lock = threading.Lock()
+        self._paths: dict[str, str | None] = {}
         # Request headers Django itself reads to decide the scheme and the host, when configured to.
         self.request_facts = ["wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME"]
         proxy_ssl = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
@@ -174,6 +178,19 @@ class PublishedResponses:
             self.request_facts.append("HTTP_USER_AGENT")
 
     def _data_set(self, path: str) -> str | None:
+        """The data set of ``path``, matched against the routes once per path (measured: matching every
+        route's regex, filling the name and building the key were most of a replayed answer's time)."""
+        try:
+            return self._paths[path]
+        except KeyError:
+            pass
+        found = self._match(path)
+        if len(self._paths) >= MAX_PATHS:
+            self._paths.clear()
+        self._paths[path] = found
+        return found
+
+    def _match(self, path: str) -> str | None:
         for pattern, name in self.routes:
             match = pattern.fullmatch(path)
             if match:
@@ -196,7 +213,7 @@ class PublishedResponses:
         data_set = self._data_set(path)
         if data_set is None:
             return self.app(environ, start_response)
-        resource: Key = (method, path, *(str(environ.get(name, "")) for name in self.request_facts))
+        resource: Key = (method, path, *[str(environ.get(name, "")) for name in self.request_facts])
         version = current_version(data_set)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         with self._lock:
@@ -225,7 +242,9 @@ class PublishedResponses:
 
     @staticmethod
     def _key(resource: Key, vary: tuple[str, ...], environ: dict[str, Any]) -> Key:
-        return (*resource, *vary, *(str(environ.get(name, "")) for name in vary))
+        if not vary:
+            return resource
+        return (*resource, *vary, *[str(environ.get(name, "")) for name in vary])
 
     def _fill(
         self,

@@ -20,8 +20,8 @@ and the realisation row update safe under concurrent treasurers and executors: a
 sees the first one's rows.
 
 **Advances** must be accounted for within ten working days of payment (Permendagri 20/2018 art. 52):
-working days are Monday to Friday counted on dates in the pemda's own time zone. National holidays are
-not in the product yet, so a holiday counts as a working day (the deadline is never later than the law's).
+working days are Monday to Friday counted on dates in the pemda's own time zone, without the national
+holidays and cuti bersama and the pemda's own changes to them (``spbe.core.working_days``).
 An advance is overdue when its books' day (``books_day``: today in the pemda's time zone, or the latest
 voucher's date when the books run ahead of the clock) is past the deadline and no SPJ is in.
 """
@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from spbe.accounts.access import Can, Place, Policy, get_village_for_user
 from spbe.accounts.models import Pemda, Role, VillageGovernment
-from spbe.core import audit
+from spbe.core import audit, working_days
 from spbe.core.actors import MaybeActor, is_person
 from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from spbe.core.money import format_rupiah, parse_rupiah
@@ -143,15 +143,10 @@ LIVE_STATES = ("draft", "submitted", "verified", "approved", "paid", "returned")
 # --- dates -------------------------------------------------------------------------------------------
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The ``days``-th working day (Monday-Friday) after ``start``; holidays are not known (module doc)."""
-    day = start
-    left = days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+def add_working_days(start: dt.date, days: int, pemda: Pemda | str | None = None) -> dt.date:
+    """The ``days``-th working day after ``start`` in ``pemda`` (module doc); without a pemda, the national
+    list only."""
+    return working_days.add(start, days, pemda)
 
 
 def pemda_today(pemda_or_code: Pemda | str) -> dt.date:
@@ -651,7 +646,7 @@ def spp_pay(
                 _("Saldo %(via)s %(balance)s tidak cukup untuk membayar %(net)s.")
                 % {"via": Channel(via).label, "balance": format_rupiah(balance), "net": format_rupiah(net)}
             )
-        due = add_working_days(day, SPJ_WORKING_DAYS) if spp.kind == Spp.Kind.PANJAR else None
+        due = add_working_days(day, SPJ_WORKING_DAYS, spp.pemda_id) if spp.kind == Spp.Kind.PANJAR else None
         SPP_FLOW.apply(
             spp,
             "pay",
@@ -1389,6 +1384,7 @@ class _DemoYear:
         self.spps: list[tuple[Spp, list[tuple[ApbdesLine, int]], dict[str, int], tuple[int, int] | None]] = []
         self.deposits: list[TaxDeposit] = []
         self.withheld: defaultdict[str, int] = defaultdict(int)
+        self.calendar = working_days.Calendar(self.village.pemda_id)  # one read for every deadline below
 
     def day(self, month: int, day: int) -> dt.date:
         return dt.date(self.year, month, min(day, 28))
@@ -1449,7 +1445,7 @@ class _DemoYear:
         net = sen - sum(taxes.values())
         if sen <= 0 or (state == "paid" and (when is None or net > self.balance[via])):
             return False
-        due = add_working_days(when, SPJ_WORKING_DAYS) if (kind == Spp.Kind.PANJAR and when) else None
+        due = self.calendar.add(when, SPJ_WORKING_DAYS) if (kind == Spp.Kind.PANJAR and when) else None
         paid = state == "paid"
         spp = Spp(
             pemda_id=self.village.pemda_id,
@@ -1637,8 +1633,8 @@ class _DemoYear:
                 spp=spp,
                 year=self.year,
                 state=Spj.State.ACCEPTED,
-                submitted_on=add_working_days(spp.paid_on, 5),
-                accepted_on=add_working_days(spp.paid_on, 6),
+                submitted_on=self.calendar.add(spp.paid_on, 5),
+                accepted_on=self.calendar.add(spp.paid_on, 6),
                 spent=Decimal(spent) / 100,
                 returned_amount=spp.total - Decimal(spent) / 100,
             )

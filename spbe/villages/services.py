@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, Subquery
 from django.utils.translation import gettext as _
 
 from spbe.accounts.access import Place
@@ -81,7 +81,11 @@ def apbdes_create(*, actor: MaybeActor, village: VillageGovernment, year: int) -
 
 
 def _checked(apbdes: Apbdes, data: LineData) -> dict[str, object]:
-    """The line's fields, each checked against the village chart and lists of the APBDes's year."""
+    """The line's fields, each checked against the village chart and lists of the APBDes's year.
+
+    The three reference lookups go to the database as one query (three EXISTS): on deadline day every
+    round trip of every save counts, and the answers are read before the version is locked.
+    """
     year = apbdes.year
     account = data.account_code.strip().removesuffix(".")
     if not (len(account) <= CODE_LENGTH and ACCOUNT.match(account)) or account.count(".") < 2:
@@ -91,20 +95,31 @@ def _checked(apbdes: Apbdes, data: LineData) -> dict[str, object]:
             field="account_code",
         )
     jenis = ".".join(account.split(".")[:3])
-    if not VillageAccount.objects.filter(year=year, code=jenis).exists():
+    activity = data.activity_code.strip().removesuffix(".")
+    expenditure = account.startswith("5.")
+    source = data.source_code.strip().upper()
+    known_account, known_activity, known_source = (
+        Apbdes.objects.filter(pk=apbdes.pk)
+        .annotate(
+            known_account=Exists(VillageAccount.objects.filter(year=year, code=jenis)),
+            known_activity=Exists(
+                VillageActivity.objects.filter(year=year, code=activity, level=VillageActivity.Level.KEGIATAN)
+            ),
+            known_source=Exists(
+                FundingSource.objects.filter(year=year, scope=FundingSource.Scope.DESA, code=source)
+            ),
+        )
+        .values_list("known_account", "known_activity", "known_source")
+        .get()
+    )
+    if not known_account:
         raise ValidationFailed(
             _("Rekening %(code)s tidak ada dalam bagan akun APBDes %(year)d.")
             % {"code": jenis, "year": year},
             field="account_code",
         )
-    activity = data.activity_code.strip().removesuffix(".")
-    if account.startswith("5."):
-        if (
-            not ACTIVITY.match(activity)
-            or not VillageActivity.objects.filter(
-                year=year, code=activity, level=VillageActivity.Level.KEGIATAN
-            ).exists()
-        ):
+    if expenditure:
+        if not ACTIVITY.match(activity) or not known_activity:
             raise ValidationFailed(
                 _("Belanja wajib memiliki kegiatan dari daftar kegiatan desa %(year)d (BB.SS.KK).")
                 % {"year": year},
@@ -112,8 +127,7 @@ def _checked(apbdes: Apbdes, data: LineData) -> dict[str, object]:
             )
     elif activity:
         raise ValidationFailed(_("Pendapatan dan pembiayaan tidak memiliki kegiatan."), field="activity_code")
-    source = data.source_code.strip().upper()
-    if not FundingSource.objects.filter(year=year, scope=FundingSource.Scope.DESA, code=source).exists():
+    if not known_source:
         raise ValidationFailed(
             _("Sumber dana '%(code)s' tidak dikenal untuk APBDes %(year)d.") % {"code": source, "year": year},
             field="source_code",
@@ -147,38 +161,55 @@ def apbdes_line_save(
     APBDES.require(actor, apbdes.place(), "edit")
     fields = _checked(apbdes, data)
     with transaction.atomic():
-        for attempt in ("before_lock", "after_lock"):
-            existing = ApbdesLine.objects.filter(apbdes_id=apbdes.pk, idempotency_key=idempotency_key).first()
-            if existing is not None:
-                if not _same(existing, fields):
-                    raise Conflict(
-                        _(
-                            "Kunci simpan ini sudah dipakai untuk rincian lain; "
-                            "muat ulang formulir lalu simpan lagi."
-                        )
+        # The version row lock serialises saves to one APBDes (and a save against adoption): a retry racing
+        # its original waits here and then finds the line the original committed. Everything read under
+        # the lock is read after it was granted (a new statement sees what the holder committed) and costs
+        # one round trip; the lock is held for that read, the insert and the audit entry only.
+        frozen: Conflict | None = None
+        try:
+            locked = versions.ensure_draft(apbdes)
+        except Conflict as exc:
+            # Adopted since: a retry of a save that made it before adoption still gets its line.
+            frozen, locked = exc, None
+        key = idempotency_key
+        existing_pk, last = (
+            Apbdes.objects.filter(pk=apbdes.pk)
+            .values_list(
+                Subquery(ApbdesLine.objects.filter(apbdes_id=apbdes.pk, idempotency_key=key).values("pk")),
+                Subquery(
+                    ApbdesLine.objects.filter(
+                        apbdes_id=apbdes.pk,
+                        activity_code=fields["activity_code"],
+                        account_code=fields["account_code"],
+                        sub_code="",
                     )
-                return existing, False
-            if attempt == "before_lock":
-                # The version row lock serialises saves to one APBDes: a retry racing its original
-                # waits here and then finds the line the original committed.
-                locked = versions.ensure_draft(apbdes)
-                if getattr(locked, "stage", None) != Apbdes.Stage.DRAFT:
-                    raise Conflict(
-                        _(
-                            "APBDes sedang dalam tahap '%(stage)s'; "
-                            "rincian hanya dapat diubah pada tahap draf."
-                        )
-                        % {"stage": locked.get_stage_display()}  # type: ignore[attr-defined]
+                    .order_by()
+                    .values("apbdes_id")
+                    .annotate(last=Max("number"))
+                    .values("last")
+                ),
+            )
+            .get()
+        )
+        if existing_pk is not None:
+            existing = ApbdesLine.objects.get(pk=existing_pk)
+            if not _same(existing, fields):
+                raise Conflict(
+                    _(
+                        "Kunci simpan ini sudah dipakai untuk rincian lain; "
+                        "muat ulang formulir lalu simpan lagi."
                     )
-        number = (
-            ApbdesLine.objects.filter(
-                apbdes_id=apbdes.pk,
-                activity_code=fields["activity_code"],
-                account_code=fields["account_code"],
-                sub_code="",
-            ).aggregate(last=Max("number"))["last"]
-            or 0
-        ) + 1
+                )
+            return existing, False
+        if frozen is not None:
+            raise frozen
+        assert locked is not None
+        if getattr(locked, "stage", None) != Apbdes.Stage.DRAFT:
+            raise Conflict(
+                _("APBDes sedang dalam tahap '%(stage)s'; rincian hanya dapat diubah pada tahap draf.")
+                % {"stage": locked.get_stage_display()}  # type: ignore[attr-defined]
+            )
+        number = (last or 0) + 1
         line = ApbdesLine.objects.create(
             apbdes=apbdes, number=number, idempotency_key=idempotency_key, **fields
         )

@@ -341,3 +341,33 @@ def test_a_data_set_never_changed_is_version_0_without_a_query_per_request(
             assert published.current_version("proposals:35.10:2099") == 0
     bump_version("proposals:35.10:2099")
     assert published.current_version("proposals:35.10:2099") == 1
+
+
+class CountingPattern:
+    """A compiled route regex that counts how often it is asked to match."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.calls = 0
+
+    def fullmatch(self, path):
+        self.calls += 1
+        return self.pattern.fullmatch(path)
+
+
+def test_a_replay_matches_the_routes_once_per_path(app, monkeypatch):
+    # Measured: matching every route's regex on every request was most of a replayed answer's own time.
+    recorder, cached = app
+    cached.routes = [(CountingPattern(pattern), name) for pattern, name in cached.routes]
+    first = call(cached, "/api/v1/regions/35.10")
+    for _ in range(3):
+        assert call(cached, "/api/v1/regions/35.10") == first
+    call(cached, "/api/v1/regions/35.10/children")
+    assert recorder.calls == 2  # the region once, its children once; the rest replayed
+    # One match attempt per route for each of the two paths, however often they were asked for.
+    assert sum(p.calls for p, _name in cached.routes) <= 2 * len(cached.routes)
+    # The memo of paths starts over when full, and answers stay right.
+    monkeypatch.setattr(published, "MAX_PATHS", 1)
+    call(cached, "/api/v1/regions/35")
+    assert call(cached, "/api/v1/regions/35.10") == first
+    assert list(cached._paths) == ["/api/v1/regions/35.10"]
