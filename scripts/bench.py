@@ -11,6 +11,8 @@
    (``scripts/bench_budgeting.py``).
 8. The service lounge: a compressed morning of queues over HTTP, IKM over 1,000,000 responses, the public
    catalogue page (``scripts/bench_lounge.py``).
+9. E-monitoring: 10,000 projects, 200,000 reports, 1,000,000 photo records; the daily classification, the
+   dashboards and the map's GeoJSON (``scripts/bench_monitoring.py``).
 
 Every benchmark runs even when an earlier one failed. A missed target is reported in BENCHMARKS.md; the
 script exits non-zero only when a benchmark could not be measured. Everything runs on 127.0.0.1 in
@@ -1056,6 +1058,7 @@ def main() -> int:
     sys.modules.setdefault("scripts.bench", sys.modules[__name__])
     from scripts.bench_budgeting import bench_budgeting
     from scripts.bench_lounge import bench_lounge
+    from scripts.bench_monitoring import bench_monitoring
     from scripts.bench_planning import bench_planning
     from scripts.bench_villages import bench_villages
 
@@ -1077,6 +1080,7 @@ def main() -> int:
             ("Village finance: Siskeudes import and public APBDes API", bench_villages),
             ("E-budgeting: 50,000 detail rows and 50 editors at once", bench_budgeting),
             ("Public-service lounge: queues, IKM and the catalogue", bench_lounge),
+            ("E-monitoring: 10,000 projects, dashboards, map and the daily check", bench_monitoring),
         ]
         only = sys.argv[sys.argv.index("--only") + 1].lower() if "--only" in sys.argv[1:-1] else None
         if only is not None:

@@ -148,7 +148,10 @@ def _projects(lounge: Lounge) -> Slide | None:
             "pekerjaan": [
                 {
                     "nama": p.name,
-                    "perangkat_daerah": p.unit.name,
+                    # A village works package (monitoring) has its desa instead of an agency.
+                    "perangkat_daerah": p.unit.name
+                    if p.unit
+                    else (p.village.region.name if p.village else ""),
                     "progres": None if percent is None else f"{percent:.2f}".replace(".", ","),
                     "persen": 0 if percent is None else int(percent),
                     "kritis": p.is_critical,

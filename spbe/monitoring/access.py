@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from spbe.accounts.access import Can, Policy, object_for_user, scope_in
+from spbe.accounts.access import Can, Place, Policy, object_for_user, scope_in
 from spbe.accounts.models import PEMDA_ROLES, Pemda, Role
 from spbe.core.actors import MaybeActor, is_system
 
@@ -19,7 +19,42 @@ from .models import ProgressReport, Project, ReportPhoto
 
 AGENCY = {Role.AGENCY_OPERATOR, Role.AGENCY_HEAD}
 
-PROJECT = Policy(
+DESA_OFFICIALS = {Role.KEPALA_DESA, Role.VILLAGE_SECRETARY, Role.VILLAGE_EXECUTOR, Role.VILLAGE_OPERATOR}
+
+#: A village works package (a project of a desa's APBDes kegiatan, no unit): the desa's own officials run
+#: it, its executor (Kasi/Kaur pelaksana kegiatan) reports from the field and the Kades or Sekdes verify;
+#: the camat of its kecamatan and DPMD read it (with Bappeda and the auditor), as they read the APBDes.
+VILLAGE_WORKS = Policy(
+    view={
+        *DESA_OFFICIALS,
+        Role.VILLAGE_TREASURER,
+        Role.BPD_MEMBER,
+        Role.CAMAT,
+        Role.DPMD,
+        Role.BAPPEDA_PLANNER,
+        Role.AUDITOR,
+    },
+    manage={Role.KEPALA_DESA, Role.VILLAGE_OPERATOR},
+    report={Role.VILLAGE_EXECUTOR},
+    verify={Role.KEPALA_DESA, Role.VILLAGE_SECRETARY},
+    view_originals={*DESA_OFFICIALS, Role.CAMAT, Role.DPMD, Role.AUDITOR},
+)
+
+
+class ProjectPolicy(Policy):
+    """The unit's policy for a regency project, :data:`VILLAGE_WORKS` for a package at a desa.
+
+    A project's place tells them apart (:meth:`Project.place`: a village works package has a desa and no
+    unit), so every check of the module, written against ``PROJECT``, judges both kinds.
+    """
+
+    def can(self, user: MaybeActor, place: Place) -> Can:
+        if place.unit_id is None and place.village_id is not None:
+            return VILLAGE_WORKS.can(user, place)
+        return super().can(user, place)
+
+
+PROJECT = ProjectPolicy(
     view={Role.FIELD_SUPERVISOR, *AGENCY, Role.BAPPEDA_PLANNER, Role.AUDITOR},
     # Projects, contracts, addenda and S-curves are the agency's data.
     manage=AGENCY,
@@ -51,7 +86,7 @@ def projects_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Project]:
     if is_system(user) or any(g.role in viewers and g.role in PEMDA_ROLES for g in scope.grants):
         return projects
     units = {g.unit_id for g in scope.grants if g.role in viewers and g.unit_id is not None}
-    return projects.filter(unit_id__in=units)
+    return projects.filter(unit_id__in=units, unit__isnull=False)
 
 
 def photo_for_user(user: MaybeActor, pemda_code: str, pk: int) -> tuple[ReportPhoto, Can]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from spbe.core.http import public_answer
@@ -105,8 +106,9 @@ class ProjectOut(Schema):
     name: str
     year: int
     pemda: PlaceOut
-    unit: PlaceOut
+    unit: PlaceOut | None  # None for a village works package (the desa's own, see ``kegiatan_desa``)
     sub_kegiatan: str
+    kegiatan_desa: str  # the APBDes kegiatan (BB.SS.KK) of a village works package, else ""
     desa: PlaceOut | None
     address: str
     location: GeometryOut
@@ -157,8 +159,9 @@ def project_detail(request: HttpRequest, project_id: int) -> ProjectOut:
         name=project.name,
         year=project.year,
         pemda=PlaceOut(code=project.pemda.code, name=project.pemda.name),
-        unit=PlaceOut(code=project.unit.code, name=project.unit.name),
+        unit=PlaceOut(code=project.unit.code, name=project.unit.name) if project.unit else None,
         sub_kegiatan=project.sub_kegiatan_code,
+        kegiatan_desa=project.apbdes_kegiatan,
         desa=PlaceOut(code=village.region_id, name=village.region.name) if village else None,
         address=project.address,
         location=GeometryOut(
@@ -257,7 +260,7 @@ def project_feature(project: Project, list_url: str) -> dict[str, Any]:
         "properties": {
             "name": project.name,
             "year": project.year,
-            "unit": {"code": project.unit.code, "name": project.unit.name},
+            "unit": {"code": project.unit.code, "name": project.unit.name} if project.unit else None,
             # Money as a decimal string, exact like everywhere else in the API.
             "contract_value": str(contract.value) if contract is not None else None,
             # SQLite hands a subquery's decimal back unscaled; two places like every other percentage.
@@ -265,10 +268,17 @@ def project_feature(project: Project, list_url: str) -> dict[str, Any]:
             "critical": project.is_critical,
             # What the map widget ({% map %}, spbe/core/static/spbe/map.js) shows in a popup and colours.
             "url": f"{list_url}{project.pk}/",
-            "lines": [project.unit.name, str(project.year)],
+            "lines": [_owner(project), str(project.year)],
             "marker": _marker(project.is_critical, verified),
         },
     }
+
+
+def _owner(project: Project) -> str:
+    """Who carries the work out: the agency, or the desa of a village works package."""
+    if project.unit is not None:
+        return project.unit.name
+    return _("Desa %(name)s") % {"name": project.village.region.name if project.village else ""}
 
 
 def _marker(critical: bool, verified: Any) -> str:

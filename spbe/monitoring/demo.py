@@ -3,7 +3,8 @@
 Each has a contract dated from today, an S-curve, and reports with photos carrying real EXIF positions
 inside the regency, so the supervisor's and the agency head's pages have something to show: one on plan,
 one slipping into critical, one just started. Written through the services a user goes through. Runs once
-per pemda (a second run adds nothing). The year of projects, hundreds of them, comes with issue 9 point 9.
+per pemda (a second run adds nothing). The year of hundreds of projects on the adopted APBD 2028 is
+:mod:`spbe.monitoring.demo_scale`, seeded first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PIL import ExifTags, Image, TiffImagePlugin
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core.actors import Actor
 
+from . import demo_scale
 from .curve_import import plans_import, schedule_points
 from .e81 import targets_import
 from .models import Contract, Project
@@ -69,8 +71,22 @@ def _photo(latitude: str, longitude: str, taken: dt.datetime) -> bytes:
 def seed(pemda: Pemda, *, actor: Actor) -> str:
     """Add the demo works once, with contracts from 90 days ago, S-curves and two reports each."""
     unit = PerangkatDaerah.objects.filter(pemda=pemda, code=UNIT_CODE).first()
-    if unit is None or Project.objects.filter(pemda=pemda).exists():
-        return "monitoring: tidak ada yang ditambahkan"
+    year = "; ".join(
+        part
+        for part in (
+            demo_scale.seed_year(pemda, actor=actor),
+            demo_scale.seed_village_works(pemda, actor=actor),
+        )
+        if part
+    )
+    # The three works below ran already when the pemda has an agency project outside the year's demo.
+    ran = (
+        Project.objects.filter(pemda=pemda, unit__isnull=False)
+        .exclude(contract__ocid__startswith=demo_scale.OCID_PREFIX)
+        .exists()
+    )
+    if unit is None or ran:
+        return f"monitoring: {year}" if year else "monitoring: tidak ada yang ditambahkan"
     today = pemda_today(pemda)
     start = today - dt.timedelta(days=90)
     reports = 0
@@ -121,7 +137,10 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     _curves_from_file(pemda, waiting, actor=actor)
     meetings = _show_cause(pemda, actor=actor, today=today)
     rows = _e81(unit, settings.SPBE_DEFAULT_BUDGET_YEAR, actor=actor)
-    return f"monitoring: {len(WORKS)} pekerjaan, {reports} laporan progres, {meetings} SCM, {rows} baris E.81"
+    summary = (
+        f"monitoring: {len(WORKS)} pekerjaan, {reports} laporan progres, {meetings} SCM, {rows} baris E.81"
+    )
+    return f"{summary}; {year}" if year else summary
 
 
 def _curves_from_file(pemda: Pemda, projects: list[Project], *, actor: Actor) -> None:
@@ -140,7 +159,10 @@ def _curves_from_file(pemda: Pemda, projects: list[Project], *, actor: Actor) ->
 def _show_cause(pemda: Pemda, *, actor: Actor, today: dt.date) -> int:
     """SCM I for every contract the rule found critical: held a week ago, 25% agreed within two weeks."""
     count = 0
-    for project in Project.objects.filter(pemda=pemda, is_critical=True).select_related("pemda"):
+    works = Project.objects.filter(pemda=pemda, is_critical=True).exclude(
+        contract__ocid__startswith=demo_scale.OCID_PREFIX
+    )
+    for project in works.select_related("pemda"):
         scm_record(
             actor=actor,
             project=project,

@@ -264,7 +264,7 @@ def send_mail(escalation_id: int) -> int:
             body = "\n".join(
                 [
                     project.name,
-                    project.unit.name,
+                    project.unit.name if project.unit else "",
                     "",
                     describe(escalation),
                     "",

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from spbe.accounts.access import Place
-from spbe.accounts.models import VillageGovernment
+from spbe.accounts.models import PerangkatDaerah, VillageGovernment
 from spbe.accounts.tenancy import TenantOwned, UnitOwned
 from spbe.core.fields import MoneyField
 
@@ -57,8 +57,20 @@ class Project(UnitOwned):
     a position. ``latitude``/``longitude`` repeat its first position for map queries.
     """
 
+    # A regency project belongs to a unit and a sub-kegiatan; a village works package (spbe/villages) to
+    # its desa and a kegiatan ``BB.SS.KK`` of the desa's APBDes, with no unit: exactly one (database check).
+    unit = models.ForeignKey(  # type: ignore[assignment]
+        PerangkatDaerah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("perangkat daerah"),
+    )
+    unit_id: int | None  # type: ignore[assignment]
     year = models.PositiveSmallIntegerField(_("tahun anggaran"))
-    sub_kegiatan_code = models.CharField(_("kode sub kegiatan"), max_length=20)
+    sub_kegiatan_code = models.CharField(_("kode sub kegiatan"), max_length=20, blank=True)
+    apbdes_kegiatan = models.CharField(_("kode kegiatan APBDes"), max_length=20, blank=True)
     name = models.CharField(_("nama pekerjaan"), max_length=200)
     village = models.ForeignKey(
         VillageGovernment,
@@ -102,6 +114,16 @@ class Project(UnitOwned):
                 condition=Q(longitude__gte=-180, longitude__lte=180), name="project_longitude_range"
             ),
             models.CheckConstraint(condition=Q(period__in=["", *Period.values]), name="project_period_valid"),
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & ~Q(sub_kegiatan_code="") & Q(apbdes_kegiatan=""))
+                | (
+                    Q(unit__isnull=True)
+                    & Q(village__isnull=False)
+                    & Q(sub_kegiatan_code="")
+                    & ~Q(apbdes_kegiatan="")
+                ),
+                name="project_one_budget_link",
+            ),
         ]
         indexes = [
             models.Index(fields=["pemda", "year", "unit"], name="project_pemda_year_unit"),
@@ -111,7 +133,14 @@ class Project(UnitOwned):
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
 
+    @property
+    def is_village_works(self) -> bool:
+        return self.unit_id is None
+
     def place(self) -> Place:
+        if self.unit_id is None and self.village is not None:
+            # A village works package lives at its desa: the desa's officials, its camat and DPMD.
+            return Place(self.pemda_id, village_id=self.village.pk, kecamatan_id=self.village.kecamatan_id)
         return Place(self.pemda_id, unit_id=self.unit_id)
 
 
@@ -157,7 +186,7 @@ class Contract(TenantOwned):
         return self.number
 
     def place(self) -> Place:
-        return Place(self.pemda_id, unit_id=self.project.unit_id)
+        return self.project.place()
 
 
 class Addendum(TenantOwned):
@@ -278,7 +307,7 @@ class ProgressReport(TenantOwned):
         )
 
     def place(self) -> Place:
-        return Place(self.pemda_id, unit_id=self.project.unit_id)
+        return self.project.place()
 
 
 def _original_path(photo: ReportPhoto, filename: str) -> str:
@@ -334,7 +363,7 @@ class ReportPhoto(TenantOwned):
         return f"{self.report_id} foto {self.pk}"
 
     def place(self) -> Place:
-        return Place(self.pemda_id, unit_id=self.report.project.unit_id)
+        return self.report.project.place()
 
 
 # Feature models, in their own files so each feature's rows sit next to its rules.

@@ -83,7 +83,7 @@ class ShowCauseMeeting(TenantOwned):
         return f"{self.project_id} {self.get_stage_display()}"
 
     def place(self) -> Place:
-        return Place(self.pemda_id, unit_id=self.project.unit_id)
+        return self.project.place()
 
 
 class EscalationKind(models.TextChoices):
@@ -123,7 +123,7 @@ class Escalation(TenantOwned):
         return f"{self.project_id} {self.kind} {self.level} #{self.episode}"
 
     def place(self) -> Place:
-        return Place(self.pemda_id, unit_id=self.project.unit_id)
+        return self.project.place()
 
 
 class Notice(TenantOwned):

@@ -52,8 +52,13 @@ def scm_record(
     agreed_percent: Decimal | str,
     target_on: date,
     notes: str = "",
+    today: date | None = None,
 ) -> ShowCauseMeeting:
-    """Record a show-cause meeting of a critical contract with its agreed target (% by a date)."""
+    """Record a show-cause meeting of a critical contract with its agreed target (% by a date).
+
+    ``today`` (default: today in the pemda) is the day the record is judged on: a year recorded in advance
+    (the demo) or a migration passes the day its data stands at, as the batch services' ``as_of``.
+    """
     PROJECT.require(actor, project.place(), "manage")
     vetted = require_actor(actor)
     if stage not in ROMAN:
@@ -64,7 +69,7 @@ def scm_record(
     agreed = parse_percent(agreed_percent, field="agreed_percent")
     if target_on <= held_on:
         raise ValidationFailed(_("Tanggal target harus setelah tanggal rapat."), field="target_on")
-    if held_on > services.pemda_today(project.pemda):
+    if held_on > (today or services.pemda_today(project.pemda)):
         raise ValidationFailed(_("Tanggal rapat tidak boleh setelah hari ini."), field="held_on")
     note = clean_text(notes, label=_("catatan rapat"), field="notes")
     try:

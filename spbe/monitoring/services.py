@@ -165,9 +165,8 @@ def _sub_kegiatan(year: int, code: str) -> Nomenclature:
     return row
 
 
-def project_create(
+def new_project(
     *,
-    actor: MaybeActor,
     unit: PerangkatDaerah,
     year: int,
     sub_kegiatan_code: str,
@@ -177,8 +176,7 @@ def project_create(
     village: VillageGovernment | None = None,
     address: str = "",
 ) -> Project:
-    """Register a physical work of ``unit`` under a sub-kegiatan of ``year`` at a point or along a line."""
-    PROJECT.require(actor, Place.of_unit(unit), "manage")
+    """A checked, unsaved project (the one place both :func:`project_create` and the batch path build it)."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed(
             _("Tahun harus antara %(min)d dan %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR}, field="year"
@@ -198,6 +196,46 @@ def project_create(
         latitude=geometry[0].latitude,
         longitude=geometry[0].longitude,
     )
+    project.check_tenant()
+    return project
+
+
+PROJECT_AUDIT_FIELDS = [
+    "unit",
+    "year",
+    "sub_kegiatan_code",
+    "name",
+    "village",
+    "address",
+    "location_kind",
+    "coordinates",
+]
+
+
+def project_create(
+    *,
+    actor: MaybeActor,
+    unit: PerangkatDaerah,
+    year: int,
+    sub_kegiatan_code: str,
+    name: str,
+    location_kind: str,
+    points: Sequence[tuple[Decimal, Decimal]],
+    village: VillageGovernment | None = None,
+    address: str = "",
+) -> Project:
+    """Register a physical work of ``unit`` under a sub-kegiatan of ``year`` at a point or along a line."""
+    PROJECT.require(actor, Place.of_unit(unit), "manage")
+    project = new_project(
+        unit=unit,
+        year=year,
+        sub_kegiatan_code=sub_kegiatan_code,
+        name=name,
+        location_kind=location_kind,
+        points=points,
+        village=village,
+        address=address,
+    )
     with transaction.atomic():
         project.save()
         map_changed(project.pemda_id)
@@ -206,19 +244,7 @@ def project_create(
             action="project.create",
             obj=project,
             pemda_code=project.pemda_id,
-            after=audit.snapshot(
-                project,
-                [
-                    "unit",
-                    "year",
-                    "sub_kegiatan_code",
-                    "name",
-                    "village",
-                    "address",
-                    "location_kind",
-                    "coordinates",
-                ],
-            ),
+            after=audit.snapshot(project, PROJECT_AUDIT_FIELDS),
         )
     return project
 
@@ -232,9 +258,8 @@ def _check_dates(signed_on: date, starts_on: date, ends_on: date) -> None:
         )
 
 
-def contract_create(
+def new_contract(
     *,
-    actor: MaybeActor,
     project: Project,
     method: str,
     number: str,
@@ -245,8 +270,7 @@ def contract_create(
     ocid: str,
     vendor_name: str = "",
 ) -> Contract:
-    """Record the contract of ``project``: with a vendor, or swakelola (which has none)."""
-    PROJECT.require(actor, project.place(), "manage")
+    """A checked, unsaved contract of ``project`` (uniqueness is the caller's, under its lock)."""
     if method not in Method.values:
         raise ValidationFailed(_("Cara pengadaan harus penyedia atau swakelola."), field="method")
     vendor = vendor_name.strip()
@@ -264,7 +288,7 @@ def contract_create(
             _("OCID harus berbentuk ocds-AWALAN-NOMOR (awalan 6 karakter), misalnya ocds-abc123-2027-0001."),
             field="ocid",
         )
-    contract = Contract(
+    return Contract(
         pemda_id=project.pemda_id,
         project=project,
         method=method,
@@ -276,6 +300,48 @@ def contract_create(
         ends_on=ends_on,
         ocid=ocid,
     )
+
+
+CONTRACT_AUDIT_FIELDS = [
+    "project",
+    "method",
+    "number",
+    "vendor_name",
+    "value",
+    "signed_on",
+    "starts_on",
+    "ends_on",
+    "ocid",
+]
+
+
+def contract_create(
+    *,
+    actor: MaybeActor,
+    project: Project,
+    method: str,
+    number: str,
+    value: Decimal | str,
+    signed_on: date,
+    starts_on: date,
+    ends_on: date,
+    ocid: str,
+    vendor_name: str = "",
+) -> Contract:
+    """Record the contract of ``project``: with a vendor, or swakelola (which has none)."""
+    PROJECT.require(actor, project.place(), "manage")
+    contract = new_contract(
+        project=project,
+        method=method,
+        number=number,
+        value=value,
+        signed_on=signed_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        ocid=ocid,
+        vendor_name=vendor_name,
+    )
+    ocid = contract.ocid
     try:
         with transaction.atomic():
             # Locking the project serialises two officers entering its contract at once.
@@ -293,20 +359,7 @@ def contract_create(
                 action="contract.create",
                 obj=contract,
                 pemda_code=contract.pemda_id,
-                after=audit.snapshot(
-                    contract,
-                    [
-                        "project",
-                        "method",
-                        "number",
-                        "vendor_name",
-                        "value",
-                        "signed_on",
-                        "starts_on",
-                        "ends_on",
-                        "ocid",
-                    ],
-                ),
+                after=audit.snapshot(contract, CONTRACT_AUDIT_FIELDS),
             )
     except IntegrityError:
         # Another contract took the same OCID between the check and the insert.
@@ -451,10 +504,14 @@ def write_plans(
                 for project in ordered
             ],
         )
+        from .scale import refresh_statuses  # the batch module builds on this one
+
         today: dict[str, date] = {}
-        for project in ordered:
-            day = today.setdefault(project.pemda_id, pemda_today(project.pemda))
-            _refresh_status(vetted, project, day)
+        refresh_statuses(
+            vetted,
+            ids,
+            {p.pk: today.setdefault(p.pemda_id, pemda_today(p.pemda)) for p in ordered},
+        )
     result: dict[int, list[PlanPoint]] = {pk: [] for pk in ids}
     for row in rows:
         result[row.project_id].append(row)
@@ -506,8 +563,46 @@ def check_photo(
     )
 
 
-def _stored_name(extension: str) -> str:
+def stored_name(extension: str) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
+
+
+def check_report(
+    *,
+    project: Project,
+    contract: Contract | None,
+    reported_on: date,
+    percent: Decimal | str,
+    note: str,
+    problems: str,
+    corrects: ProgressReport | None,
+    photo_count: int,
+    today: date,
+) -> tuple[Decimal, str, str]:
+    """The checks of one report before anything is written: its %, note and problems, cleaned.
+
+    Shared by :func:`report_submit` and the batch path (:func:`spbe.monitoring.scale.reports_submit_many`).
+    """
+    value = parse_percent(percent)
+    if reported_on > today:
+        raise ValidationFailed(_("Tanggal laporan tidak boleh setelah hari ini."), field="reported_on")
+    if contract is None:
+        raise Conflict(_("Pekerjaan ini belum memiliki kontrak; laporan progres dimulai setelah kontrak."))
+    if reported_on < contract.starts_on:
+        raise ValidationFailed(
+            _("Tanggal laporan sebelum pekerjaan dimulai (%(day)s).")
+            % {"day": contract.starts_on.isoformat()},
+            field="reported_on",
+        )
+    if corrects is not None and corrects.project_id != project.pk:
+        raise ValidationFailed(_("Laporan yang dikoreksi bukan laporan pekerjaan ini."), field="corrects")
+    if photo_count > MAX_PHOTOS:
+        raise ValidationFailed(_("Paling banyak %(n)d foto per laporan.") % {"n": MAX_PHOTOS}, field="photos")
+    return (
+        value,
+        clean_text(note, label=_("catatan"), field="note"),
+        clean_text(problems, label=_("permasalahan"), field="problems"),
+    )
 
 
 def report_submit(
@@ -529,25 +624,18 @@ def report_submit(
     """
     PROJECT.require(actor, project.place(), "report")
     vetted = require_actor(actor)
-    value = parse_percent(percent)
     today = pemda_today(project.pemda)
-    if reported_on > today:
-        raise ValidationFailed(_("Tanggal laporan tidak boleh setelah hari ini."), field="reported_on")
-    contract = Contract.objects.filter(project=project).first()
-    if contract is None:
-        raise Conflict(_("Pekerjaan ini belum memiliki kontrak; laporan progres dimulai setelah kontrak."))
-    if reported_on < contract.starts_on:
-        raise ValidationFailed(
-            _("Tanggal laporan sebelum pekerjaan dimulai (%(day)s).")
-            % {"day": contract.starts_on.isoformat()},
-            field="reported_on",
-        )
-    if corrects is not None and corrects.project_id != project.pk:
-        raise ValidationFailed(_("Laporan yang dikoreksi bukan laporan pekerjaan ini."), field="corrects")
-    if len(photo_files) > MAX_PHOTOS:
-        raise ValidationFailed(_("Paling banyak %(n)d foto per laporan.") % {"n": MAX_PHOTOS}, field="photos")
-    note = clean_text(note, label=_("catatan"), field="note")
-    problems = clean_text(problems, label=_("permasalahan"), field="problems")
+    value, note, problems = check_report(
+        project=project,
+        contract=Contract.objects.filter(project=project).first(),
+        reported_on=reported_on,
+        percent=percent,
+        note=note,
+        problems=problems,
+        corrects=corrects,
+        photo_count=len(photo_files),
+        today=today,
+    )
     limits = photos.PhotoLimits.from_settings()
     prepared = []
     for number, upload in enumerate(photo_files, start=1):
@@ -607,19 +695,19 @@ def report_submit(
                 height=info.height,
                 latitude=info.position.latitude if info.position else None,
                 longitude=info.position.longitude if info.position else None,
-                taken_at=_aware(info.taken_at, zone),
+                taken_at=aware(info.taken_at, zone),
                 distance_m=checks.distance_m,
                 is_far=checks.is_far,
                 is_old=checks.is_old,
                 no_position=checks.no_position,
                 no_time=checks.no_time,
             )
-            files.save(photo.original, _stored_name(info.format.lower()), original)
-            files.save(photo.public, _stored_name("jpg"), copies.photo)
-            files.save(photo.thumbnail, _stored_name("jpg"), copies.thumbnail)
+            files.save(photo.original, stored_name(info.format.lower()), original)
+            files.save(photo.public, stored_name("jpg"), copies.photo)
+            files.save(photo.thumbnail, stored_name("jpg"), copies.thumbnail)
             photo.save()
             rows.append(photo)
-        result = _refresh_status(vetted, project, today)
+        result = refresh_status(vetted, project, today)
         # A pending show-cause meeting is decided by the first report after it.
         escalation.decide_outcomes(vetted, report)
         audit.record(
@@ -643,13 +731,13 @@ def report_submit(
                     }
                     for p in rows
                 ],
-                "status": _status_snapshot(result, today),
+                "status": status_snapshot(result, today),
             },
         )
     return report
 
 
-def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+def aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=zone)
@@ -673,7 +761,7 @@ def report_return(*, actor: MaybeActor, report: ProgressReport, note: str) -> Pr
         REPORT_FLOW.apply(report, "return", actor=actor, can=can, note=note)
         project = report.project
         escalation.reopen_outcomes(actor, report)
-        _refresh_status(actor, project, pemda_today(project.pemda))
+        refresh_status(actor, project, pemda_today(project.pemda))
     return report
 
 
@@ -685,12 +773,12 @@ def project_status_refresh(
     day = on or pemda_today(project.pemda)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        result = _refresh_status(actor, project, day)
+        result = refresh_status(actor, project, day)
         escalation.overdue_outcomes(actor, project, day)
         return result
 
 
-def _status_snapshot(result: rules.Status | None, on: date) -> dict[str, Any] | None:
+def status_snapshot(result: rules.Status | None, on: date) -> dict[str, Any] | None:
     if result is None:
         return None
     return {
@@ -704,7 +792,7 @@ def _status_snapshot(result: rules.Status | None, on: date) -> dict[str, Any] | 
     }
 
 
-def _refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Status | None:
+def refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Status | None:
     """Write the rule's answer on the project (inside the caller's transaction, project row locked).
 
     A change of the critical flag is an audit entry of its own (``project.critical`` or
@@ -737,7 +825,7 @@ def _refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Stat
             obj=project,
             pemda_code=project.pemda_id,
             before={"is_critical": was_critical},
-            after=_status_snapshot(result, on),
+            after=status_snapshot(result, on),
         )
         if result.kritis:
             # The warning goes to the agency head and Bappeda once per turn to critical.
@@ -755,27 +843,13 @@ class RefreshResult:
 def projects_status_refresh(*, actor: MaybeActor, pemda: Pemda, on: date | None = None) -> RefreshResult:
     """Recompute every contracted project of ``pemda`` as of ``on`` (default today): the daily early warning.
 
-    For a command or job (a system actor) or whoever manages every project it touches. One short
-    transaction per project, so a regency's thousands of projects never hold one long lock, and a report
-    filed meanwhile waits only for its own project.
+    For a command or job (a system actor) or whoever manages every project it touches. The batch path
+    (:func:`spbe.monitoring.scale.statuses_refresh_many`): a thousand projects per short transaction, their
+    plans and reports read in bulk, so a regency's ten thousand contracts are judged in seconds and a
+    report filed meanwhile waits only for its own chunk.
     """
-    vetted = require_actor(actor)
+    from .scale import statuses_refresh_many  # the batch module builds on this one
+
     day = on or pemda_today(pemda)
-    assessed = critical = changed = 0
-    ids = selectors.contracted_project_ids(pemda)
-    # Show-cause meetings whose target date has passed undecided: looked up once, not once per project.
-    overdue = escalation.projects_with_overdue_meetings(pemda, day)
-    for project in Project.objects.filter(pk__in=ids).select_related("pemda").order_by("pk").iterator(2000):
-        PROJECT.require(vetted, project.place(), "manage")
-        with transaction.atomic():
-            Project.objects.select_for_update().filter(pk=project.pk).first()
-            was = Project.objects.filter(pk=project.pk).values_list("is_critical", flat=True).get()
-            result = _refresh_status(vetted, project, day)
-            if project.pk in overdue:
-                escalation.overdue_outcomes(vetted, project, day)
-        if result is None:
-            continue
-        assessed += 1
-        critical += result.kritis
-        changed += was != result.kritis
+    assessed, critical, changed = statuses_refresh_many(actor=actor, pemda=pemda, on=day)
     return RefreshResult(assessed=assessed, critical=critical, changed=changed)

@@ -40,6 +40,7 @@ from spbe.core import audit
 from spbe.core.actors import MaybeActor, is_person
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.money import allocate, format_rupiah
+from spbe.monitoring import village_works
 
 from .models import Apbdes, Realisation
 from .models_stages import MAX_STAGES, ActivityCompletion, DisbursementStage, RealisationReport, StageRelease
@@ -295,6 +296,9 @@ def stage_status(
             village_id__in=ids, year=stage.year, completed=True
         ).values_list("village_id", "activity_code"):
             completed[village_id].add(code)
+        # A kegiatan with works packages in e-monitoring is finished when their verified progress says so.
+        for village_id, code, done in village_works.kegiatan_done(ids, stage.year):
+            (completed[village_id].add if done else completed[village_id].discard)(code)
 
     result: list[DesaStage] = []
     for village in villages:
