@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .urls_books import urlpatterns as books_urlpatterns
 from .urls_entry import urlpatterns as entry_urlpatterns
+from .urls_template import urlpatterns as template_urlpatterns
 from .urls_transfers import urlpatterns as transfer_urlpatterns
 
 app_name = "villages"
@@ -12,4 +13,5 @@ urlpatterns = [
     *transfer_urlpatterns,
     *books_urlpatterns,
     *entry_urlpatterns,
+    *template_urlpatterns,
 ]

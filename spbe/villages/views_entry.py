@@ -162,6 +162,18 @@ def _form(
     return render(request, "villages/entry/line_form.html", context, status=status)
 
 
+def _closed(request: HttpRequest, apbdes: Apbdes) -> HttpResponse | None:
+    """Back to the page with a message when the version's lines are closed (not a draft)."""
+    if apbdes.stage == Apbdes.Stage.DRAFT and not apbdes.is_frozen:
+        return None
+    messages.error(
+        request,
+        _("APBDes sedang dalam tahap '%(stage)s'; rincian hanya dapat diubah pada tahap draf.")
+        % {"stage": apbdes.get_stage_display()},
+    )
+    return redirect(_home(apbdes))
+
+
 def _key(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
@@ -175,13 +187,15 @@ def entry_line_new(request: HttpRequest, pemda: Pemda, kode_desa: str, year: int
     apbdes, can = _apbdes(request, pemda, kode_desa, year)
     if not can.edit:
         raise NotFound(_("Data tidak ditemukan."))
+    if request.method == "GET" and (closed := _closed(request, apbdes)):
+        return closed
     if request.method == "GET":
-        values = {
+        fresh = {
             "key": str(uuid.uuid4()),
             "source_code": "",
             "account_code": request.GET.get("rekening", ""),
         }
-        return _form(request, pemda, apbdes, values=values)
+        return _form(request, pemda, apbdes, values=fresh)
     values: dict[str, Any] = {k: request.POST.get(k, "") for k in request.POST}
     key = _key(request.POST.get("key", ""))
     try:
@@ -219,6 +233,8 @@ def entry_line_edit(request: HttpRequest, pemda: Pemda, kode_desa: str, year: in
     line = entry.version_for(apbdes, pk)
     if not can.edit:
         raise NotFound(_("Data tidak ditemukan."))
+    if request.method == "GET" and (closed := _closed(request, apbdes)):
+        return closed
     if request.method == "GET":
         return _form(request, pemda, apbdes, values=_line_values(line), line=line)
     values: dict[str, Any] = {k: request.POST.get(k, "") for k in request.POST}

@@ -9,6 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from spbe.villages.tests.books_helpers import POST_ONLY as BOOKS_POST_ONLY
+from spbe.villages.tests.entry_helpers import INSIDERS as ENTRY_INSIDERS
+from spbe.villages.tests.entry_helpers import POST_ONLY as ENTRY_POST_ONLY
+from spbe.villages.tests.entry_helpers import scoped_urls as entry_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +123,7 @@ def scoped_urls(world) -> dict[str, str]:
         **_planning_photo_urls(world),
         **_books_urls(world),
         **_realisation_urls(world),
+        **entry_urls(world),
     }
 
 
@@ -297,6 +301,7 @@ INSIDERS = {
     "planning:photo-add": "tapd_a",
     "planning:photo": "tapd_a",
     "planning:photo-remove": "tapd_a",
+    **ENTRY_INSIDERS,
 }
 
 
@@ -330,6 +335,7 @@ POST_ONLY = {
     "planning:photo-remove",
     "monitoring:notice-read",
     *BOOKS_POST_ONLY,
+    *ENTRY_POST_ONLY,
 }
 
 
