@@ -198,7 +198,8 @@ def apbdes_line_save(
 
 def apbdes_move(*, actor: MaybeActor, apbdes: Apbdes, action: str, note: str = "") -> Apbdes:
     """Move a draft along ``APBDES_FLOW``: ``agree`` (BPD), ``submit`` (Kades, to the camat), ``return``
-    (camat, with a reason) or ``approve`` (camat closes the evaluation). Adoption is :func:`apbdes_adopt`."""
+    (camat, with a reason), ``approve`` (camat closes the evaluation) or ``reopen`` (Kades, with a reason: an
+    evaluated draft back to the draft stage). Adoption is :func:`apbdes_adopt`."""
     if action == "adopt":
         raise ValueError("adoption freezes the version: use apbdes_adopt()")
     can = APBDES.can(actor, apbdes.place())

@@ -11,6 +11,9 @@ BASE = "app/<str:pemda_code>/desa/<str:kode_desa>/apbdes/<int:year>/"
 LINE = BASE + "rincian/<int:pk>/"
 
 urlpatterns = [
+    path("app/<str:pemda_code>/desa/<str:kode_desa>/apbdes/", views.entry_latest, name="entry-latest"),
+    path("app/<str:pemda_code>/apbdes-desa/", views.entry_list_current, name="entry-list-current"),
+    path("app/<str:pemda_code>/apbdes-desa/<int:year>/", views.entry_list, name="entry-list"),
     path(BASE, views.entry_home, name="entry-home"),
     path(BASE + "mulai/", views.entry_start, name="entry-start"),
     path(BASE + "rincian/baru/", views.entry_line_new, name="entry-line-new"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spbe.accounts.access import Can, Place, get_village_for_user
+from spbe.accounts.access import Can, Place, get_village_for_user, villages_for_user
 from spbe.accounts.models import Pemda, VillageGovernment
 from spbe.accounts.views import pemda_view
 from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
@@ -34,7 +35,7 @@ from .models import Apbdes, ApbdesLine
 from .services import LineData
 from .workflow import APBDES_FLOW
 
-MOVES = {"agree", "submit", "return", "approve"}
+MOVES = {"agree", "submit", "return", "approve", "reopen"}
 
 
 def _home(apbdes: Apbdes) -> str:
@@ -58,6 +59,49 @@ def _village(request: HttpRequest, pemda: Pemda, kode_desa: str) -> tuple[Villag
     if not can.view:
         raise NotFound(_("Data tidak ditemukan."))
     return village, can
+
+
+@require_GET
+@pemda_view
+def entry_latest(request: HttpRequest, pemda: Pemda, kode_desa: str) -> HttpResponse:
+    """The desa's APBDes of its latest year (the default budget year when it has none yet)."""
+    village, _can = _village(request, pemda, kode_desa)
+    latest = Apbdes.objects.filter(village=village).order_by("-year").values_list("year", flat=True).first()
+    return redirect("villages:entry-home", pemda.code, kode_desa, latest or settings.SPBE_DEFAULT_BUDGET_YEAR)
+
+
+@require_GET
+@pemda_view
+def entry_list_current(request: HttpRequest, pemda: Pemda) -> HttpResponse:
+    return redirect("villages:entry-list", pemda.code, settings.SPBE_DEFAULT_BUDGET_YEAR)
+
+
+@require_GET
+@pemda_view
+def entry_list(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
+    """The APBDes of a year of every desa the user sees (the camat's kecamatan, all for DPMD), latest
+    version each, those awaiting the camat first; ``?tahap=`` filters by stage."""
+    villages = list(villages_for_user(request.user, pemda).select_related("region").order_by("region_id"))
+    visible = [v for v in villages if APBDES.can(request.user, Place.of_village(v)).view]
+    if not visible:
+        raise NotFound(_("Data tidak ditemukan."))
+    latest: dict[int, Apbdes] = {}
+    for apbdes in Apbdes.objects.filter(village__in=visible, year=year).order_by("village_id", "number"):
+        latest[apbdes.village_id] = apbdes
+    stage = request.GET.get("tahap", "")
+    order = {s: i for i, s in enumerate(["evaluation", "agreed", "draft", "evaluated", "adopted"])}
+    rows = [(v, latest.get(v.pk)) for v in visible]
+    if stage:
+        rows = [(v, a) for v, a in rows if (a.stage if a else "") == stage]
+    rows.sort(key=lambda r: (order.get(r[1].stage, 9) if r[1] else 10, r[0].region_id))
+    context = {
+        "pemda": pemda,
+        "year": year,
+        "rows": rows,
+        "stage": stage,
+        "stages": Apbdes.Stage.choices,
+    }
+    return render(request, "villages/entry/list.html", context)
 
 
 @require_GET

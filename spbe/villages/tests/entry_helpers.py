@@ -28,6 +28,9 @@ INSIDERS = dict.fromkeys(
         "villages:entry-evaluation",
         "villages:entry-template",
         "villages:entry-template-download",
+        "villages:entry-latest",
+        "villages:entry-list",
+        "villages:entry-list-current",
         *POST_ONLY,
     ),
     "operator_x",
@@ -54,5 +57,8 @@ def scoped_urls(world: Any) -> dict[str, str]:
         "villages:entry-revise": f"{base}perubahan/",
         "villages:entry-evaluation": f"{base}evaluasi/",
         "villages:entry-template": f"{base}templat/",
+        "villages:entry-latest": f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/apbdes/",
+        "villages:entry-list": f"/app/{world.pemda_a.code}/apbdes-desa/{YEAR}/",
+        "villages:entry-list-current": f"/app/{world.pemda_a.code}/apbdes-desa/",
         "villages:entry-template-download": f"{base}templat/apbdes.xlsx",
     }

@@ -313,3 +313,23 @@ def test_the_page_reads_a_fixed_number_of_queries(world: Any, draft: Apbdes) -> 
     with CaptureQueriesContext(connection) as many:
         client.get(base(world))
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_list_shows_the_camat_the_kecamatans_desa_awaiting_evaluation(
+    world: Any, draft: Apbdes, bpd: User, dpmd: User
+) -> None:
+    apbdes_create(actor=world.operator_y, village=world.desa_y, year=YEAR)
+    apbdes_move(actor=bpd, apbdes=draft, action="agree")
+    apbdes_move(actor=world.kades_x, apbdes=draft, action="submit")
+    url = f"/app/{world.pemda_a.code}/apbdes-desa/{YEAR}/"
+    camat = world.client_for(world.camat_x).get(url + "?tahap=evaluation").content.decode()
+    assert world.desa_x.name in camat and world.desa_y.name not in camat
+    assert "Dievaluasi camat" in camat
+    every = world.client_for(dpmd).get(url).content.decode()
+    assert world.desa_x.name in every and world.desa_y.name in every
+    assert every.index(world.desa_x.name) < every.index(world.desa_y.name)  # awaiting the camat first
+    assert world.client_for(world.officer_b).get(url).status_code == 404
+    latest = world.client_for(world.operator_x).get(
+        f"/app/{world.pemda_a.code}/desa/{world.desa_x.region_id}/apbdes/"
+    )
+    assert latest.status_code == 302 and latest["Location"].endswith(f"/apbdes/{YEAR}/")
