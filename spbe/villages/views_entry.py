@@ -111,6 +111,8 @@ def entry_home(request: HttpRequest, pemda: Pemda, kode_desa: str, year: int) ->
     try:
         apbdes, can = _version(request, pemda, kode_desa, year)
     except NotFound:
+        if request.GET.get("versi"):
+            raise
         village, can = _village(request, pemda, kode_desa)  # 404 for outsiders, "start" for insiders
         return render(
             request,
