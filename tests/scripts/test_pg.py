@@ -91,9 +91,12 @@ def test_spbe_pg_port_overrides_the_chosen_port(base_env, clusters):
 
 def test_ctrl_c_during_run_still_stops_the_cluster(base_env, clusters):
     env = {**base_env, "SPBE_PG_DIR": str(clusters[0])}
+    # The command marks that it runs: only then has the script finished starting the cluster. Waiting on
+    # `status` instead raced with initdb, whose stand-alone backend also makes `pg_ctl status` say running.
+    started = clusters[0].parent / "command-started"
     # Its own process group, as a terminal's foreground job: Ctrl-C reaches the script and the command.
     job = subprocess.Popen(
-        [str(ROOT / "scripts" / "pg"), "run", "sleep", "120"],
+        [str(ROOT / "scripts" / "pg"), "run", "sh", "-c", f"touch '{started}' && sleep 120"],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -101,7 +104,7 @@ def test_ctrl_c_during_run_still_stops_the_cluster(base_env, clusters):
     )
     try:
         deadline = time.monotonic() + 120
-        while pg(base_env, clusters[0], "status").returncode != 0:
+        while not started.exists():
             assert job.poll() is None and time.monotonic() < deadline, "the cluster did not start"
             time.sleep(0.5)
 
