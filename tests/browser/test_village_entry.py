@@ -44,8 +44,8 @@ def test_an_operator_adds_a_line_on_a_phone_and_the_camat_returns_it(
     expect(row).to_contain_text("Rp2.500.000,50")
     # The new line counts toward the food-security priority, listed with the lines that make it.
     expect(page.locator("#priority-ketahanan_pangan")).to_contain_text("Benih padi lumbung pangan desa")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot("draft")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     _as(page, server, "bpd")
     page.get_by_role("button", name="BPD menyepakati").click()
