@@ -214,6 +214,12 @@ def _names(year: int, codes: set[str]) -> dict[str, str]:
     return names
 
 
+def _breakable(name: str) -> str:
+    """Official names join words with "/" and no space ("Pembangunan/Rehabilitasi/Peningkatan"), which a
+    browser never breaks: a zero-width space after each slash lets a phone wrap them."""
+    return name.replace("/", "/\u200b")
+
+
 def _tree_key(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split(".") if part.isdigit())
 
@@ -243,6 +249,7 @@ def page(apbdes: Apbdes) -> Page:
             },
         ).values_list("code", "name")
     )
+    activities = {code: _breakable(name) for code, name in activities.items()}
 
     def by_account(prefix: str) -> list[Group]:
         """Kelompok > jenis > lines of the lines under ``prefix`` (revenue, financing)."""
