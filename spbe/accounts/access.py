@@ -30,6 +30,7 @@ from spbe.core.actors import MaybeActor, SystemActor, is_person, is_platform_ope
 from spbe.core.errors import NotFound, PermissionDenied
 
 from .models import (
+    KELURAHAN_ROLES,
     PEMDA_ROLES,
     VILLAGE_ROLES,
     VILLAGE_WIDE_ROLES,
@@ -51,7 +52,10 @@ class Place:
     pemda_code: str
     unit_id: int | None = None
     village_id: int | None = None
-    kecamatan_id: int | None = None  # the kecamatan office of ``village_id``, for the camat
+    kecamatan_id: int | None = (
+        None  # the kecamatan office of ``village_id`` (or of the kelurahan), for the camat
+    )
+    kelurahan_id: int | None = None  # the kelurahan office (a unit of kind kelurahan) the object belongs to
 
     @classmethod
     def of_pemda(cls, pemda: Pemda | str) -> Place:
@@ -82,6 +86,8 @@ class Grant:
             return self.village_id is not None and self.village_id == place.village_id
         if self.role == Role.CAMAT:
             return self.unit_id is not None and self.unit_id in (place.unit_id, place.kecamatan_id)
+        if self.role in KELURAHAN_ROLES:
+            return self.unit_id is not None and self.unit_id in (place.unit_id, place.kelurahan_id)
         return self.unit_id is not None and self.unit_id == place.unit_id
 
 

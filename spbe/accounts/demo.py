@@ -13,6 +13,7 @@ from django.db import transaction
 from spbe.core.actors import system
 from spbe.regions.models import Region
 
+from .kelurahan import kelurahan_offices_ensure
 from .models import Membership, Pemda, PerangkatDaerah, Role, User, VillageGovernment
 from .services import membership_grant, operator_create, pemda_create, unit_create, user_create
 
@@ -82,8 +83,10 @@ class DemoUser:
     unit_short: str | None = None
     village: bool = False
     district_name: str | None = None
+    kelurahan: str | None = None  # region code of the kelurahan whose office the role is held at
 
 
+DEMO_KELURAHAN = "35.10.16.1008"  # Kelurahan Kepatihan, Kecamatan Banyuwangi
 DEMO_VILLAGE = "35.10.02.2001"  # Desa Sukorejo, Kecamatan Bangorejo
 OPERATOR = DemoUser("operator", "Operator Platform", "operator")
 DEMO_USERS: list[DemoUser] = [
@@ -114,6 +117,14 @@ DEMO_USERS: list[DemoUser] = [
     ),
     DemoUser("mpp", "Pengelola Mal Pelayanan Publik", Role.SERVICE_MANAGER),
     DemoUser("pengaduan", "Petugas Pengaduan", Role.COMPLAINT_OFFICER),
+    DemoUser("lurah", "Lurah Kepatihan", Role.LURAH, kelurahan=DEMO_KELURAHAN),
+    DemoUser(
+        "operator.kelurahan",
+        "Operator Kelurahan Kepatihan",
+        Role.KELURAHAN_OPERATOR,
+        kelurahan=DEMO_KELURAHAN,
+    ),
+    DemoUser("camat.banyuwangi", "Camat Banyuwangi", Role.CAMAT, district_name="Banyuwangi"),
 ]
 
 
@@ -124,6 +135,7 @@ def seed_banyuwangi() -> list[DemoUser]:
     """Create (or complete) the demo tenant; safe to run again."""
     setup = pemda_create(actor=SEED, region_code=DEMO_PEMDA)
     pemda: Pemda = setup.pemda
+    kelurahan_offices_ensure(actor=SEED, pemda=pemda)  # the 28 kelurahan of Banyuwangi, under their camat
     with transaction.atomic():
         existing = set(PerangkatDaerah.objects.filter(pemda=pemda).values_list("code", flat=True))
         for code, name, short, kind in BANYUWANGI_UNITS:
@@ -131,7 +143,17 @@ def seed_banyuwangi() -> list[DemoUser]:
                 unit_create(actor=SEED, pemda=pemda, code=code, name=name, short_name=short, kind=kind)
         units = {u.short_name: u for u in PerangkatDaerah.objects.filter(pemda=pemda)}
         village = VillageGovernment.objects.get(region_id=DEMO_VILLAGE)
+        seeded = [OPERATOR]
         for demo in DEMO_USERS:
+            if (
+                demo.kelurahan
+                and not PerangkatDaerah.objects.filter(pemda=pemda, kelurahan_id=demo.kelurahan).exists()
+            ) or (
+                demo.district_name
+                and not Region.objects.filter(parent_id=pemda.code, name=demo.district_name).exists()
+            ):
+                continue  # a region list without that place (the tests' short one)
+            seeded.insert(-1, demo)
             user = User.objects.filter(username=demo.username).first() or user_create(
                 actor=SEED,
                 username=demo.username,
@@ -142,6 +164,8 @@ def seed_banyuwangi() -> list[DemoUser]:
             unit = None
             if demo.unit_short:
                 unit = units[demo.unit_short]
+            elif demo.kelurahan:
+                unit = PerangkatDaerah.objects.get(pemda=pemda, kelurahan_id=demo.kelurahan)
             elif demo.district_name:
                 district = Region.objects.get(parent_id=pemda.code, name=demo.district_name)
                 unit = PerangkatDaerah.objects.get(pemda=pemda, district=district)
@@ -172,7 +196,7 @@ def seed_banyuwangi() -> list[DemoUser]:
             operator_create(
                 actor=SEED, username=OPERATOR.username, password=DEMO_PASSWORD, full_name=OPERATOR.full_name
             )
-    return [*DEMO_USERS, OPERATOR]
+    return seeded
 
 
 # Approximate centre (latitude, longitude) of each Banyuwangi kecamatan's main settlement, for demo data

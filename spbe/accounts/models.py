@@ -58,12 +58,26 @@ class Role(models.TextChoices):
     COUNTER_OFFICER = "counter_officer", _("Petugas loket")
     SERVICE_MANAGER = "service_manager", _("Pengelola mal pelayanan publik")
     COMPLAINT_OFFICER = "complaint_officer", _("Petugas pengaduan")
+    # A kelurahan is an office of the regency under the camat, not a village government: its staff hold
+    # unit roles at the kelurahan's PerangkatDaerah (kind ``kelurahan``).
+    LURAH = "lurah", _("Lurah")
+    KELURAHAN_OPERATOR = "kelurahan_operator", _("Operator kelurahan")
 
 
 # Roles held in one perangkat daerah, in one desa, or across the whole pemda.
 UNIT_ROLES = frozenset(
-    {Role.AGENCY_OPERATOR, Role.AGENCY_HEAD, Role.CAMAT, Role.FIELD_SUPERVISOR, Role.COUNTER_OFFICER}
+    {
+        Role.AGENCY_OPERATOR,
+        Role.AGENCY_HEAD,
+        Role.CAMAT,
+        Role.FIELD_SUPERVISOR,
+        Role.COUNTER_OFFICER,
+        Role.LURAH,
+        Role.KELURAHAN_OPERATOR,
+    }
 )
+# Unit roles held at a kelurahan office: they count at the kelurahan's own places (Place.kelurahan_id).
+KELURAHAN_ROLES = frozenset({Role.LURAH, Role.KELURAHAN_OPERATOR})
 VILLAGE_ROLES = frozenset(
     {
         Role.VILLAGE_OPERATOR,
@@ -115,6 +129,7 @@ class PerangkatDaerah(TimeStampedModel):
         SATUAN = "satuan", _("satuan/kantor")
         RSUD = "rsud", _("rumah sakit daerah")
         KECAMATAN = "kecamatan", _("kecamatan")
+        KELURAHAN = "kelurahan", _("kelurahan")
 
     pemda = models.ForeignKey(Pemda, on_delete=models.PROTECT, related_name="units")
     code = models.CharField(_("kode organisasi"), max_length=40)
@@ -124,6 +139,16 @@ class PerangkatDaerah(TimeStampedModel):
     district = models.OneToOneField(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="kecamatan_office"
     )
+    # The kelurahan a kelurahan office serves (its region); its kecamatan is that region's parent district.
+    kelurahan = models.OneToOneField(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kelurahan_office",
+        verbose_name=_("kelurahan (wilayah)"),
+    )
+    kelurahan_id: str | None
 
     class Meta:
         ordering = ["pemda", "code"]
@@ -135,6 +160,11 @@ class PerangkatDaerah(TimeStampedModel):
                 condition=Q(kind="kecamatan", district__isnull=False)
                 | (~Q(kind="kecamatan") & Q(district__isnull=True)),
                 name="unit_district_only_for_kecamatan",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="kelurahan", kelurahan__isnull=False)
+                | (~Q(kind="kelurahan") & Q(kelurahan__isnull=True)),
+                name="unit_kelurahan_only_for_kelurahan",
             ),
         ]
 

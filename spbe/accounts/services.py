@@ -24,7 +24,9 @@ from spbe.regions.models import Region
 
 from .access import PEMDA, Place, forget_scopes, is_operator
 from .codes import clean_org_code
+from .kelurahan import kelurahan_offices_add
 from .models import (
+    KELURAHAN_ROLES,
     PEMDA_ROLES,
     UNIT_ROLES,
     VILLAGE_ROLES,
@@ -114,6 +116,8 @@ def pemda_create(*, actor: MaybeActor, region_code: str) -> PemdaSetup:
             if district.code not in offices
         )
         offices.update({office.district_id: office for office in new_offices})
+        # Kelurahan are offices of the regency under the camat, not village governments.
+        kelurahan_offices_add(actor=actor, pemda=pemda)
         existing = set(VillageGovernment.objects.filter(pemda=pemda).values_list("region_id", flat=True))
         new_villages = VillageGovernment.objects.bulk_create(
             VillageGovernment(
@@ -144,10 +148,13 @@ def pemda_create(*, actor: MaybeActor, region_code: str) -> PemdaSetup:
 def unit_create(
     *, actor: MaybeActor, pemda: Pemda, code: str, name: str, kind: str, short_name: str = ""
 ) -> PerangkatDaerah:
-    """Add a perangkat daerah (not a kecamatan office: those follow the region list)."""
+    """Add a perangkat daerah (not a kecamatan or kelurahan office: those follow the region list)."""
     PEMDA.require(require_actor(actor), Place.of_pemda(pemda), "manage_units")
     code = clean_org_code(code)
-    if kind not in PerangkatDaerah.Kind.values or kind == PerangkatDaerah.Kind.KECAMATAN:
+    if kind not in PerangkatDaerah.Kind.values or kind in (
+        PerangkatDaerah.Kind.KECAMATAN,
+        PerangkatDaerah.Kind.KELURAHAN,
+    ):
         raise ValidationFailed(
             _("Jenis perangkat daerah '%(kind)s' tidak dikenal.") % {"kind": kind}, field="kind"
         )
@@ -270,6 +277,10 @@ def membership_grant(
         raise ValidationFailed(_("Peran tingkat pemda tidak terikat pada desa."), field="village")
     if role == Role.CAMAT and unit is not None and unit.kind != PerangkatDaerah.Kind.KECAMATAN:
         raise ValidationFailed(_("Camat hanya dapat ditempatkan di kantor kecamatan."), field="unit")
+    if role in KELURAHAN_ROLES and unit is not None and unit.kind != PerangkatDaerah.Kind.KELURAHAN:
+        raise ValidationFailed(
+            _("Lurah dan operator kelurahan hanya dapat ditempatkan di kantor kelurahan."), field="unit"
+        )
     if (unit is not None and unit.pemda_id != pemda.code) or (
         village is not None and village.pemda_id != pemda.code
     ):

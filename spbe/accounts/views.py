@@ -118,6 +118,8 @@ ROLE_PANELS: dict[str, list[str]] = {
     Role.COUNTER_OFFICER: ["my_unit", "lounge", "complaints"],
     Role.SERVICE_MANAGER: ["lounge", "complaints"],
     Role.COMPLAINT_OFFICER: ["complaints"],
+    Role.LURAH: ["my_unit", "planning"],
+    Role.KELURAHAN_OPERATOR: ["my_unit", "planning"],
 }
 
 

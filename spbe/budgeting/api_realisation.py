@@ -310,7 +310,8 @@ class LraOut(Schema):
     "/pemda/{code}/budget/{year}/lra",
     response=LraOut,
     summary="Laporan realisasi anggaran untuk periode mana pun (staf)",
-    description="`menurut`: akun (pohon rekening, `kedalaman` 1-6), skpd, atau program (`kedalaman` 1-3). "
+    description="`menurut`: akun (pohon rekening, `kedalaman` 1-6), skpd, program (`kedalaman` 1-3) atau "
+    "fungsi (fungsi dan sub fungsi, `kedalaman` 1-2). "
     "Periode bawaan: 1 Januari sampai 31 Desember. Persen dibulatkan setengah ke atas, 2 desimal.",
 )
 def lra_report(request: HttpRequest, code: str, year: int, query: Query[LraQuery]) -> LraOut:

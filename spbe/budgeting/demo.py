@@ -31,10 +31,11 @@ from spbe.accounts.demo import BANYUWANGI_UNITS
 from spbe.accounts.models import Pemda, PerangkatDaerah, User
 from spbe.core.actors import Actor
 from spbe.core.money import format_rupiah
+from spbe.planning.models_plans import PlanKind, PlanRow, RowKind
 from spbe.reference.loader import load_bundled_reference
 from spbe.reference.models import Account
 
-from . import calc, demo_realisation
+from . import calc, demo_realisation, fungsi, rkpd_link
 from .imports import COLUMNS, budget_import
 from .models import BudgetVersion, Rka, RkaDetail, RkaLine, VersionKind
 from .selectors import checks, summary
@@ -187,6 +188,8 @@ class _Plan:
 def _ensure_reference(year: int, actor: Actor) -> None:
     if not Account.objects.filter(year=year).exists():
         load_bundled_reference(year, actor=actor)
+    # The LRA and the APBD summary by function read the year's klasifikasi fungsi (a few dozen rows).
+    fungsi.ensure_loaded(year, actor=actor)
 
 
 def _support(code: str, unit_code: str) -> str:
@@ -374,6 +377,21 @@ def write_budget_file(folder: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+def _start_from_rkpd(version: BudgetVersion, tapd: Actor) -> int:
+    """Each agency's RKA list from the demo's adopted RKPD 2028 (e-planning's demo), where it exists; a
+    few queries per agency. Returns the sub-kegiatan added."""
+    rkpd = rkpd_link.adopted_plan(version.pemda_id, PlanKind.RKPD, version.year)
+    if rkpd is None:
+        return 0
+    units = PlanRow.objects.filter(plan=rkpd, row_kind=RowKind.SUB_KEGIATAN).values("unit_id").distinct()
+    added = 0
+    # Only agencies the import gave an RKA: an empty RKA opened here could not be submitted for adoption.
+    budgeted = Rka.objects.filter(version=version).values("unit_id")
+    for unit in PerangkatDaerah.objects.filter(pk__in=units).filter(pk__in=budgeted).order_by("code"):
+        added += rkpd_link.rka_start_from_plan(actor=tapd, version=version, unit=unit).created
+    return added
+
+
 def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: str) -> BudgetVersion:
     """Build the murni version: ceilings, the import, submission, verification, adoption."""
     rows, ceilings = budget_rows(pemda)
@@ -383,6 +401,7 @@ def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: st
     with tempfile.TemporaryDirectory(prefix="spbe-demo-") as folder:
         path = write_budget_file(Path(folder), rows)
         budget_import(actor=tapd, pemda=pemda, year=YEAR, path=path, replace=True)
+    _start_from_rkpd(version, tapd)
     for rka in Rka.objects.filter(version=version).select_related("unit", "version").order_by("unit__code"):
         rka_submit(actor=head if rka.unit.code == head_unit else actor, rka=rka)
         rka_accept_pending(actor=tapd, rka=rka)

@@ -5,10 +5,11 @@ realisation is the net of SP2D (spending, 5.x; financing expenditure, 6.2) and S
 receipts, 6.1) rows dated within the period. Amounts are exact sums in SQL; a row's percentage is computed
 from the exact amounts only when shown (``LraRow.percent``: 2 decimals, half up).
 
-Four views of the same figures: by account tree (akun, kelompok, jenis, objek, rincian objek, sub rincian
-objek), by agency, by program (program, kegiatan, sub kegiatan) and the summary (pendapatan, belanja,
-surplus/defisit, pembiayaan, SiLPA). By function: the reference lists carry no bidang urusan -> fungsi map
-yet, so there is no function view.
+Five views of the same figures: by account tree (akun, kelompok, jenis, objek, rincian objek, sub rincian
+objek), by agency, by program (program, kegiatan, sub kegiatan), by function (fungsi, sub fungsi, through
+the bidang urusan of each sub-kegiatan: :mod:`spbe.budgeting.fungsi`) and the summary (pendapatan,
+belanja, surplus/defisit, pembiayaan, SiLPA). The program and function views cover spending (5.x) only and
+end with its total, equal to the account view's 5.
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ from spbe.core.errors import NotFound, ValidationFailed
 from spbe.core.money_sql import MoneySum
 from spbe.reference.models import Account, Nomenclature
 
-from . import calc
+from . import calc, fungsi
 from .models import BudgetVersion, RkaLine
 from .models_realisation import Sp2d, Sts
 from .realisation import newest_adopted
 
 ZERO = Decimal("0.00")
-VIEWS = ("akun", "skpd", "program")
-View = Literal["akun", "skpd", "program"]
+VIEWS = ("akun", "skpd", "program", "fungsi")
+View = Literal["akun", "skpd", "program", "fungsi"]
 ACCOUNT_DEPTH = 6  # akun .. sub rincian objek
 PROGRAM_DEPTH = 3  # program, kegiatan, sub kegiatan
+FUNGSI_DEPTH = 2  # fungsi, sub fungsi
 
 
 @dataclass(frozen=True)
@@ -235,13 +237,39 @@ def _unit_rows(lra: Lra) -> list[LraRow]:
     return rows
 
 
-def _program_rows(lra: Lra, depth: int) -> list[LraRow]:
+Sums = dict[tuple[str, ...], Decimal]
+
+
+def _spending_by_sub_kegiatan(lra: Lra) -> tuple[Sums, Sums]:
     spending = f"{calc.EXPENDITURE}."
     budget = _by(_lines(lra.version, lra.unit).filter(account__startswith=spending), "sub_kegiatan")
     realised = _by(
         _payments(lra.pemda, lra.year, lra.start, lra.end, lra.unit).filter(account__startswith=spending),
         "sub_kegiatan",
     )
+    return budget, realised
+
+
+def _fungsi_rows(lra: Lra, depth: int) -> list[LraRow]:
+    mapping = fungsi.fungsi_map(lra.year)
+    budget, realised = _spending_by_sub_kegiatan(lra)
+    rows = [
+        LraRow(t.code, t.name, t.level, t.budget, t.realised)
+        for t in fungsi.by_fungsi(
+            mapping,
+            {k[0]: v for k, v in budget.items()},
+            {k[0]: v for k, v in realised.items()},
+            depth=depth,
+        )
+    ]
+    rows.append(
+        LraRow("", _("Jumlah belanja"), 0, sum(budget.values(), ZERO), sum(realised.values(), ZERO), "total")
+    )
+    return rows
+
+
+def _program_rows(lra: Lra, depth: int) -> list[LraRow]:
+    budget, realised = _spending_by_sub_kegiatan(lra)
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for index, source in enumerate((budget, realised)):
         for (sub,), amount in source.items():
@@ -295,11 +323,12 @@ def lra(
 ) -> Lra:
     """The LRA of ``pemda``'s ``year`` from ``start`` to ``end`` (inclusive), in one ``view``: ``akun`` (the
     account tree down to ``depth`` levels, 1-6), ``skpd`` (per agency within pendapatan, belanja and
-    financing) or ``program`` (program, kegiatan, sub kegiatan down to ``depth``, 1-3); of one agency when
+    financing), ``program`` (program, kegiatan, sub kegiatan down to ``depth``, 1-3) or ``fungsi``
+    (function, then sub-function at ``depth`` 2, the default); of one agency when
     ``unit`` is given. NotFound when no version was adopted by ``end``."""
     check_period(year, start, end)
     if view not in VIEWS:
-        raise ValidationFailed(_("Tampilan LRA adalah akun, skpd atau program."), field="menurut")
+        raise ValidationFailed(_("Tampilan LRA adalah akun, skpd, program atau fungsi."), field="menurut")
     version = newest_adopted(pemda, year, on=end) or newest_adopted(pemda, year)
     if version is None:
         raise NotFound(_("APBD %(year)d belum ditetapkan.") % {"year": year})
@@ -312,6 +341,8 @@ def lra(
         )
     elif view == "skpd":
         report.rows = _unit_rows(report)
+    elif view == "fungsi":
+        report.rows = _fungsi_rows(report, max(1, min(depth or FUNGSI_DEPTH, FUNGSI_DEPTH)))
     else:
         report.rows = _program_rows(report, max(1, min(depth or PROGRAM_DEPTH, PROGRAM_DEPTH)))
     return report

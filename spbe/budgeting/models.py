@@ -320,6 +320,9 @@ def published_data_set(pemda_code: str, year: int | str) -> str:
 
 
 # Realisation (SP2D, STS) lives in its own module; imported here so Django registers its models.
+from .models_fungsi import Fungsi as Fungsi  # noqa: E402
+from .models_fungsi import FungsiBidang as FungsiBidang  # noqa: E402
 from .models_realisation import Sp2d as Sp2d  # noqa: E402
 from .models_realisation import Sp2dKind as Sp2dKind  # noqa: E402
 from .models_realisation import Sts as Sts  # noqa: E402
+from .models_rkpd_link import RkaSubKegiatan as RkaSubKegiatan  # noqa: E402

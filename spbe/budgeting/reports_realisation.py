@@ -46,6 +46,7 @@ def subtitle(report: Lra) -> str:
         "akun": _("menurut rekening"),
         "skpd": _("menurut perangkat daerah"),
         "program": _("menurut program, kegiatan dan sub kegiatan"),
+        "fungsi": _("menurut fungsi dan sub fungsi"),
     }[report.view]
     text = _("Tahun Anggaran %(year)d, %(start)s s.d. %(end)s, %(view)s") % {
         "year": report.year,

@@ -37,6 +37,7 @@ from spbe.core.money import SEN, allocate, format_rupiah, parse_rupiah, split_ev
 from spbe.core.money_sql import Money, MoneySum
 from spbe.core.published import bump_version
 from spbe.core.text import clean_name
+from spbe.planning.budget_link import apbd_adopted
 from spbe.reference.codes import InvalidCode, canonical_account_code, parse_nomenclature_code
 from spbe.reference.selectors import (
     funding_sources_for,
@@ -329,6 +330,7 @@ def version_adopt(*, actor: MaybeActor, version: BudgetVersion) -> BudgetVersion
         versions.freeze(locked, DETAIL_SPEC, actor=actor, action="budget.version_adopt")
         # The public APBD (spbe.budgeting.api) answers from the newest adopted version: it changes now.
         bump_version(published_data_set(version.pemda_id, version.year))
+        apbd_adopted(version.pemda_id, version.year)  # proposal journeys show adopted amounts
     version.refresh_from_db()
     return version
 

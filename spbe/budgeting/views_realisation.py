@@ -35,6 +35,7 @@ VIEWS = (
     ("akun", gettext_lazy("Rekening")),
     ("skpd", gettext_lazy("Perangkat daerah")),
     ("program", gettext_lazy("Program, kegiatan, sub kegiatan")),
+    ("fungsi", gettext_lazy("Fungsi, sub fungsi")),
 )
 
 
@@ -142,11 +143,19 @@ def _register(request: HttpRequest, pemda: Pemda, year: int, kind: str) -> HttpR
     data = form.cleaned_data if form.is_valid() else {}
     if request.GET and not form.is_valid():
         raise ValidationFailed(_first_error(form))
-    _pemda, unit, _can = realisation_scope(request.user, pemda.code, data.get("skpd") or None)
+    _pemda, unit, can = realisation_scope(request.user, pemda.code, data.get("skpd") or None)
     register = selectors.sp2d_register if kind == "sp2d" else selectors.sts_register
     rows = register(pemda, year, unit=unit, start=data.get("dari"), end=data.get("sampai"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"pemda": pemda, "year": year, "kind": kind, "page": page, "form": form, "unit": unit}
+    context = {
+        "pemda": pemda,
+        "year": year,
+        "kind": kind,
+        "page": page,
+        "form": form,
+        "unit": unit,
+        "can_record": bool(can.record),
+    }
     return render(request, "budgeting/realisation/register.html", context)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from .actors import Actor, MaybeActor, actor_identity, require_actor
 from .audit_guard import GENESIS_HASH
+from .bulk import insert_many
 from .models import AuditEntry, AuditHead
 
 __all__ = ["GENESIS_HASH", "Actor", "Change", "record", "record_many", "snapshot", "verify"]
@@ -170,6 +171,12 @@ def record_many(*, actor: MaybeActor, changes: list[Change]) -> list[AuditEntry]
     return entries  # chain by chain, each in the order given
 
 
+# Above this many entries in one chain, _append writes them with insert_many (no primary keys returned).
+BULK_ENTRIES = 100
+ENTRY_COLUMNS = tuple(f.name for f in AuditEntry._meta.concrete_fields if not f.primary_key)
+ENTRY_ATTNAMES = tuple(f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key)
+
+
 def _lock_head(code: str) -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pemda_code=code).first()
     if head is not None:
@@ -198,7 +205,17 @@ def _append(code: str, rows: list[dict[str, Any]], at: Any) -> list[AuditEntry]:
         fields = {**row, "seq": seq, "at": at, "prev_hash": prev_hash}
         prev_hash = entry_hash(**fields)
         entries.append(AuditEntry(**fields, hash=prev_hash))
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    if len(entries) <= BULK_ENTRIES:
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    else:
+        # An import's thousands of entries: one prepared INSERT (core.bulk.insert_many) instead of
+        # bulk_create, whose SQL building in Python cost more than hashing the chain. The returned
+        # entries then carry no primary key (nothing reads it: the chain is (pemda_code, seq)).
+        insert_many(
+            AuditEntry,
+            ENTRY_COLUMNS,
+            ([getattr(entry, name) for name in ENTRY_ATTNAMES] for entry in entries),
+        )
     AuditHead.objects.filter(pemda_code=code).update(seq=seq, hash=prev_hash)
     return entries
 

@@ -80,6 +80,16 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any]
     plain = next((kind for base, kind in _PLAIN.items() if isinstance(field, base)), None)
     if isinstance(field, models.ForeignKey) and not isinstance(field.target_field, models.IntegerField):
         plain = None
+    if plain is None and isinstance(field, models.DateTimeField):
+        # An import stamps every row with the same moment: convert it (time zone, text) once, not per row.
+        last: list[Any] = [None, None]
+
+        def moment(value: Any) -> Any:
+            if value is not last[0] or value is None:
+                last[0], last[1] = value, prepare(value, connection)
+            return last[1]
+
+        return moment
     if plain is None:
         return lambda value: prepare(value, connection)
     # type() rather than isinstance(): a bool is an int to Python but not a whole number to a database.

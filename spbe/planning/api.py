@@ -22,7 +22,7 @@ from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.http import public_answer
 from spbe.core.schema import Rupiah
 
-from . import plans_funding, selectors, selectors_plans
+from . import budget_link, plans_funding, selectors, selectors_plans
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
 from .models_plans import PlanFunding
@@ -72,6 +72,14 @@ class ProposalSummaryOut(Schema):
     estimated_cost: Rupiah
 
 
+class AdoptedBudgetOut(Schema):
+    """What the newest adopted APBD of the year gives the sub-kegiatan (the whole item, not the proposal)."""
+
+    version: int
+    label: str
+    amount: Rupiah
+
+
 class PlanItemOut(Schema):
     """The RKPD sub-kegiatan that funds an accepted proposal, and the amount accepted."""
 
@@ -81,6 +89,8 @@ class PlanItemOut(Schema):
     sub_kegiatan_name: str
     agency: PlaceOut
     amount: Rupiah
+    # Once the year's APBD is adopted: its amount for this sub-kegiatan (None before).
+    apbd: AdoptedBudgetOut | None = None
 
 
 class ProposalOut(ProposalSummaryOut):
@@ -116,13 +126,13 @@ class ProposalQuery(Schema):
 
 
 def _summary(p: Proposal) -> dict[str, Any]:
-    district = p.village.kecamatan.district
+    district = p.kecamatan.district
     return {
         "public_id": p.public_id,
         "year": p.year,
         "source": p.source,
         "title": p.title,
-        "desa": PlaceOut(code=p.village.region_id, name=p.village.region.name),
+        "desa": PlaceOut(code=p.region_id, name=p.region.name),
         "kecamatan": PlaceOut(code=district.code, name=district.name) if district else None,
         "bidang": p.bidang,
         "status": p.state,
@@ -151,6 +161,7 @@ def _plan_item(funding: PlanFunding | None) -> PlanItemOut | None:
     if funding is None:
         return None
     item, unit = funding.item, funding.item.unit
+    adopted = budget_link.adopted_budget(item)
     return PlanItemOut(
         id=item.pk,
         year=item.plan.year,
@@ -158,6 +169,9 @@ def _plan_item(funding: PlanFunding | None) -> PlanItemOut | None:
         sub_kegiatan_name=item.name,
         agency=PlaceOut(code=unit.code, name=unit.name) if unit else PlaceOut(code="", name=""),
         amount=funding.amount,
+        apbd=AdoptedBudgetOut(version=adopted.version, label=adopted.label, amount=adopted.amount)
+        if adopted is not None
+        else None,
     )
 
 
@@ -330,7 +344,7 @@ def _ranking(kecamatan: PerangkatDaerah, year: int) -> list[RankedOut]:
             rank=p.rank,
             public_id=p.public_id,
             title=p.title,
-            desa=PlaceOut(code=p.village.region_id, name=p.village.region.name),
+            desa=PlaceOut(code=p.region_id, name=p.region.name),
             estimated_cost=p.estimated_cost,
             scores=scores[p.pk],
         )
@@ -365,7 +379,7 @@ def _duplicate(c: selectors.DuplicateCandidate) -> DuplicateOut:
         public_id=p.public_id,
         year=p.year,
         title=p.title,
-        desa=PlaceOut(code=p.village.region_id, name=p.village.region.name),
+        desa=PlaceOut(code=p.region_id, name=p.region.name),
         status=p.state,
         status_label=str(Stage(p.state).label),
         similarity=(Decimal(c.similarity.numerator) / c.similarity.denominator).quantize(Decimal("0.01")),

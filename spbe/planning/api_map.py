@@ -34,8 +34,8 @@ COLUMNS = (
     "state",
     "latitude",
     "longitude",
-    "village__region_id",
-    "village__region__name",
+    "region_id",
+    "region__name",
 )
 
 
@@ -61,14 +61,14 @@ def _feature(row: dict[str, Any], labels: dict[str, str], page: str) -> dict[str
             "public_id": row["public_id"],
             "year": row["year"],
             "title": row["title"],
-            "desa": {"code": row["village__region_id"], "name": row["village__region__name"]},
+            "desa": {"code": row["region_id"], "name": row["region__name"]},
             "bidang": row["bidang"],
             "status": row["state"],
             "status_label": labels[row["state"]],
             "url": page.replace(PLACEHOLDER, row["public_id"]),
             # What the shared map widget ({% map %}) shows: popup title and lines, and the marker's colour.
             "name": row["title"],
-            "lines": [row["public_id"], row["village__region__name"], labels[row["state"]]],
+            "lines": [row["public_id"], row["region__name"], labels[row["state"]]],
             "marker": MARKERS.get(row["state"], ""),
         },
     }

@@ -16,6 +16,7 @@ import csv
 import random
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -219,12 +220,34 @@ REJECT: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class DemoPlace:
+    """A desa or a kelurahan proposals come from: its region code and its kecamatan's district code."""
+
+    code: str
+    district: str
+
+
+def _places(pemda: Pemda) -> list[DemoPlace]:
+    """Every desa and kelurahan of the pemda, by code (kelurahan offices made by the accounts demo)."""
+    villages = VillageGovernment.objects.filter(pemda=pemda).values_list(
+        "region_id", "kecamatan__district_id"
+    )
+    kelurahan = PerangkatDaerah.objects.filter(pemda=pemda, kind=PerangkatDaerah.Kind.KELURAHAN).values_list(
+        "kelurahan_id", "kelurahan__parent_id"
+    )
+    return sorted(
+        (DemoPlace(code, district or "") for code, district in [*villages, *kelurahan] if code),
+        key=lambda p: p.code,
+    )
+
+
 def _rows(
-    rng: random.Random, villages: list[VillageGovernment], year: int, per_desa: int, units: set[str]
+    rng: random.Random, villages: list[DemoPlace], year: int, per_desa: int, units: set[str]
 ) -> list[list[str]]:
     rows = []
     for village in villages:
-        lat, lon = KECAMATAN_CENTRES.get(village.kecamatan.district_id or "", ("-8.3000", "114.2000"))
+        lat, lon = KECAMATAN_CENTRES.get(village.district, ("-8.3000", "114.2000"))
         for index in range(per_desa):
             title, problem, unit, (low, high), bidang, agency = rng.choice(NEEDS)
             volume = {"m": rng.randrange(100, 2000, 50), "titik": rng.randint(5, 40)}.get(
@@ -232,7 +255,7 @@ def _rows(
             )
             rows.append(
                 [
-                    village.region_id,
+                    village.code,
                     "musrenbang",
                     f"{title} Dusun {rng.choice(DUSUN)}",
                     problem,
@@ -265,7 +288,7 @@ def _import(folder: Path, pemda: Pemda, year: int, rows: list[list[str]], actor:
 
 def _waiting(pemda: Pemda, year: int, stage: str) -> list[Proposal]:
     return list(
-        Proposal.objects.select_related("village", "pemda")
+        Proposal.objects.select_related("village", "kelurahan", "kecamatan", "pemda")
         .filter(pemda=pemda, year=year, state=stage)
         .order_by("rank", "public_id")
     )
@@ -291,10 +314,10 @@ def _decide(actor: Actor, stage: str, groups: tuple[list[Proposal], list[Proposa
             proposals_decide_many(actor=actor, proposals=chosen, outcome=outcome, note=note)
 
 
-def _by_forum(proposals: list[Proposal], key: str) -> dict[int, list[Proposal]]:
-    groups: dict[int, list[Proposal]] = defaultdict(list)
+def _by_forum(proposals: list[Proposal], key: str) -> dict[str | int, list[Proposal]]:
+    groups: dict[str | int, list[Proposal]] = defaultdict(list)
     for proposal in proposals:
-        groups[proposal.village_id if key == "desa" else proposal.village.kecamatan_id].append(proposal)
+        groups[proposal.region_id if key == "desa" else proposal.kecamatan_id].append(proposal)
     return groups
 
 
@@ -305,9 +328,17 @@ def _season(pemda: Pemda, year: int, actor: Actor, planners: tuple[Actor, Actor]
     # Desa forums: rank, then decide per forum in rank order.
     waiting = _waiting(pemda, year, Stage.DESA)
     if not complete:
-        for village_id in sorted({p.village_id for p in waiting}):
-            village = next(p.village for p in waiting if p.village_id == village_id)
-            proposals_rank(actor=actor, pemda=pemda, year=year, stage=Stage.DESA, village=village)
+        for region_id in sorted({p.region_id for p in waiting}):
+            # A desa forum or a kelurahan forum: each ranks its own place's proposals.
+            first = next(p for p in waiting if p.region_id == region_id)
+            proposals_rank(
+                actor=actor,
+                pemda=pemda,
+                year=year,
+                stage=Stage.DESA,
+                village=first.village,
+                kelurahan=first.kelurahan,
+            )
         waiting = _waiting(pemda, year, Stage.DESA)
     groups: list[list[Proposal]] = [[], [], []]
     for forum in _by_forum(waiting, "desa").values():
@@ -316,7 +347,7 @@ def _season(pemda: Pemda, year: int, actor: Actor, planners: tuple[Actor, Actor]
     _decide(actor, Stage.DESA, (groups[0], groups[1], groups[2]))
     # Kecamatan forums: rank, forward up to the quota, reject the rest but a few deferred or waiting.
     waiting = _waiting(pemda, year, Stage.KECAMATAN)
-    kecamatan_ids = sorted({p.village.kecamatan_id for p in waiting})
+    kecamatan_ids = sorted({p.kecamatan_id for p in waiting})
     # A few kecamatan forums have not met yet (none when there are too few to spare).
     undecided = set() if complete else set(rng.sample(kecamatan_ids, min(3, len(kecamatan_ids) // 4)))
     if not complete:
@@ -325,8 +356,8 @@ def _season(pemda: Pemda, year: int, actor: Actor, planners: tuple[Actor, Actor]
             proposals_rank(actor=actor, pemda=pemda, year=year, stage=Stage.KECAMATAN, kecamatan=kecamatan)
         waiting = _waiting(pemda, year, Stage.KECAMATAN)
     groups = [[], [], []]
-    for kecamatan_id, forum in _by_forum(waiting, "kecamatan").items():
-        if kecamatan_id in undecided:
+    for forum_key, forum in _by_forum(waiting, "kecamatan").items():
+        if forum_key in undecided:
             continue
         routed = [p for p in forum if p.suggested_unit_id is not None]
         forward = routed[:QUOTA]
@@ -357,9 +388,7 @@ def _shuffled(rng: random.Random, pemda: Pemda, year: int, stage: str) -> list[P
 
 def seed(pemda: Pemda, *, actor: Actor) -> str:
     """The 2028 season in every stage, and four earlier years with their final outcomes."""
-    villages = list(
-        VillageGovernment.objects.select_related("kecamatan").filter(pemda=pemda).order_by("region_id")
-    )
+    villages = _places(pemda)  # the 189 desa and the 28 kelurahan
     units = set(PerangkatDaerah.objects.filter(pemda=pemda).values_list("code", flat=True))
     bappeda = User.objects.filter(username="bappeda").first()
     tapd = User.objects.filter(username="tapd").first()
@@ -389,7 +418,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     return f"perencanaan: usulan baru {', '.join(added) or 'tidak ada'}; {SEASON}: {shown}; {plans}"
 
 
-def _pokir(rng: random.Random, villages: list[VillageGovernment], units: set[str]) -> list[list[str]]:
+def _pokir(rng: random.Random, villages: list[DemoPlace], units: set[str]) -> list[list[str]]:
     rows = []
     for row in _rows(rng, rng.sample(villages, min(len(villages), POKIR)), SEASON, 1, units):
         if not row[8]:

@@ -241,7 +241,7 @@ def _rkpd(
     accepted amounts plus a margin; each agency also gets its support program regency-wide."""
     accepted = list(
         Proposal.objects.filter(pemda=pemda, year=YEAR, state=Stage.ACCEPTED, suggested_unit__isnull=False)
-        .select_related("suggested_unit", "village__kecamatan__district")
+        .select_related("suggested_unit", "kecamatan__district")
         .order_by("public_id")
     )
     recommended = dict(
@@ -254,7 +254,7 @@ def _rkpd(
         unit = proposal.suggested_unit
         assert unit is not None
         sub = codes.best(unit.code, proposal.title)
-        district = proposal.village.kecamatan.district
+        district = proposal.kecamatan.district
         if sub is None or district is None:
             continue
         amount = recommended.get(proposal.pk, proposal.estimated_cost)

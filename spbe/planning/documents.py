@@ -94,7 +94,7 @@ def kecamatan_annex(kecamatan: PerangkatDaerah, year: int) -> KecamatanAnnex:
     pemda = kecamatan.pemda
     decisions = Decision.objects.filter(
         pemda=pemda,
-        proposal__village__kecamatan=kecamatan,
+        proposal__kecamatan=kecamatan,  # its desa and its kelurahan alike
         proposal__year=year,
         stage=Stage.KECAMATAN,
         action=RANK_ACTION,
@@ -103,7 +103,7 @@ def kecamatan_annex(kecamatan: PerangkatDaerah, year: int) -> KecamatanAnnex:
     if ranked_at is None:
         return KecamatanAnnex(pemda, kecamatan, year, [], Decimal("0.00"), None)
     last = decisions.filter(decided_at=ranked_at)
-    chosen = list(last.select_related("proposal__village__region").order_by("rank", "proposal__public_id"))
+    chosen = list(last.select_related("proposal__region").order_by("rank", "proposal__public_id"))
     proposals = [d.proposal for d in chosen]
     scores = selectors.stage_scores(proposals, Stage.KECAMATAN)
     weights = year_weights(pemda, year)

@@ -1,7 +1,10 @@
 """E-planning: proposals (usulan) rising from the desa to the regency plan, and every decision on them.
 
-A proposal belongs to one desa government (:class:`VillageOwned`). Kelurahan have no village government, so
-for now proposals are entered per desa only; kelurahan proposals come with the kelurahan forum later.
+A proposal comes from one place: a desa (its village government) or a kelurahan (the regency's kelurahan
+office, a :class:`PerangkatDaerah` of kind ``kelurahan``: a kelurahan has no village government). Exactly
+one of ``village`` and ``kelurahan`` is set (a database check); ``kecamatan`` (the kecamatan office) and
+``region`` (the desa or kelurahan region) are copied from it at creation, so lists, filters and the camat's
+scope read one indexed column whichever kind of place it is.
 Nothing here is ever deleted: a proposal ends accepted, rejected or deferred, and each stage's decision is
 a :class:`Decision` row kept next to the audit entry of the same transaction.
 """
@@ -20,10 +23,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from spbe.accounts.access import Place
-from spbe.accounts.models import Pemda, PerangkatDaerah
-from spbe.accounts.tenancy import TenantOwned, VillageOwned
+from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
+from spbe.accounts.tenancy import TenantOwned
 from spbe.core.errors import ValidationFailed
 from spbe.core.fields import MoneyField
+from spbe.regions.models import Region
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -74,14 +78,44 @@ class ProposalCounter(models.Model):
         return f"{self.pemda_id}-{self.year}: {self.last}"
 
 
-class Proposal(VillageOwned):
-    """One usulan of a desa for a budget year, and where it is in its journey.
+class Proposal(TenantOwned):
+    """One usulan of a desa or kelurahan for a budget year, and where it is in its journey.
 
     ``public_id`` (``35.10-2028-000123``) is given once at creation and never changes: citizens quote it.
     The proposer's identity is personal data and lives in :class:`Proposer`, which no public output reads.
     """
 
     public_id = models.CharField(_("nomor usulan"), max_length=24, unique=True, editable=False)
+    # Where it comes from: a desa government or a kelurahan office, exactly one (proposal_one_place).
+    village = models.ForeignKey(
+        VillageGovernment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa"),
+    )
+    village_id: int | None
+    kelurahan = models.ForeignKey(
+        PerangkatDaerah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "kelurahan"},
+        verbose_name=_("kelurahan"),
+    )
+    kelurahan_id: int | None
+    # Copied from the place at creation (it never moves): the kecamatan office whose camat holds the forum,
+    # and the desa/kelurahan region whose code and name every public answer shows.
+    kecamatan = models.ForeignKey(
+        PerangkatDaerah, on_delete=models.PROTECT, related_name="+", verbose_name=_("kecamatan")
+    )
+    kecamatan_id: int
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan (wilayah)")
+    )
+    region_id: str
     year = models.PositiveSmallIntegerField(_("tahun rencana"))
     number = models.PositiveIntegerField(_("nomor urut"), editable=False)
     source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
@@ -119,6 +153,11 @@ class Proposal(VillageOwned):
         verbose_name_plural = _("usulan")
         constraints = [
             models.UniqueConstraint(fields=["pemda", "year", "number"], name="proposal_number_unique"),
+            models.CheckConstraint(
+                condition=Q(village__isnull=False, kelurahan__isnull=True)
+                | Q(village__isnull=True, kelurahan__isnull=False),
+                name="proposal_one_place",
+            ),
             models.CheckConstraint(condition=Q(state__in=Stage.values), name="proposal_state_valid"),
             models.CheckConstraint(condition=Q(source__in=Source.values), name="proposal_source_valid"),
             models.CheckConstraint(
@@ -137,30 +176,41 @@ class Proposal(VillageOwned):
         ]
         indexes = [
             models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state"),
-            # The duplicate check's two pre-filters: the same desa, or a bounding box around the map point.
-            models.Index(fields=["village", "year"], name="proposal_village_year"),
+            # The duplicate check's two pre-filters: the same place, or a bounding box around the map point;
+            # the same (region, year) index answers the lists' desa/kelurahan filter.
+            models.Index(fields=["region", "year"], name="proposal_region_year"),
             models.Index(fields=["pemda", "latitude", "longitude"], name="proposal_pemda_lat_lon"),
+            # The staff list's order (newest year first) without sorting the pemda's every proposal.
+            models.Index(fields=["pemda", "-year", "number"], name="proposal_pemda_year_desc"),
+            # The lists' kecamatan filter and the camat's scope, in list order.
+            models.Index(fields=["kecamatan", "year", "number"], name="proposal_kecamatan_year"),
         ]
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.title}"
 
     def place(self) -> Place:
-        """The desa (and its kecamatan) and the agency it is routed to: each stage's role counts here."""
+        """The desa or kelurahan, its kecamatan, the agency it is routed to: each stage's role counts here."""
         return Place(
             self.pemda_id,
             unit_id=self.suggested_unit_id,
             village_id=self.village_id,
-            kecamatan_id=self.village.kecamatan_id,
+            kecamatan_id=self.kecamatan_id,
+            kelurahan_id=self.kelurahan_id,
         )
+
+    @property
+    def is_kelurahan(self) -> bool:
+        return self.kelurahan_id is not None
 
     def check_tenant(self) -> None:
         super().check_tenant()
-        unit = self.suggested_unit
-        if unit is not None and unit.pemda_id != self.pemda_id:
-            raise ValidationFailed(
-                gettext("%(what)s bukan bagian dari pemda ini.") % {"what": str(unit)}, field="suggested_unit"
-            )
+        for name in ("suggested_unit", "kelurahan", "kecamatan"):
+            unit = getattr(self, name)
+            if unit is not None and unit.pemda_id != self.pemda_id:
+                raise ValidationFailed(
+                    gettext("%(what)s bukan bagian dari pemda ini.") % {"what": str(unit)}, field=name
+                )
 
 
 class Proposer(models.Model):

@@ -18,10 +18,11 @@ from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment
 from spbe.core.errors import NotFound, ValidationFailed
 
 from . import similarity
+from .kelurahan import kelurahan_places
 from .models import Decision, DuplicateMark, Proposal, Score, Source, Stage
 
 # Only the columns a public answer shows: the proposer's identity lives in another table and is never joined.
-PUBLIC_RELATED = ("village__region", "village__kecamatan__district", "suggested_unit")
+PUBLIC_RELATED = ("region", "kecamatan__district", "suggested_unit")
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ def public_proposals(pemda: Pemda, chosen: ProposalFilter) -> QuerySet[Proposal]
             _("Status tidak dikenal: %(status)s.") % {"status": chosen.status}, field="status"
         )
     if chosen.kecamatan or chosen.desa:
-        # The desa ids are the pemda's own (see _at_place), so the pemda needs no second test here: given
-        # one, SQLite would walk the whole year through the (pemda, year) index instead of the desa's.
+        # The place is the pemda's own (see _at_place), so the pemda needs no second test here: given
+        # one, SQLite would walk the whole year through the (pemda, year) index instead of the place's.
         proposals = _at_place(published_proposals(), chosen, pemda)
     else:
         proposals = published_proposals().filter(pemda=pemda)
@@ -84,23 +85,26 @@ def public_proposals(pemda: Pemda, chosen: ProposalFilter) -> QuerySet[Proposal]
 def _at_place(
     proposals: QuerySet[Proposal], chosen: ProposalFilter, pemda: Pemda | None
 ) -> QuerySet[Proposal]:
-    """Narrow to the chosen kecamatan and desa by the desa ids, not by joining every proposal to its place.
+    """Narrow to the chosen kecamatan and desa/kelurahan by the denormalised columns, never by a join.
 
-    Filtering on ``village__kecamatan__district_id`` made the database join each proposal of the year to
-    its desa and kecamatan before it could drop it (a year holds about 10,000 proposals, a kecamatan a few
-    hundred). ``village_id IN (the kecamatan's desa)`` can be answered from the ``proposal_village_year``
-    index instead, for the page and for its count alike. With ``pemda``, only that pemda's desa count.
+    ``desa`` is a region code, of a desa or of a kelurahan alike (``Proposal.region``: index
+    ``proposal_region_year``); ``kecamatan`` is the district's code, turned here into its kecamatan office
+    (one small query) so the list reads ``kecamatan_id = ?`` from ``proposal_kecamatan_year``. With
+    ``pemda``, a place of another pemda matches nothing.
     """
-    if not chosen.kecamatan and not chosen.desa:
-        return proposals
-    villages = (
-        VillageGovernment.objects.all() if pemda is None else VillageGovernment.objects.filter(pemda=pemda)
-    )
     if chosen.kecamatan:
-        villages = villages.filter(kecamatan__district_id=chosen.kecamatan)
+        offices = PerangkatDaerah.objects.filter(
+            kind=PerangkatDaerah.Kind.KECAMATAN, district_id=chosen.kecamatan
+        )
+        if pemda is not None:
+            offices = offices.filter(pemda=pemda)
+        office = offices.values_list("pk", flat=True).first()
+        proposals = proposals.filter(kecamatan_id=office) if office is not None else proposals.none()
     if chosen.desa:
-        villages = villages.filter(region_id=chosen.desa)
-    return proposals.filter(village_id__in=villages.values("pk"))
+        if pemda is not None and not chosen.desa.startswith(f"{pemda.code}."):
+            return proposals.none()
+        proposals = proposals.filter(region_id=chosen.desa)
+    return proposals
 
 
 # --- staff reads (the caller has checked the scope through spbe.planning.access) ---------------------
@@ -109,8 +113,8 @@ def _at_place(
 def kecamatan_ranking(kecamatan: PerangkatDaerah, year: int) -> list[Proposal]:
     """The proposals waiting at a kecamatan forum, in the order of its last ranking (unranked last)."""
     return list(
-        Proposal.objects.filter(village__kecamatan=kecamatan, year=year, state=Stage.KECAMATAN)
-        .select_related("village__region")
+        Proposal.objects.filter(kecamatan=kecamatan, year=year, state=Stage.KECAMATAN)
+        .select_related("region")
         .order_by(F("rank").asc(nulls_last=True), "number")
     )
 
@@ -150,15 +154,16 @@ def duplicate_candidates(proposal: Proposal, *, radius_m: int | None = None) -> 
     """Published proposals (accepted ones included) that may repeat ``proposal``, most similar first.
 
     The same pemda, ``proposal.year`` and the :data:`DUPLICATE_YEARS` years before it, at the same desa or
+    kelurahan (``region``) or
     (when both have a map point) within ``radius_m`` metres (``SPBE_PLANNING_DUPLICATE_DISTANCE_M``), with
     a title at least :data:`spbe.planning.similarity.THRESHOLD` similar. SQL narrows the rows to the desa
-    and the bounding box of the circle in those years (indexes ``proposal_village_year`` and
+    and the bounding box of the circle in those years (indexes ``proposal_region_year`` and
     ``proposal_pemda_lat_lon``), fetching only the columns compared; Python compares titles and distances.
     Two queries whatever the number of rows: the rows, then the officer's verdicts on the candidates.
     """
     if radius_m is None:
         radius_m = settings.SPBE_PLANNING_DUPLICATE_DISTANCE_M
-    place = Q(village_id=proposal.village_id)
+    place = Q(region_id=proposal.region_id)
     origin = None
     if proposal.latitude is not None and proposal.longitude is not None and radius_m > 0:
         origin = (float(proposal.latitude), float(proposal.longitude))
@@ -175,7 +180,7 @@ def duplicate_candidates(proposal: Proposal, *, radius_m: int | None = None) -> 
         .filter(year__gte=proposal.year - DUPLICATE_YEARS, year__lte=proposal.year)
         .exclude(pk=proposal.pk)
         .exclude(state=Stage.DRAFT)
-        .select_related("village__region")
+        .select_related("region")
         .only(
             "pk",
             "public_id",
@@ -185,15 +190,14 @@ def duplicate_candidates(proposal: Proposal, *, radius_m: int | None = None) -> 
             "state",
             "latitude",
             "longitude",
-            "village_id",
-            "village__region__name",
-            "village__region_id",
+            "region_id",
+            "region__name",
         )
     )
     wanted = similarity.title_tokens(proposal.title)
     found: list[tuple[Proposal, Fraction, bool, int | None]] = []
     for row in rows:
-        same_desa = row.village_id == proposal.village_id
+        same_desa = row.region_id == proposal.region_id  # the same desa or the same kelurahan
         distance = None
         if origin is not None and row.latitude is not None and row.longitude is not None:
             metres = similarity.distance_m(*origin, float(row.latitude), float(row.longitude))
@@ -266,10 +270,9 @@ def staff_proposals(visible: QuerySet[Proposal], chosen: StaffFilter) -> QuerySe
 
 
 def public_places(pemda: Pemda) -> list[tuple[str, str, str, str]]:
-    """``(desa code, desa name, kecamatan code, kecamatan name)`` of every desa of the pemda, by name."""
-    rows = (
-        VillageGovernment.objects.filter(pemda=pemda)
-        .order_by("region__name")
-        .values_list("region_id", "region__name", "kecamatan__district_id", "kecamatan__name")
+    """``(code, name, kecamatan code, kecamatan name)`` of every desa and kelurahan of the pemda, by name."""
+    rows = VillageGovernment.objects.filter(pemda=pemda).values_list(
+        "region_id", "region__name", "kecamatan__district_id", "kecamatan__name"
     )
-    return [(code, name, k_code or "", k_name) for code, name, k_code, k_name in rows]
+    places = [(code, name, k_code or "", k_name) for code, name, k_code, k_name in rows]
+    return sorted(places + kelurahan_places(pemda), key=lambda p: (p[1], p[0]))

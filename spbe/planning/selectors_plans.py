@@ -98,13 +98,11 @@ def funded_by_item(plan: Plan) -> dict[int, list[Funded]]:
     funded: dict[int, list[Funded]] = {}
     for link in (
         PlanFunding.objects.filter(item__plan=plan)
-        .select_related("proposal", "proposal__village__region")
+        .select_related("proposal", "proposal__region")
         .order_by("proposal__public_id")
     ):
         funded.setdefault(link.item_id, []).append(
-            Funded(
-                link.proposal.public_id, link.proposal.title, link.proposal.village.region.name, link.amount
-            )
+            Funded(link.proposal.public_id, link.proposal.title, link.proposal.region.name, link.amount)
         )
     return funded
 
@@ -155,7 +153,7 @@ def accepted_unfunded(pemda_code: str, year: int) -> QuerySet[Proposal]:
         Proposal.objects.filter(
             pemda_id=pemda_code, year=year, state=Stage.ACCEPTED, plan_funding__isnull=True
         )
-        .select_related("village__region", "suggested_unit")
+        .select_related("region", "suggested_unit")
         .order_by("public_id")
     )
 

@@ -29,6 +29,7 @@ from spbe.core.forms import MoneyFormField
 
 from . import calendar, photos
 from .access import PROPOSAL, proposal_for_user
+from .kelurahan import proposing_kelurahan
 from .models import Proposal, Source
 from .models_photos import ProposalPhoto
 from .services import ProposerData, proposal_create, proposal_submit
@@ -39,6 +40,11 @@ FormError = (ValidationFailed, Conflict, PermissionDenied)
 
 def proposing_villages(user: Any, pemda: Pemda) -> list[VillageGovernment]:
     """The desa where ``user`` may enter a Musrenbang proposal (a village operator or kades: their own)."""
+    # Only a desa role proposes for a desa: anyone else (a planner who sees all 189) is answered at once,
+    # without loading and checking every desa on each list page.
+    proposers = PROPOSAL.capabilities["propose_musrenbang"]
+    if not any(g.role in proposers for g in accounts_access.scope_in(user, pemda).grants):
+        return []
     villages = accounts_access.villages_for_user(user, pemda).select_related("region", "kecamatan")
     return [
         v
@@ -51,7 +57,8 @@ def proposing_villages(user: Any, pemda: Pemda) -> list[VillageGovernment]:
 class ProposalForm(forms.Form):
     """The fields a Musrenbang desa form asks for (issue 6 point 2); the proposer's identity stays private."""
 
-    village = forms.ChoiceField(label=gettext_lazy("Desa"))
+    # A desa's or a kelurahan's region code: the place the form's user may propose for.
+    village = forms.ChoiceField(label=gettext_lazy("Desa/kelurahan"))
     year = forms.IntegerField(label=gettext_lazy("Tahun rencana"), min_value=2000, max_value=2100)
     title = forms.CharField(label=gettext_lazy("Judul usulan"), max_length=200)
     problem = forms.CharField(
@@ -95,13 +102,23 @@ class ProposalForm(forms.Form):
 
     PROPOSER_FIELDS = ("proposer_name", "proposer_nik", "proposer_phone")
 
-    def __init__(self, *args: Any, pemda: Pemda, villages: list[VillageGovernment], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        pemda: Pemda,
+        villages: list[VillageGovernment],
+        kelurahan: list[PerangkatDaerah] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.villages = {v.region_id: v for v in villages}
-        self.fields["village"].choices = [(v.region_id, v.region.name) for v in villages]  # type: ignore[attr-defined]
+        self.kelurahan = {o.kelurahan_id: o for o in kelurahan or [] if o.kelurahan_id}
+        choices = [(v.region_id, v.region.name) for v in villages]
+        choices += [(code, office.name) for code, office in self.kelurahan.items()]
+        self.fields["village"].choices = choices  # type: ignore[attr-defined]
         self.fields["suggested_unit"].queryset = photos.suggestable_units(pemda)  # type: ignore[attr-defined]
-        if len(villages) == 1:
-            self.fields["village"].initial = villages[0].region_id
+        if len(choices) == 1:
+            self.fields["village"].initial = choices[0][0]
 
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name not in self.PROPOSER_FIELDS]
@@ -120,13 +137,19 @@ def _add_error(form: forms.Form, error: ValidationFailed | Conflict | Permission
 def proposal_new(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     """A desa's new Musrenbang proposal with photos; kept as a draft or sent to the desa forum at once."""
     villages = proposing_villages(request.user, pemda)
-    if not villages:
-        raise PermissionDenied(_("Hanya operator atau kepala desa yang dapat memasukkan usulan Musrenbang."))
+    kelurahan = proposing_kelurahan(request.user, pemda)
+    if not villages and not kelurahan:
+        raise PermissionDenied(
+            _(
+                "Hanya operator desa/kelurahan, kepala desa atau lurah yang dapat memasukkan usulan "
+                "Musrenbang."
+            )
+        )
     year = calendar.today_in(pemda).year + 1
-    form = ProposalForm(pemda=pemda, villages=villages, initial={"year": year})
+    form = ProposalForm(pemda=pemda, villages=villages, kelurahan=kelurahan, initial={"year": year})
     photo_error = ""
     if request.method == "POST":
-        form = ProposalForm(request.POST, pemda=pemda, villages=villages)
+        form = ProposalForm(request.POST, pemda=pemda, villages=villages, kelurahan=kelurahan)
         uploads = request.FILES.getlist("photos")
         if form.is_valid():
             try:
@@ -159,7 +182,8 @@ def _create(
     try:
         proposal = proposal_create(
             actor=request.user,
-            village=form.villages[data["village"]],
+            village=form.villages.get(data["village"]),
+            kelurahan=form.kelurahan.get(data["village"]),
             year=data["year"],
             source=Source.MUSRENBANG,
             title=data["title"],

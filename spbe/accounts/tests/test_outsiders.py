@@ -146,9 +146,10 @@ def _plan_urls(world) -> dict[str, str]:
 
 def _budget_urls(world) -> dict[str, str]:
     """E-budgeting's staff pages, on unit A's RKA with one detail row (the same one on every call)."""
+    from spbe.budgeting import fungsi
     from spbe.budgeting.models import RkaDetail
     from spbe.budgeting.tests.conftest import _account_rows, _nomenclature_rows
-    from spbe.budgeting.tests.helpers import ROAD, add, draft, line, rka
+    from spbe.budgeting.tests.helpers import ROAD, SYSTEM, add, draft, line, rka
     from spbe.reference.models import Account, Nomenclature
 
     detail = (
@@ -159,6 +160,7 @@ def _budget_urls(world) -> dict[str, str]:
     if detail is None:
         Nomenclature.objects.bulk_create(_nomenclature_rows())
         Account.objects.bulk_create(_account_rows())
+        fungsi.load(2028, actor=SYSTEM)  # the summary by function reads the year's list
         detail = add(line(rka(draft(world.pemda_a), world.unit_a)), "1000")
     road = detail.line
     a, v, unit = world.pemda_a.code, road.version_id, world.unit_a.code
@@ -176,6 +178,10 @@ def _budget_urls(world) -> dict[str, str]:
         "budgeting:summary-xlsx": f"/app/{a}/anggaran/versi/{v}/ringkasan.xlsx",
         "budgeting:detail-add": f"/app/{a}/anggaran/baris/{road.pk}/rincian/",
         "budgeting:detail-edit": f"/app/{a}/anggaran/rincian/{detail.pk}/",
+        "budget-fungsi:summary": f"/app/{a}/anggaran/versi/{v}/fungsi/",
+        "budget-fungsi:summary-pdf": f"/app/{a}/anggaran/versi/{v}/fungsi.pdf",
+        "budget-fungsi:summary-xlsx": f"/app/{a}/anggaran/versi/{v}/fungsi.xlsx",
+        "rkpd-link:start": f"/app/{a}/anggaran/versi/{v}/rka/{unit}/mulai-rkpd/",
     }
 
 
@@ -208,6 +214,9 @@ def _realisation_urls(world) -> dict[str, str]:
         "realisation:lra-xlsx": f"{base}/lra.xlsx",
         "realisation:sp2d": f"{base}/sp2d/",
         "realisation:sts": f"{base}/sts/",
+        "sp2d-entry:sp2d-new": f"{base}/sp2d/baru/",
+        "sp2d-entry:sts-new": f"{base}/sts/baru/",
+        "sp2d-entry:upload": f"{base}/impor/",
     }
 
 
@@ -297,6 +306,11 @@ INSIDERS = {
     # Adding and changing detail rows is the agency operator's work.
     "budgeting:detail-add": "agency_operator_a",
     "budgeting:detail-edit": "agency_operator_a",
+    "rkpd-link:start": "agency_operator_a",
+    # SP2D and STS are entered by the treasury (BPKAD: the TAPD role).
+    "sp2d-entry:sp2d-new": "tapd_a",
+    "sp2d-entry:sts-new": "tapd_a",
+    "sp2d-entry:upload": "tapd_a",
     "planning:proposal-new": "operator_x",
     "planning:photo-add": "tapd_a",
     "planning:photo": "tapd_a",
@@ -334,6 +348,7 @@ POST_ONLY = {
     "planning:photo-add",
     "planning:photo-remove",
     "monitoring:notice-read",
+    "rkpd-link:start",
     *BOOKS_POST_ONLY,
     *ENTRY_POST_ONLY,
 }

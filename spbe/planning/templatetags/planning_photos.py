@@ -12,6 +12,7 @@ from django import template
 
 from spbe.accounts.models import Pemda
 from spbe.planning import photos
+from spbe.planning.kelurahan import proposing_kelurahan
 from spbe.planning.models import Proposal
 from spbe.planning.views_photos import PHOTO_ACCEPT, proposing_villages
 
@@ -44,5 +45,6 @@ def public_proposal_photos(proposal: Proposal) -> dict[str, Any]:
 
 @register.inclusion_tag("planning/photos/_new_link.html", takes_context=True)
 def proposal_new_link(context: dict[str, Any], pemda: Pemda) -> dict[str, Any]:
-    """The "new proposal" button, for those who may enter a desa's Musrenbang proposal."""
-    return {"pemda": pemda, "show": bool(proposing_villages(context["request"].user, pemda))}
+    """The "new proposal" button, for those who may enter a desa's or a kelurahan's Musrenbang proposal."""
+    user = context["request"].user
+    return {"pemda": pemda, "show": bool(proposing_villages(user, pemda) or proposing_kelurahan(user, pemda))}

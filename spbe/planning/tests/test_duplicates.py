@@ -133,7 +133,9 @@ def test_the_check_is_two_queries_however_many_proposals_there_are(world, django
     rows = [
         Proposal(
             pemda=world.pemda_a,
-            village=world.desa_x if n % 2 else world.desa_y,
+            village=(desa := world.desa_x if n % 2 else world.desa_y),
+            kecamatan_id=desa.kecamatan_id,
+            region_id=desa.region_id,
             year=2024 + n % 5,
             number=1000 + n,
             public_id=f"35.10-x-{n:06d}",

@@ -152,6 +152,7 @@ def test_the_decision_api_takes_the_item_and_the_public_journey_shows_it(world, 
         "sub_kegiatan_name": "Pembangunan Stasiun Pompa Banjir",
         "agency": {"code": world.unit_a.code, "name": world.unit_a.name},
         "amount": "240000000.25",
+        "apbd": None,  # until the year's APBD is adopted (spbe.planning.budget_link)
     }
     page = Client().get(f"/usulan/{proposal.public_id}/")
     text = page.content.decode()
