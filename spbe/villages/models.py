@@ -271,3 +271,8 @@ __all__ += ["ActivityCompletion", "DisbursementStage", "RealisationReport", "Rep
 from .models_books import CashMove, Receipt, Spj, SpjLine, Spp, SppLine, SppTax, TaxDeposit  # noqa: E402
 
 __all__ += ["CashMove", "Receipt", "Spj", "SpjLine", "Spp", "SppLine", "SppTax", "TaxDeposit"]
+
+# Realisation typed by hand through the XLSX template (``template``).
+from .models_template import ManualRealisation  # noqa: E402
+
+__all__ += ["ManualRealisation"]

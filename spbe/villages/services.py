@@ -26,7 +26,7 @@ from spbe.core.published import bump_version
 from spbe.core.text import clean_name
 from spbe.reference.models import FundingSource, VillageAccount, VillageActivity
 
-from . import selectors
+from . import priorities, selectors
 from .access import APBDES
 from .models import (
     CODE_LENGTH,
@@ -229,7 +229,8 @@ def apbdes_line_save(
 
 def apbdes_move(*, actor: MaybeActor, apbdes: Apbdes, action: str, note: str = "") -> Apbdes:
     """Move a draft along ``APBDES_FLOW``: ``agree`` (BPD), ``submit`` (Kades, to the camat), ``return``
-    (camat, with a reason) or ``approve`` (camat closes the evaluation). Adoption is :func:`apbdes_adopt`."""
+    (camat, with a reason), ``approve`` (camat closes the evaluation) or ``reopen`` (Kades, with a reason: an
+    evaluated draft back to the draft stage). Adoption is :func:`apbdes_adopt`."""
     if action == "adopt":
         raise ValueError("adoption freezes the version: use apbdes_adopt()")
     can = APBDES.can(actor, apbdes.place())
@@ -240,14 +241,15 @@ def apbdes_move(*, actor: MaybeActor, apbdes: Apbdes, action: str, note: str = "
 def apbdes_adopt(*, actor: MaybeActor, apbdes: Apbdes) -> Apbdes:
     """The Kades adopts the evaluated draft: checked, frozen with the hash of its lines, published.
 
-    Refused while the budget does not balance or breaks the 70:30 rule (``rules.budget_problems``).
+    Refused while the budget does not balance or breaks the 70:30 rule (``rules.budget_problems``) or a
+    mandatory Dana Desa priority of the year (``priorities``: the BLT-Dana Desa cap).
     """
     can = APBDES.require(actor, apbdes.place(), "adopt")
     with transaction.atomic():
         versions.ensure_draft(apbdes)
         if not ApbdesLine.objects.filter(apbdes_id=apbdes.pk).exists():
             raise ValidationFailed(_("APBDes tanpa rincian tidak dapat ditetapkan."))
-        problems = budget_problems(selectors.apbdes_totals(apbdes))
+        problems = budget_problems(selectors.apbdes_totals(apbdes)) + priorities.adoption_problems(apbdes)
         if problems:
             raise ValidationFailed(" ".join(problems))
         # Frozen first, then moved: if the stage moved meanwhile, apply() raises and the freeze rolls back.

@@ -20,6 +20,9 @@ APBDES_FLOW = Workflow(
         ),
         Transition("approve", source={"evaluation"}, target="evaluated", capability="evaluate"),
         Transition("adopt", source={"evaluated"}, target="adopted", capability="adopt"),
+        # An evaluated draft whose adoption is refused (unbalanced, over the 70:30 rule or the BLT cap)
+        # would otherwise be stuck: the Kades reopens it, with the reason, and it goes the whole way again.
+        Transition("reopen", source={"evaluated"}, target="draft", capability="adopt", note_required=True),
     ],
     state_field="stage",
 )

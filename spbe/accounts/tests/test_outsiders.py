@@ -9,6 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from spbe.villages.tests.books_helpers import POST_ONLY as BOOKS_POST_ONLY
+from spbe.villages.tests.entry_helpers import INSIDERS as ENTRY_INSIDERS
+from spbe.villages.tests.entry_helpers import POST_ONLY as ENTRY_POST_ONLY
+from spbe.villages.tests.entry_helpers import scoped_urls as entry_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +130,7 @@ def scoped_urls(world) -> dict[str, str]:
         **_books_urls(world),
         **_realisation_urls(world),
         **_holiday_urls(world),
+        **entry_urls(world),
     }
 
 
@@ -380,6 +384,7 @@ INSIDERS = {
     "planning:photo-remove": "tapd_a",
     "planning:citizen-forum": "operator_x",
     "planning:citizen-forum-decide": "operator_x",
+    **ENTRY_INSIDERS,
 }
 
 
@@ -416,6 +421,7 @@ POST_ONLY = {
     "monitoring:notice-read",
     "rkpd-link:start",
     *BOOKS_POST_ONLY,
+    *ENTRY_POST_ONLY,
 }
 
 
