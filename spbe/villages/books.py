@@ -55,6 +55,7 @@ from spbe.core.workflow import Transition, Workflow
 from .access import VILLAGE_OFFICERS
 from .models import Apbdes, ApbdesLine, Origin, Realisation, published_data_set
 from .models_books import CashMove, Channel, Receipt, Spj, SpjLine, Spp, SppLine, SppTax, TaxDeposit, TaxKind
+from .models_template import ManualRealisation
 from .rules import is_expenditure_side, is_receipt_side
 
 ZERO = Decimal("0.00")
@@ -222,6 +223,15 @@ def _locked(village: VillageGovernment, year: int) -> Apbdes:
     # A short statement on purpose: it is what a waiting writer shows in pg_stat_activity (whose text is
     # cut at 1 kB), and the version row itself never changes once adopted.
     Apbdes.objects.select_for_update(of=("self",)).filter(pk=apbdes.pk).values_list("pk", flat=True).get()
+    # Checked under that lock, as the template upload checks the books: one source of realisation a year.
+    if ManualRealisation.objects.filter(village=village, year=year).exists():
+        raise Conflict(
+            _(
+                "Realisasi %(year)d desa ini sudah diisi dari templat XLSX; penatausahaan di OpenSPBE akan "
+                "menghitungnya dua kali. Satu desa satu sumber per tahun."
+            )
+            % {"year": year}
+        )
     return apbdes
 
 

@@ -286,6 +286,28 @@ def test_a_desa_keeping_books_is_refused_so_nothing_counts_twice(
     assert not ManualRealisation.objects.exists()
 
 
+def test_a_desa_with_manual_realisation_keeps_no_books_so_nothing_counts_twice(
+    world: Any, people: Officials, reference_year: int, tmp_path: Path
+) -> None:
+    apbdes = adopted(world, people)
+    body = realisation_file([[f"{YEAR}-02-01", "4.2.1", "", "DDS", "Dana Desa tahap I", "40000000"]])
+    template.realisation_import(
+        actor=world.operator_x,
+        village=world.desa_x,
+        year=YEAR,
+        path=saved(tmp_path, body),
+        file_name="r.xlsx",
+    )
+    with pytest.raises(Conflict, match="templat XLSX"):
+        receipt_record(
+            actor=people.treasurer, village=world.desa_x, year=YEAR, apbdes_line_id=line(apbdes, "4.2.1").pk,
+            received_on=dt.date(YEAR, 1, 20), via="bank", amount="40000000", description="Dana Desa tahap I",
+        )  # fmt: skip
+    assert Realisation.objects.get(village=world.desa_x, account_code="4.2.1").amount == Decimal(
+        "40000000.00"
+    )
+
+
 def test_realisation_needs_an_adopted_apbdes(world: Any, draft: Apbdes, tmp_path: Path) -> None:
     body = realisation_file([[f"{YEAR}-02-01", "4.2.1", "", "DDS", "x", "1"]])
     with pytest.raises(Conflict):
