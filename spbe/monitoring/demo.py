@@ -135,7 +135,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
             points=[(start + dt.timedelta(days=120), "70"), (start + dt.timedelta(days=200), "100")],
         )
     _curves_from_file(pemda, waiting, actor=actor)
-    meetings = _show_cause(pemda, actor=actor, today=today)
+    meetings = _show_cause(unit, actor=actor, today=today)
     rows = _e81(unit, settings.SPBE_DEFAULT_BUDGET_YEAR, actor=actor)
     summary = (
         f"monitoring: {len(WORKS)} pekerjaan, {reports} laporan progres, {meetings} SCM, {rows} baris E.81"
@@ -156,12 +156,14 @@ def _curves_from_file(pemda: Pemda, projects: list[Project], *, actor: Actor) ->
         plans_import(actor=actor, pemda=pemda, path=path)
 
 
-def _show_cause(pemda: Pemda, *, actor: Actor, today: dt.date) -> int:
-    """SCM I for every contract the rule found critical: held a week ago, 25% agreed within two weeks."""
+def _show_cause(unit: PerangkatDaerah, *, actor: Actor, today: dt.date) -> int:
+    """SCM I for every one of the works above the rule found critical: held a week ago, 25% agreed within
+    two weeks. Only those: the year's demo (and the village works packages, of a later budget year than
+    today) keep their own meetings."""
     count = 0
-    works = Project.objects.filter(pemda=pemda, is_critical=True).exclude(
-        contract__ocid__startswith=demo_scale.OCID_PREFIX
-    )
+    works = Project.objects.filter(
+        unit=unit, is_critical=True, contract__starts_on__lte=today - dt.timedelta(days=7)
+    ).exclude(contract__ocid__startswith=demo_scale.OCID_PREFIX)
     for project in works.select_related("pemda"):
         scm_record(
             actor=actor,
