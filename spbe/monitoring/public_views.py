@@ -63,7 +63,11 @@ def project_list(request: HttpRequest, pemda_code: str) -> HttpResponse:
         "count": projects.count(),
         "limit": LIST_LIMIT,
         "years": sorted(set(everything.values_list("year", flat=True))),
-        "units": sorted(set(everything.values_list("unit__code", "unit__name")), key=lambda u: u[1]),
+        "units": sorted(
+            # A village works package has no agency: it is the desa's own (listed under its desa).
+            set(everything.filter(unit__isnull=False).values_list("unit__code", "unit__name")),
+            key=lambda u: u[1],
+        ),
         "kecamatan": sorted(
             set(
                 everything.filter(village__isnull=False).values_list(

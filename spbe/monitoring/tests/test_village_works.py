@@ -130,3 +130,16 @@ def test_the_executor_reports_the_kades_verifies_and_the_stage_check_reads_it(
     assert village_works.kegiatan_done([world.desa_x.pk], YEAR) == [(world.desa_x.pk, "02.03.01", True)]
     finance = village_works.works_finance(works)
     assert finance.budget > 0 and finance.realised == Decimal("100000000.00")
+
+
+def test_the_public_list_and_page_show_a_package_under_its_desa(world, reference_year, client):
+    # Found by opening the demo: a package has no agency, and the list's agency filter sorted None with names.
+    works = package(world)
+    listed = client.get(f"/pemda/{world.pemda_a.code}/proyek/")
+    assert listed.status_code == 200
+    page = listed.content.decode()
+    assert works.name in page and f"{world.desa_x.name} (pekerjaan desa)" in page
+    assert '<option value="None"' not in page
+    shown = client.get(f"/pemda/{world.pemda_a.code}/proyek/{works.pk}/")
+    assert shown.status_code == 200
+    assert "02.03.01" in shown.content.decode() and world.desa_x.name in shown.content.decode()
