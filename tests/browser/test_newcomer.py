@@ -77,7 +77,7 @@ def test_the_navigation_marks_the_current_page(page: Page, server):
     sign_in(page, server, "admin")
     page.goto(server + "/app/35.10/desa/")
     expect(page.locator('.subnav a[aria-current="page"]')).to_have_text("Desa")
-    expect(page.locator('#mainnav a[aria-current="true"]')).to_have_text("Dasbor")
+    expect(page.locator('#mainnav a[aria-current="true"]:not(.lang)')).to_have_text("Dasbor")
     weight = page.locator('.subnav a[aria-current="page"]').evaluate("e => getComputedStyle(e).fontWeight")
     assert int(weight) >= 600
     # Every announced module has shipped: the admin gets the service mall it oversees, nothing "soon".

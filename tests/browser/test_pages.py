@@ -23,7 +23,9 @@ def test_sign_in_lands_on_the_admin_dashboard(page: Page, server, shot, console_
     sign_in(page, server, "admin")
     expect(page).to_have_url(server + "/app/35.10/")
     expect(page.get_by_role("heading", name="Pemerintah Kabupaten Banyuwangi")).to_be_visible()
-    expect(page.locator("#panel-organisation .stat").first).to_have_text("65")  # 40 agencies + 25 kecamatan
+    expect(page.locator("#panel-organisation .stat").first).to_have_text(
+        "93"
+    )  # 40 agencies, 25 kecamatan, 28 kelurahan
     expect(page.locator("#panel-users")).to_be_visible()
     expect(page.locator("#panel-audit")).to_be_visible()
     shot("dashboard")

@@ -15,7 +15,13 @@ pytestmark = pytest.mark.browser
 
 def _watch(page: Page) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # The resource's address with its message: "Failed to load resource" alone does not say which.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"{msg.text} {msg.location.get('url', '')}") if msg.type == "error" else None
+        ),
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
 
