@@ -8,14 +8,13 @@ and kelurahan) took a third of a list page's time that way. This widget writes t
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-
-SELECTED = mark_safe(" selected")
 
 
 class FastSelect(forms.Select):
@@ -24,9 +23,19 @@ class FastSelect(forms.Select):
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, SELECTED if str(key) in chosen else "", label) for key, label in self.choices),
+        # The standard library's escape, called directly: Django's (what format_html_join calls) checks
+        # every argument for a lazy string first, and that wrapper cost more than the escaping itself
+        # over a regency's 220 places. Labels already marked safe are kept as they are, as Django does.
+        options = "".join(
+            f'<option value="{_escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{_escape(label)}</option>"
+            for key, label in self.choices
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe(options))  # noqa: S308 - every part escaped above
+
+
+def _escape(value: Any) -> str:
+    """``conditional_escape`` for one value: safe strings unchanged, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value), quote=True)

@@ -181,8 +181,10 @@ class Proposal(TenantOwned):
         indexes = [
             models.Index(fields=["pemda", "year", "state"], name="proposal_pemda_year_state"),
             # The duplicate check's two pre-filters: the same place, or a bounding box around the map point;
-            # the same (region, year) index answers the lists' desa/kelurahan filter.
-            models.Index(fields=["region", "year"], name="proposal_region_year"),
+            # the same index answers the lists' desa/kelurahan filter, in list order. The pemda is in it so
+            # the staff list (scoped to the pemda, filtered by a desa and a year) matches three of its
+            # columns: SQLite otherwise took (pemda, year) and walked the year's every proposal.
+            models.Index(fields=["region", "year", "pemda", "number"], name="proposal_region_year_pemda"),
             models.Index(fields=["pemda", "latitude", "longitude"], name="proposal_pemda_lat_lon"),
             # The staff list's order (newest year first) without sorting the pemda's every proposal.
             models.Index(fields=["pemda", "-year", "number"], name="proposal_pemda_year_desc"),

@@ -42,8 +42,12 @@ SYNONYMS = {
 
 def title_tokens(title: str) -> frozenset[str]:
     """The normalised tokens of a title (see the module docstring)."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if title.isascii():
+        # Nothing to decompose: the duplicate check tokenises hundreds of stored titles a call.
+        plain = title.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", title)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     tokens = set()
     for raw in _SPLIT.split(plain):
         if not raw or raw in STOPWORDS:
@@ -65,14 +69,21 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> Fraction:
     """Dice coefficient of two token sets, a token of ``a`` matching at most one of ``b``."""
     if not a or not b:
         return Fraction(0)
-    unmatched = set(b)
-    matched = 0
     # Exact matches first, so a prefix never takes the token an equal one needs.
-    for token in sorted(a, key=lambda t: (t not in unmatched, t)):
-        hit = token if token in unmatched else next((u for u in sorted(unmatched) if _alike(token, u)), None)
-        if hit is not None:
-            unmatched.discard(hit)
-            matched += 1
+    common = a & b
+    matched = len(common)
+    # Then each other token of ``a``, in alphabetical order, takes the first (alphabetical) token of ``b``
+    # it is alike. Only tokens of at least MIN_PREFIX characters, not numbers, can be alike (``_alike``):
+    # the rest are left out before the pairwise comparison, the check's largest cost.
+    unmatched = sorted(t for t in b - common if len(t) >= MIN_PREFIX and not t.isdigit())
+    if unmatched:
+        for token in sorted(t for t in a - common if len(t) >= MIN_PREFIX and not t.isdigit()):
+            # Both long enough and not numbers, and never equal (one is in ``b``, the other not): alike
+            # is then one beginning the other.
+            hit = next((u for u in unmatched if u.startswith(token) or token.startswith(u)), None)
+            if hit is not None:
+                unmatched.remove(hit)
+                matched += 1
     return Fraction(2 * matched, len(a) + len(b))
 
 

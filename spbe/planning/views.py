@@ -27,7 +27,7 @@ from spbe.core.exports import FORMATS, Column, export_response
 from spbe.core.fast_select import FastSelect
 from spbe.core.forms import MoneyFormField
 
-from . import following, plans_funding, selectors, selectors_plans
+from . import following, plans_funding, selectors, selectors_plans, staff
 from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
 from .kelurahan import staff_places
 from .models import UNPUBLISHED_STAGES, Proposal, Source, Stage, Verdict
@@ -118,8 +118,14 @@ def proposal_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         )
         # pemda_view is typed for HttpResponse; Django serves a streamed or file response through it alike.
         return cast(HttpResponse, download)
-    page = _labelled(Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page")))
-    return render(request, "planning/proposal_list.html", {"pemda": pemda, "form": form, "page": page})
+    page = _labelled(Paginator(staff.list_rows(proposals), PAGE_SIZE).get_page(request.GET.get("page")))
+    context = {
+        "pemda": pemda,
+        "form": form,
+        "page": page,
+        "may_desa_forum": staff.decides_at_desa_forum(request.user, pemda),
+    }
+    return render(request, "planning/proposal_list.html", context)
 
 
 def _labelled(page: Any) -> Any:
