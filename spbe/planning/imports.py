@@ -45,6 +45,7 @@ from .services import (
     proposer_values,
     public_id,
     public_snapshot,
+    text_fields,
 )
 
 COLUMNS = [
@@ -89,6 +90,7 @@ GROUPED_QUANTITY = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
 # imported row's first decision holds (the rest of a Decision stays empty, as decision_row leaves it).
 PROPOSAL_COLUMNS = tuple(f.name for f in Proposal._meta.concrete_fields if not f.primary_key)
 PROPOSAL_ATTNAMES = tuple(f.attname for f in Proposal._meta.concrete_fields if not f.primary_key)
+TEXT_KEYS = ("pemda", "region")
 DECISION_COLUMNS = (
     *("pemda", "proposal", "stage", "action", "outcome", "note", "decided_by", "actor_label"),
     *("decided_at", "created_at", "updated_at"),
@@ -140,6 +142,7 @@ class _Rows:
             v.region_id: v for v in VillageGovernment.objects.filter(pemda=pemda).select_related("kecamatan")
         }
         self.units = {u.code: u for u in PerangkatDaerah.objects.filter(pemda=pemda)}
+        self.text_fields = text_fields()
         # ``kode_desa`` may name a kelurahan of the pemda: its proposal goes to the kelurahan office's forum.
         offices = [
             u for u in self.units.values() if u.kind == PerangkatDaerah.Kind.KELURAHAN and u.kelurahan_id
@@ -263,7 +266,12 @@ class _Rows:
         longitude = self.coordinate(row, "lon")
         if origin is None or volume is None or cost is None or contribution is None or beneficiaries is None:
             return None
-        proposal = Proposal(
+        proposal = _new_proposal(
+            pemda_id=origin.pemda_id,
+            village_id=origin.village.pk if origin.village is not None else None,
+            kelurahan_id=origin.kelurahan.pk if origin.kelurahan is not None else None,
+            kecamatan_id=origin.kecamatan.pk,
+            region_id=origin.region_id,
             year=self.year,
             source=source,
             title=values["judul"],
@@ -272,22 +280,40 @@ class _Rows:
             latitude=latitude,
             longitude=longitude,
             bidang=values.get("bidang", "").strip(),
-            suggested_unit=unit,
+            suggested_unit_id=unit.pk if unit is not None else None,
             volume=volume,
             unit_of_measure=values["satuan"],
             estimated_cost=cost,
             beneficiaries=beneficiaries,
             community_contribution=contribution,
         )
-        origin.apply(proposal)
+        if unit is not None:
+            proposal.suggested_unit = unit  # read by the checks (its pemda): no query
         proposer = ProposerData(
             name=values.get("nama_pengusul", ""),
             nik=values.get("nik_pengusul", "").strip(),
             phone=values.get("telepon_pengusul", ""),
         )
-        for field, message in proposal_problems(proposal, proposer):
+        for field, message in proposal_problems(proposal, proposer, text_fields=self.text_fields):
             self.error(row, FIELD_COLUMN.get(field), message)
         return (proposal, proposer) if self.errors.total == before else None
+
+
+# Every concrete field of a proposal by attribute name, with its default, in the order Model.__init__
+# takes positional values (the order Model.from_db passes a row in).
+_FIELD_DEFAULTS = tuple((f.attname, f.get_default()) for f in Proposal._meta.concrete_fields)
+
+
+def _new_proposal(**values: object) -> Proposal:
+    """A new, unsaved proposal from attribute values (foreign keys by id), every other field its default.
+
+    Positional values take Django's quick path through ``Model.__init__``; keyword arguments and foreign
+    key objects cost the import a millisecond a row in the descriptors (a fifth of its time).
+    """
+    unknown = values.keys() - {name for name, _default in _FIELD_DEFAULTS}
+    if unknown:
+        raise TypeError(f"_new_proposal: unknown fields {sorted(unknown)}")
+    return Proposal(*(values.get(name, default) for name, default in _FIELD_DEFAULTS))
 
 
 def proposals_import(path: Path | str, *, actor: MaybeActor, pemda_code: str, year: int) -> ImportResult:
@@ -334,6 +360,8 @@ def proposals_import(path: Path | str, *, actor: MaybeActor, pemda_code: str, ye
             Proposal,
             PROPOSAL_COLUMNS,
             ([getattr(p, attname) for attname in PROPOSAL_ATTNAMES] for p in proposals),
+            # Region codes, stored as they are: no conversion a value.
+            prepared=TEXT_KEYS,
         )
         # The numbers were reserved above under the counter's lock: they name exactly these rows.
         ids = dict(
@@ -357,6 +385,7 @@ def proposals_import(path: Path | str, *, actor: MaybeActor, pemda_code: str, ye
                 (pemda.code, p.pk, Stage.DRAFT, "import", p.state, "", decided_by, label, now, now, now)
                 for p in proposals
             ),
+            prepared=("pemda",),
         )
         audit.record_many(
             actor=vetted,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda, PerangkatDaerah, VillageGovernment

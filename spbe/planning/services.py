@@ -115,6 +115,11 @@ def allocate_numbers(pemda: Pemda, year: int, count: int) -> int:
 _TEXT_FIELDS: dict[str | None, tuple[tuple[str, str, int], ...]] = {}
 
 
+def text_fields() -> tuple[tuple[str, str, int], ...]:
+    """The text fields :func:`proposal_problems` checks: ``(field, label, maximum length)``."""
+    return _text_fields()
+
+
 def _text_fields() -> tuple[tuple[str, str, int], ...]:
     """The checked text fields with their labels in the active language, translated once per language:
     an import checks ten thousand rows, and three ``gettext`` calls a row were a tenth of its time."""
@@ -129,15 +134,26 @@ def _text_fields() -> tuple[tuple[str, str, int], ...]:
     return fields
 
 
-def proposal_problems(proposal: Proposal, proposer: ProposerData | None) -> list[tuple[str, str]]:
+# ``Source.values`` builds a new list on every read; the import asks once a row.
+SOURCE_VALUES = frozenset(Source.values)
+
+
+def proposal_problems(
+    proposal: Proposal,
+    proposer: ProposerData | None,
+    *,
+    text_fields: tuple[tuple[str, str, int], ...] | None = None,
+) -> list[tuple[str, str]]:
     """Every rule a new proposal breaks, as ``(field, message)``; shared by the form path and the import.
 
-    Cleans the text fields in place (NFC, single spaces).
+    Cleans the text fields in place (NFC, single spaces). ``text_fields`` is what :func:`text_fields`
+    answered, for a caller checking many rows in one language (looking the language up cost the import
+    a third of a millisecond a row).
     """
     problems: list[tuple[str, str]] = []
-    if proposal.source not in Source.values:
+    if proposal.source not in SOURCE_VALUES:
         problems.append(("source", _("sumber harus salah satu dari: musrenbang, pokir, renja")))
-    for name, label, max_length in _text_fields():
+    for name, label, max_length in text_fields or _text_fields():
         try:
             setattr(proposal, name, clean_name(getattr(proposal, name), label=label, max_length=max_length))
         except InvalidText as error:
