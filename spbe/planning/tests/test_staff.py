@@ -6,12 +6,13 @@ machine, the number of queries and the query plans, and that the fast paths answ
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from django.core.management import ManagementUtility
+from django.core.management import load_command_class
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given
@@ -214,5 +215,15 @@ def test_import_proposals_runs_no_system_checks(world, tmp_path, monkeypatch):
         f"{world.desa_x.region_id},musrenbang,Rehab jalan,Rusak,,,,,,10,m,1000000,5,0,,,\n",
         encoding="utf-8",
     )
-    ManagementUtility(["spbe", "import_proposals", "--pemda", A, "--year", "2028", str(path)]).execute()
+    # execute() with skip_checks=False, as the command line runs it (call_command skips them by default).
+    command = load_command_class("spbe.planning", "import_proposals")
+    command.execute(
+        file=str(path),
+        pemda=A,
+        year=2028,
+        skip_checks=False,
+        no_color=True,
+        force_color=False,
+        stdout=io.StringIO(),
+    )
     assert Proposal.objects.filter(pemda=world.pemda_a, year=2028, title="Rehab jalan").count() == 1
