@@ -144,7 +144,7 @@ def _state(apbdes: Apbdes, can: Can) -> ApbdesStateOut:
     totals = page.totals
     return ApbdesStateOut(
         kode_desa=apbdes.village.region_id,
-        nama_desa=apbdes.village.name,
+        nama_desa=apbdes.village.region.name,
         tahun=apbdes.year,
         nomor=apbdes.number,
         jenis=apbdes.kind,
