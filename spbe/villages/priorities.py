@@ -154,7 +154,7 @@ def configured_years(raw: str) -> dict[int, YearRules]:
         for name in ("blt", "ketahanan_pangan"):
             if not (isinstance(entry[name], str) and _PERCENT.match(entry[name])):
                 raise ImproperlyConfigured(
-                    f"SPBE_DANA_DESA_PRIORITIES[{key}].{name}: a percentage 0..100 as a string, e.g. \"15\""
+                    f'SPBE_DANA_DESA_PRIORITIES[{key}].{name}: a percentage 0..100 as a string, e.g. "15"'
                 )
         if not (isinstance(entry["peraturan"], str) and entry["peraturan"].strip()):
             raise ImproperlyConfigured(f"SPBE_DANA_DESA_PRIORITIES[{key}].peraturan: name the regulation")
