@@ -218,6 +218,19 @@ def _latest(request: HttpRequest, code: str, kode_desa: str, year: int) -> tuple
     return apbdes_for_user(_user(request), code, kode_desa, year)
 
 
+@router.get(
+    BASE + "/lines/{line_id}",
+    response=StaffLineOut,
+    summary="Satu rincian APBDes dengan sidiknya (dibaca sebelum mengubah atau menghapus)",
+)
+def line_detail(
+    request: HttpRequest, code: str, kode_desa: str, year: int, line_id: int, versi: int | None = None
+) -> StaffLineOut:
+    apbdes, _can = apbdes_for_user(_user(request), code, kode_desa, year, versi)
+    line = entry.version_for(apbdes, line_id)
+    return _line_out(line, LineNote.objects.filter(line_id=line.pk).count())
+
+
 @router.put(
     BASE + "/lines/{line_id}",
     response=StaffLineOut,

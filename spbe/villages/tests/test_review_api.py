@@ -152,6 +152,7 @@ def test_change_with_the_fingerprint_a_retry_answers_the_line_and_a_stale_change
         "anggaran": "12500000.00",
     }
     url = f"{base(world)}/lines/{line.pk}"
+    assert operator.get(url).json()["sidik"] == seen
     changed = operator.put(url, body, content_type="application/json")
     assert changed.status_code == 200, changed.content
     assert changed.json()["anggaran"] == "12500000.00" and changed.json()["sidik"] != seen
