@@ -488,7 +488,7 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
         # The perubahan goes the murni's way to adoption (issue 7: "adopted and then revised"): the version
         # comparison shows its changes and the public APBD answers from it, the newest adopted version.
         revised = _verify_and_adopt(draft, actor, head or actor, tapd or actor, pu.code)
-        realised = demo_realisation.seed_year(adopted, actor=tapd or actor)
+        realised = demo_realisation.seed_year(revised, actor=tapd or actor)  # against the DPA in force
     totals = summary(adopted)
     shares = {c.name: c.percent for c in checks(adopted) if c.percent is not None}
     details = RkaDetail.objects.filter(line__version=adopted).count()
