@@ -146,8 +146,8 @@ def _font_path(pattern: str, filename: str) -> Path:
 @functools.cache
 def _fonts() -> dict[str, _Font]:
     """DejaVu Sans regular and bold, subset to cp1252, once per process (a few hundred ms)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     chars = sorted(
         {ord(c) for c in bytes(range(32, 256)).decode("cp1252", errors="ignore") if c.isprintable()} | {32}
@@ -444,7 +444,7 @@ class LongTable:
     def pdf(
         self, *, first_page: int = 1, total_pages: int | None = None, title: str = "", author: str = ""
     ) -> bytes:
-        import pydyf
+        import pydyf  # type: ignore[import-untyped]
 
         total = total_pages or first_page + self.page_count - 1
         document = pydyf.PDF()
