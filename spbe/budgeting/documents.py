@@ -173,7 +173,8 @@ def rka_document_view(
 
 def rka_pdf(document: RkaDocument, pemda: Pemda) -> bytes:
     """The RKA (or, adopted, the DPA) of one agency as PDF: what the page's download and the benchmark of
-    the largest agency's DPA (issue 7) render."""
+    the largest agency's DPA (issue 7) render. The table is drawn by :mod:`spbe.budgeting.dpa`; the one
+    WeasyPrint template ``rka.html`` is the fallback on a machine without the DejaVu fonts."""
     rka = document.rka
     with translation.override("id"):
         head = selectors_pages.agency_head(rka.unit)
