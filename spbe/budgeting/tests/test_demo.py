@@ -34,7 +34,7 @@ def test_the_demo_adopts_a_balanced_apbd_then_its_perubahan_and_is_safe_to_seed_
     assert "ditetapkan" in first and "sudah ada" in again
     assert (BudgetVersion.objects.count(), RkaLine.objects.count(), RkaDetail.objects.count()) == counts
     assert AuditEntry.objects.count() == audits
-    adopted, draft = BudgetVersion.objects.filter(pemda=pemda, year=demo.YEAR).order_by("number")
+    adopted, draft, shift = BudgetVersion.objects.filter(pemda=pemda, year=demo.YEAR).order_by("number")
     murni_hash = adopted.content_hash
     assert adopted.is_adopted and adopted.kind == "murni" and adopted.content_hash
     # The perubahan is adopted too, after the murni, which it leaves as it was (a new version, not an edit).
@@ -77,5 +77,8 @@ def test_the_demo_adopts_a_balanced_apbd_then_its_perubahan_and_is_safe_to_seed_
     assert compared.total_change > 0 and compared.total_change == sum(
         r.after - r.before for r in compared.rows
     )
-    # Citizens read the newest adopted version: the perubahan.
+    # Citizens read the newest adopted version: the perubahan, not the pergeseran drafted after it.
     assert published_version("35.10", demo.YEAR) == draft
+    assert shift.kind == "pergeseran" and not shift.is_adopted and shift.based_on_id == draft.pk
+    assert set(Rka.objects.filter(version=shift).values_list("state", flat=True)) == {"draft"}
+    assert summary(shift)["belanja"] == revised["belanja"]
