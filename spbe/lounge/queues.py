@@ -47,6 +47,7 @@ from .models import (
     SurveyResponse,
 )
 from .queue_access import COUNTER, LOUNGE
+from .speed import ikm_changed
 
 State = QueueTicket.State
 ACTIVE = (State.CALLED, State.SERVING)
@@ -687,6 +688,7 @@ def survey_for_ticket(
     try:
         with transaction.atomic():
             response.save()
+            ikm_changed(ticket.pemda_id)
     except IntegrityError:
         raise Conflict(_("Survei untuk tiket ini sudah diisi. Terima kasih.")) from None
     return response
