@@ -90,3 +90,17 @@ def test_a_take_for_a_service_not_offered_here_says_so(world, mall):
     assert response.status_code == 409
     assert "TIDAK-ADA tidak dibuka" in response.content.decode()
     assert not QueueTicket.objects.exists()
+
+
+def test_the_counter_console_reads_the_lounge_pemda_with_the_counter(world, mall):
+    _take(Client())
+    officer = world.client_for(mall.officer_pu)
+    console = f"/app/35.10/antrean/loket/{mall.loket_pu.pk}/"
+    officer.get(console)
+    with CaptureQueriesContext(connection) as ctx:
+        response = officer.get(console)
+    assert response.status_code == 200
+    # The page's own pemda and the access check's; the local day comes from the counter's lounge, read
+    # with it, not from a third query (the console is read after every call at 200 counters).
+    pemda_reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "accounts_pemda"')]
+    assert len(pemda_reads) == 2
