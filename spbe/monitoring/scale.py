@@ -58,6 +58,7 @@ from .services import (
     status_snapshot,
     stored_name,
 )
+from .speed import refresh_verified
 from .workflow import REPORT_FLOW
 
 
@@ -390,6 +391,7 @@ def reports_verify_many(
             can_for=lambda r: PROJECT.can(actor, cast(ProgressReport, r).place()),
             note=note,
         )
+        refresh_verified([r.project_id for r in chosen])
         for code in sorted({r.pemda_id for r in chosen}):
             map_changed(code)
     return chosen
@@ -420,6 +422,7 @@ def reports_return_many(
             )
         for report in chosen:
             escalation.reopen_outcomes(vetted, report)
+        refresh_verified(project_ids)
         projects = {r.project_id: r.project for r in chosen}
         refresh_statuses(
             vetted, project_ids, {pk: as_of or services.pemda_today(projects[pk].pemda) for pk in project_ids}
