@@ -810,7 +810,9 @@ def refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Statu
     if contract_input is None:
         return None
     result = rules.status(contract_input)
-    was_critical = Project.objects.filter(pk=project.pk).values_list("is_critical", flat=True).get()
+    shown = ("planned_percent", "actual_percent", "deviation", "period", "is_critical")
+    before = dict(zip(shown, Project.objects.filter(pk=project.pk).values_list(*shown).get(), strict=True))
+    was_critical = before["is_critical"]
     values = {
         "status_on": on,
         "planned_percent": Decimal(rules.two_decimals(result.rencana)),
@@ -824,6 +826,9 @@ def refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Statu
     Project.objects.filter(pk=project.pk).update(**values)
     for name, value in values.items():
         setattr(project, name, value)
+    if any(before[name] != values[name] for name in shown):
+        # The dashboards show every project's planned, actual and deviation.
+        dashboard_changed(project.pemda_id)
     if was_critical != result.kritis:
         # Only the flag is on the public map: a daily refresh that changes nothing keeps the cache.
         map_changed(project.pemda_id)
