@@ -9,21 +9,18 @@ Coordinates are GeoJSON-ordered (longitude first) decimal strings, exact like ev
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from spbe.core.http import public_answer
 from spbe.core.schema import Rupiah
 
-from . import selectors
-from .models import LocationKind, Method, ProgressReport, Project, ReportPhoto
-from .services import MAP_DATA_SET
+from . import selectors, speed
+from .models import LocationKind, Method, ProgressReport, ReportPhoto
+from .speed import MAP_DATA_SET
 
 router = Router(tags=["monitoring"])
 CENT = Decimal("0.01")
@@ -237,58 +234,6 @@ class MapQuery(Schema):
     kecamatan: str = ""
 
 
-def _geometry(project: Project) -> dict[str, Any]:
-    # RFC 7946 positions are JSON numbers, longitude first; six decimals (about 10 cm) survive a double.
-    positions = [[float(lon), float(lat)] for lon, lat in project.coordinates]
-    if project.location_kind == LocationKind.POINT:
-        return {"type": "Point", "coordinates": positions[0]}
-    return {"type": "LineString", "coordinates": positions}
-
-
-def project_feature(project: Project, list_url: str) -> dict[str, Any]:
-    """One project as a map feature: only what its public page shows (no photo, problem or person).
-
-    ``list_url`` is the pemda's public project list; a project's page is ``<list_url><id>/``, joined here
-    rather than reversed per feature because a regency-wide map has thousands of them.
-    """
-    contract = getattr(project, "contract", None)
-    verified = getattr(project, "verified_percent", None)
-    return {
-        "type": "Feature",
-        "id": project.pk,
-        "geometry": _geometry(project),
-        "properties": {
-            "name": project.name,
-            "year": project.year,
-            "unit": {"code": project.unit.code, "name": project.unit.name} if project.unit else None,
-            # Money as a decimal string, exact like everywhere else in the API.
-            "contract_value": str(contract.value) if contract is not None else None,
-            # SQLite hands a subquery's decimal back unscaled; two places like every other percentage.
-            "verified_percent": str(Decimal(verified).quantize(CENT)) if verified is not None else None,
-            "critical": project.is_critical,
-            # What the map widget ({% map %}, spbe/core/static/spbe/map.js) shows in a popup and colours.
-            "url": f"{list_url}{project.pk}/",
-            "lines": [_owner(project), str(project.year)],
-            "marker": _marker(project.is_critical, verified),
-        },
-    }
-
-
-def _owner(project: Project) -> str:
-    """Who carries the work out: the agency, or the desa of a village works package."""
-    if project.unit is not None:
-        return project.unit.name
-    return _("Desa %(name)s") % {"name": project.village.region.name if project.village else ""}
-
-
-def _marker(critical: bool, verified: Any) -> str:
-    if critical:
-        return "critical"
-    if verified is not None and Decimal(verified) >= 100:
-        return "done"
-    return "default"
-
-
 @router.get(
     "/pemda/{code}/projects.geojson",
     summary="Titik pekerjaan fisik suatu pemda untuk peta (GeoJSON)",
@@ -306,6 +251,10 @@ def project_map(request: HttpRequest, code: str, filters: Query[MapQuery]) -> Ht
         year=filters.year, unit=filters.unit.strip(), kecamatan=filters.kecamatan.strip()
     )
     list_url = reverse("monitoring:public-list", args=[pemda.code])
-    features = [project_feature(p, list_url) for p in selectors.public_projects(pemda, chosen)]
-    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
-    return public_answer(request, body, max_age=PUBLIC_MAX_AGE, content_type="application/geo+json")
+    # Built from plain columns once per map version, filter and language (spbe.monitoring.speed).
+    body, etag = speed.map_body(
+        pemda, year=chosen.year, unit=chosen.unit, kecamatan=chosen.kecamatan, list_url=list_url
+    )
+    return public_answer(
+        request, body, max_age=PUBLIC_MAX_AGE, etag=etag, content_type="application/geo+json"
+    )

@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from spbe.core.money_sql import MoneySum
 
+from . import speed
 from .models import Project
 
 LIST_LENGTH = 25
@@ -101,3 +102,15 @@ def dashboard(projects: QuerySet[Project]) -> Dashboard:
     critical = list(listed.filter(is_critical=True)[:LIST_LENGTH])
     behind = list(listed.filter(is_critical=False, deviation__gt=0)[:LIST_LENGTH])
     return Dashboard(total, by_unit, by_kecamatan, critical, behind)
+
+
+def kept_dashboard(pemda_code: str, projects: QuerySet[Project]) -> Dashboard:
+    """:func:`dashboard` of ``projects``, kept per version of the pemda's dashboard data
+    (:mod:`spbe.monitoring.speed`): every status recomputation that moves a figure, every verified report,
+    contract and project bumps it, so a kept answer is what :func:`dashboard` would answer now.
+
+    Keyed by the query itself (its SQL and parameters), so each scope and filter has its own entry.
+    """
+    sql, params = projects.query.sql_with_params()
+    key = f"dashboard:{sql}:{params!r}"
+    return speed.kept(speed.DASHBOARD_DATA_SET.format(pemda=pemda_code), key, lambda: dashboard(projects))

@@ -98,6 +98,13 @@ class Project(UnitOwned):
     period = models.CharField(_("periode"), max_length=2, choices=Period.choices, blank=True)
     projected_finish = models.DateField(_("proyeksi selesai"), null=True, blank=True)
     is_critical = models.BooleanField(_("kontrak kritis"), default=False)
+    # The latest verified report's % and date (None before any), kept by the services that verify or return
+    # a report (spbe.monitoring.speed.refresh_verified) in their transaction: the public map, list and
+    # RFK read these plain columns instead of looking for the latest verified report of every project.
+    verified_percent = models.DecimalField(
+        _("progres terverifikasi (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    verified_on = models.DateField(_("tanggal progres terverifikasi"), null=True, blank=True)
 
     class Meta:
         ordering = ["pemda", "year", "name", "pk"]
@@ -128,6 +135,8 @@ class Project(UnitOwned):
         indexes = [
             models.Index(fields=["pemda", "year", "unit"], name="project_pemda_year_unit"),
             models.Index(fields=["pemda", "is_critical"], name="project_pemda_critical"),
+            # The public map and list: a pemda's year in name order, in one index range.
+            models.Index(fields=["pemda", "year", "name", "id"], name="project_pemda_year_name"),
         ]
 
     def __str__(self) -> str:

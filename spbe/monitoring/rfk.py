@@ -46,11 +46,13 @@ from spbe.core.money import from_sen
 from spbe.core.money_sql import MoneySum
 from spbe.reference.models import Nomenclature
 
+from . import speed
 from .access import PROJECT
-from .models import Contract, ProgressReport, Project, ReportState
+from .models import ProgressReport, Project, ReportState
 from .rules import two_decimals
 
 HUNDRED = Fraction(100)
+CENT = Decimal("0.01")
 PAID_NOT_BUILT = "paid_not_built"
 BUILT_NOT_PAID = "built_not_paid"
 DIVERGENCE_LABELS = {
@@ -183,24 +185,54 @@ def _cash_plan(
 def _physical(
     pemda: Pemda, year: int, until: dt.date, units: list[int]
 ) -> dict[tuple[int, str], tuple[Fraction, int]]:
-    """Per (unit, sub-kegiatan): the contract-value-weighted latest verified % by ``until``, and the count."""
-    latest = (
-        ProgressReport.objects.filter(
-            project=OuterRef("pk"), state=ReportState.VERIFIED, reported_on__lte=until
-        )
-        .order_by("-reported_on", "-pk")
-        .values("percent")[:1]
+    """Per (unit, sub-kegiatan): the contract-value-weighted latest verified % by ``until``, and the count.
+
+    Kept per version of the pemda's dashboard data (:mod:`spbe.monitoring.speed`), which every change to
+    a verified report, a contract or a project bumps.
+    """
+    key = f"rfk-physical:{year}:{until.isoformat()}:{','.join(map(str, sorted(units)))}"
+    return speed.kept(
+        speed.DASHBOARD_DATA_SET.format(pemda=pemda.code),
+        key,
+        lambda: _physical_now(pemda, year, until, units),
     )
-    projects = (
+
+
+def _physical_now(
+    pemda: Pemda, year: int, until: dt.date, units: list[int]
+) -> dict[tuple[int, str], tuple[Fraction, int]]:
+    # Each project keeps its latest verified report (speed.refresh_verified): when that is dated by
+    # ``until`` it is also the latest by then. Only projects verified later (a past month's RFK) look for
+    # their latest verified report by ``until`` among the reports.
+    projects = list(
         Project.objects.filter(pemda=pemda, year=year, unit_id__in=units)
-        .annotate(verified=Subquery(latest))
-        .values_list("pk", "unit_id", "sub_kegiatan_code", "verified")
+        .order_by()
+        .values_list(
+            "pk", "unit_id", "sub_kegiatan_code", "verified_percent", "verified_on", "contract__value"
+        )
     )
-    values = dict(Contract.objects.filter(pemda=pemda, project__year=year).values_list("project_id", "value"))
+    later = [pk for pk, _u, _c, _v, on, _w in projects if on is not None and on > until]
+    earlier: dict[int, Decimal | None] = {}
+    if later:
+        latest = (
+            ProgressReport.objects.filter(
+                project=OuterRef("pk"), state=ReportState.VERIFIED, reported_on__lte=until
+            )
+            .order_by("-reported_on", "-pk")
+            .values("percent")[:1]
+        )
+        for start in range(0, len(later), 500):
+            earlier.update(
+                Project.objects.filter(pk__in=later[start : start + 500])
+                .annotate(verified=Subquery(latest))
+                .values_list("pk", "verified")
+            )
     grouped: dict[tuple[int, str], list[tuple[Fraction, Fraction]]] = defaultdict(list)
-    for pk, unit_id, code, verified in projects:
-        percent = Fraction(verified) if verified is not None else Fraction(0)
-        grouped[(unit_id, code)].append((percent, Fraction(values.get(pk) or 0)))
+    for pk, unit_id, code, stored, on, value in projects:
+        verified = earlier.get(pk) if on is not None and on > until else stored
+        # SQLite hands a subquery's decimal back unscaled: every stored % has 2 places.
+        percent = Fraction(Decimal(verified).quantize(CENT)) if verified is not None else Fraction(0)
+        grouped[(unit_id, code)].append((percent, Fraction(value or 0)))
     result: dict[tuple[int, str], tuple[Fraction, int]] = {}
     for key, items in grouped.items():
         weight = sum((w for _p, w in items), Fraction(0))

@@ -94,9 +94,10 @@ class PlanError(ValueError):
 
 def two_decimals(value: Fraction) -> str:
     """``value`` with 2 decimals, ties away from zero (Decimal's ROUND_HALF_UP); never ``-0.00``."""
-    hundredths = abs(value) * 100
-    rounded = math.floor(hundredths + Fraction(1, 2))
-    sign = "-" if value < 0 and rounded else ""
+    # floor(|n|/d x 100 + 1/2) in integers (d > 0): the same value as with Fractions, without building any.
+    numerator, denominator = value.numerator, value.denominator
+    rounded = (200 * abs(numerator) + denominator) // (2 * denominator)
+    sign = "-" if numerator < 0 and rounded else ""
     return f"{sign}{rounded // 100}.{rounded % 100:02d}"
 
 

@@ -18,7 +18,6 @@ previous system passes the day its data stands at, as the villages' books do wit
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import DateField, DecimalField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,7 @@ from .services import (
     status_snapshot,
     stored_name,
 )
+from .speed import dashboard_changed, refresh_verified
 from .workflow import REPORT_FLOW
 
 
@@ -390,6 +391,7 @@ def reports_verify_many(
             can_for=lambda r: PROJECT.can(actor, cast(ProgressReport, r).place()),
             note=note,
         )
+        refresh_verified([r.project_id for r in chosen])
         for code in sorted({r.pemda_id for r in chosen}):
             map_changed(code)
     return chosen
@@ -420,6 +422,7 @@ def reports_return_many(
             )
         for report in chosen:
             escalation.reopen_outcomes(vetted, report)
+        refresh_verified(project_ids)
         projects = {r.project_id: r.project for r in chosen}
         refresh_statuses(
             vetted, project_ids, {pk: as_of or services.pemda_today(projects[pk].pemda) for pk in project_ids}
@@ -441,55 +444,78 @@ STATUS_FIELDS = (
 )
 
 
-def _last_at(points: Sequence[tuple[date, Decimal]], day: date) -> int:
-    """Index just past the last point dated on or before ``day`` (points in date order)."""
-    return bisect.bisect_right(points, day, key=lambda p: p[0])
+RULE_CHUNK = 1000
+CENT = Decimal("0.01")
+
+
+def _window(on: date, before: date) -> dict[str, Subquery]:
+    """Correlated subqueries on the (project, on) and (project, state, reported_on) indexes: what the rule
+    reads of one project on ``on``, a handful of index seeks per project whatever its curve and history."""
+    plan = PlanPoint.objects.filter(project=OuterRef("pk"))
+    counted = ProgressReport.objects.filter(project=OuterRef("pk"), state__in=COUNTED_STATES)
+    prev = plan.filter(on__lte=on).order_by("-on")
+    nxt = plan.filter(on__gt=on).order_by("on")
+    # On one date the report filed last counts, as in the rule (reports in (date, filing) order).
+    now = counted.filter(reported_on__lte=on).order_by("-reported_on", "-pk")
+    back = counted.filter(reported_on__lte=before).order_by("-reported_on", "-pk")
+    percent = DecimalField(max_digits=5, decimal_places=2)
+    return {
+        "w_prev_on": Subquery(prev.values("on")[:1], output_field=DateField()),
+        "w_prev": Subquery(prev.values("percent")[:1], output_field=percent),
+        "w_next_on": Subquery(nxt.values("on")[:1], output_field=DateField()),
+        "w_next": Subquery(nxt.values("percent")[:1], output_field=percent),
+        "w_now_on": Subquery(now.values("reported_on")[:1], output_field=DateField()),
+        "w_now": Subquery(now.values("percent")[:1], output_field=percent),
+        "w_back_on": Subquery(back.values("reported_on")[:1], output_field=DateField()),
+        "w_back": Subquery(back.values("percent")[:1], output_field=percent),
+    }
+
+
+# The columns of :func:`_window`, in the order :func:`rule_inputs` reads them.
+WINDOW = ("w_prev_on", "w_prev", "w_next_on", "w_next", "w_back_on", "w_back", "w_now_on", "w_now")
+
+
+def _exact(value: Decimal) -> Fraction:
+    # A subquery's decimal comes back from SQLite unscaled (12.3400000000000); every stored % has 2 places.
+    return Fraction(Decimal(value).quantize(CENT))
 
 
 def rule_inputs(projects: Sequence[tuple[int, int, date]], on: date) -> dict[int, rules.ContractInput]:
-    """What the rule reads of many projects on ``on``, in three queries whatever their number.
+    """What the rule reads of many projects on ``on``, in one query per thousand projects.
 
     ``projects`` are (project id, budget year, contract start). The rule only ever reads the plan points
-    around ``on`` and the latest counted report on ``on`` and 30 days before it, so each input carries just
-    those (as Fractions): :func:`rules.status` gives the same answer as on the whole curve and history
-    (a test compares the two), and ten thousand contracts are judged without building millions of
-    Fractions.
+    around ``on`` (the last on or before it and the first after it) and the latest counted report on
+    ``on`` and 30 days before it, so the database picks just those (two dated values each, by index) and
+    each input carries them as Fractions: :func:`rules.status` gives the same answer as on the whole curve
+    and history (a test compares the two every day of a year), and ten thousand contracts are judged
+    without reading or converting the millions of points and reports behind them.
     """
-    ids = [pk for pk, _year, _start in projects]
-    plans: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    reports: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for project_id, day, percent in (
-            PlanPoint.objects.filter(project_id__in=chunk)
-            .order_by("project_id", "on")
-            .values_list("project_id", "on", "percent")
-        ):
-            plans[project_id].append((day, percent))
-        for project_id, day, percent in (
-            ProgressReport.objects.filter(project_id__in=chunk, state__in=COUNTED_STATES, reported_on__lte=on)
-            .order_by("project_id", "reported_on", "pk")
-            .values_list("project_id", "reported_on", "percent")
-        ):
-            reports[project_id].append((day, percent))
     before = on - timedelta(days=rules.PACE_DAYS)
+    meta = {pk: (year, mulai) for pk, year, mulai in projects}
+    ids = list(meta)
     result: dict[int, rules.ContractInput] = {}
-    for pk, year, mulai in projects:
-        plan = plans.get(pk, [])
-        cut = _last_at(plan, on)
-        # The points the interpolation on ``on`` reads: the last one before it and the first on or after it
-        # (or the last point, when ``on`` is past the curve).
-        window = plan[max(cut - 1, 0) : cut + 1] if cut < len(plan) else plan[-1:]
-        history = reports.get(pk, [])
-        picked = [history[i - 1] for i in (_last_at(history, before), len(history)) if i]
-        result[pk] = rules.ContractInput(
-            key=str(pk),
-            tahun=year,
-            mulai=mulai,
-            plan=tuple((d, Fraction(v)) for d, v in window),
-            reports=tuple((d, Fraction(v)) for d, v in picked),
-            tanggal=on,
+    for start in range(0, len(ids), RULE_CHUNK):
+        rows = (
+            Project.objects.filter(pk__in=ids[start : start + RULE_CHUNK])
+            .annotate(**_window(on, before))
+            .order_by()
+            .values_list("pk", *WINDOW)
         )
+        for pk, prev_on, prev, next_on, nxt, back_on, back, now_on, now in rows:
+            year, mulai = meta[pk]
+            plan = tuple((d, _exact(v)) for d, v in ((prev_on, prev), (next_on, nxt)) if d is not None)
+            # The report 30 days back is also the latest on ``on`` when none came since: one point then.
+            picked = [(d, v) for d, v in ((back_on, back), (now_on, now)) if d is not None]
+            if len(picked) == 2 and back_on == now_on:
+                picked = picked[1:]
+            result[pk] = rules.ContractInput(
+                key=str(pk),
+                tahun=year,
+                mulai=mulai,
+                plan=plan,
+                reports=tuple((d, _exact(v)) for d, v in picked),
+                tanggal=on,
+            )
     return result
 
 
@@ -510,53 +536,61 @@ def refresh_statuses(
 ) -> dict[int, rules.Status]:
     """Write the rule's answer on many projects (inside the caller's transaction, their rows locked).
 
-    The batch form of :func:`~spbe.monitoring.services.refresh_status`: plans and reports read in bulk
-    (:func:`rule_inputs`), the statuses that moved written in one statement, and each turn of the critical
-    flag audited, put on the public map and escalated exactly as the one-project refresh does it. ``on``
-    is one day for all, or a day per project. Projects without a contract are skipped.
+    The batch form of :func:`~spbe.monitoring.services.refresh_status`: the projects and what the rule
+    reads of them read as tuples in a few set queries (:func:`rule_inputs`), only the statuses that moved
+    written, in one statement, and each turn of the critical flag audited (``record_many``), put on the
+    public map and escalated exactly as the one-project refresh does it. ``on`` is one day for all, or a
+    day per project. Projects without a contract are skipped.
     """
     vetted = require_actor(actor)
-    rows = list(
-        Project.objects.filter(pk__in=project_ids, contract__isnull=False)
-        .select_related("contract")
-        .only("pemda_id", "unit_id", "year", "contract__starts_on", *STATUS_FIELDS)
+    rows = {
+        pk: (pemda_id, year, starts_on, tuple(current))
+        for pk, pemda_id, year, starts_on, *current in Project.objects.filter(
+            pk__in=project_ids, contract__isnull=False
+        )
         .order_by("pk")
-    )
-    days = on if isinstance(on, dict) else dict.fromkeys((p.pk for p in rows), on)
+        .values_list("pk", "pemda_id", "year", "contract__starts_on", *STATUS_FIELDS)
+    }
+    days = on if isinstance(on, dict) else dict.fromkeys(rows, on)
     inputs: dict[int, rules.ContractInput] = {}
-    for day in sorted(set(days.values())):
-        inputs |= rule_inputs([(p.pk, p.year, p.contract.starts_on) for p in rows if days[p.pk] == day], day)
+    for day in sorted({days[pk] for pk in rows}):
+        inputs |= rule_inputs([(pk, r[1], r[2]) for pk, r in rows.items() if days[pk] == day], day)
     moved: dict[int, tuple[object, ...]] = {}
-    turned: list[tuple[Project, rules.Status, bool]] = []
+    turned: dict[int, tuple[rules.Status, bool]] = {}
     results: dict[int, rules.Status] = {}
-    for project in rows:
-        result = results[project.pk] = rules.status(inputs[project.pk])
-        values = _status_values(result, days[project.pk])
-        if values != tuple(getattr(project, name) for name in STATUS_FIELDS):
-            moved[project.pk] = (*values, timezone.now())
-        if project.is_critical != result.kritis:
-            turned.append((project, result, project.is_critical))
-        for name, value in zip(STATUS_FIELDS, values, strict=True):
-            setattr(project, name, value)
+    stamp = timezone.now()
+    for pk, (_pemda, _year, _start, current) in rows.items():
+        result = results[pk] = rules.status(inputs[pk])
+        values = _status_values(result, days[pk])
+        if values != current:
+            moved[pk] = (*values, stamp)
+        was = bool(current[-1])
+        if was != result.kritis:
+            turned[pk] = (result, was)
     update_rows(Project, (*STATUS_FIELDS, "updated_at"), moved)
+    for code in sorted({rows[pk][0] for pk in moved}):
+        # The dashboards show every project's planned, actual and deviation.
+        dashboard_changed(code)
     if turned:
-        for code in sorted({p.pemda_id for p, _r, _w in turned}):
+        # Only the projects whose flag turned are read as objects: for the audit entry and the escalation.
+        projects = list(Project.objects.filter(pk__in=list(turned)).select_related("pemda").order_by("pk"))
+        for code in sorted({p.pemda_id for p in projects}):
             map_changed(code)
         audit.record_many(
             actor=vetted,
             changes=[
                 audit.Change(
-                    "project.critical" if result.kritis else "project.not_critical",
-                    obj=project,
-                    pemda_code=project.pemda_id,
-                    before={"is_critical": was},
-                    after=status_snapshot(result, days[project.pk]),
+                    "project.critical" if turned[p.pk][0].kritis else "project.not_critical",
+                    obj=p,
+                    pemda_code=p.pemda_id,
+                    before={"is_critical": turned[p.pk][1]},
+                    after=status_snapshot(turned[p.pk][0], days[p.pk]),
                 )
-                for project, result, was in turned
+                for p in projects
             ],
         )
-        for project, result, _was in turned:
-            if result.kritis:
+        for project in projects:
+            if turned[project.pk][0].kritis:
                 escalation.became_critical(vetted, project, days[project.pk])
     return results
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
@@ -104,22 +104,15 @@ class ProjectFilter:
 
 
 def public_projects(pemda: Pemda, chosen: ProjectFilter) -> QuerySet[Project]:
-    """Every project of ``pemda`` with its unit, contract, desa and ``verified_percent`` in one query.
+    """Every project of ``pemda`` with its unit, contract and desa in one query.
 
-    ``verified_percent`` is the latest verified report's % (None before any): the public sees verified
-    progress only, while ``actual_percent`` also counts reports still awaiting verification.
+    ``verified_percent`` is the latest verified report's % (None before any), kept on the project row
+    (:func:`spbe.monitoring.speed.refresh_verified`): the public sees verified progress only, while
+    ``actual_percent`` also counts reports still awaiting verification.
     """
-    latest = (
-        ProgressReport.objects.filter(project=OuterRef("pk"), state=ReportState.VERIFIED)
-        .order_by("-reported_on", "-pk")
-        .values("percent")[:1]
-    )
     projects = (
         Project.objects.filter(pemda=pemda)
         .select_related("unit", "contract", "village__region")
-        .annotate(
-            verified_percent=Subquery(latest, output_field=DecimalField(max_digits=5, decimal_places=2))
-        )
         .order_by("year", "name", "pk")
     )
     if chosen.year is not None:

@@ -53,20 +53,24 @@ from .models import (
     Project,
     ReportPhoto,
 )
+from .speed import MAP_DATA_SET, dashboard_changed, refresh_verified
 from .workflow import REPORT_FLOW
 
 PERCENT_PLACES = Decimal("0.01")
 OCID_PATTERN = re.compile(r"ocds-[A-Za-z0-9]{6}-[A-Za-z0-9._/-]{1,80}")
 MAX_TEXT = 5000
 MAX_PHOTOS = 10
-# The pemda's public map points (api.project_map), replayed by spbe.core.published until this changes.
-MAP_DATA_SET = "monitoring-map:{pemda}"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def map_changed(pemda_code: str) -> None:
-    """Call in the transaction of any change to what the public map shows of the pemda's projects."""
+    """Call in the transaction of any change to what the public map shows of the pemda's projects.
+
+    The pemda's public map points (api.project_map) are replayed by spbe.core.published and kept by
+    spbe.monitoring.speed until this changes; what the map shows is also on the dashboards.
+    """
     bump_version(MAP_DATA_SET.format(pemda=pemda_code))
+    dashboard_changed(pemda_code)
 
 
 def pemda_today(pemda: Pemda) -> date:
@@ -748,6 +752,7 @@ def report_verify(*, actor: MaybeActor, report: ProgressReport, note: str = "") 
     can = PROJECT.can(actor, report.place())
     with transaction.atomic():
         REPORT_FLOW.apply(report, "verify", actor=actor, can=can, note=note)
+        refresh_verified([report.project_id])
         # The public map shows the latest verified %.
         map_changed(report.pemda_id)
     return report
@@ -759,6 +764,9 @@ def report_return(*, actor: MaybeActor, report: ProgressReport, note: str) -> Pr
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=report.project_id).first()
         REPORT_FLOW.apply(report, "return", actor=actor, can=can, note=note)
+        # Only a submitted report can be returned, so the verified progress stays; kept in step anyway,
+        # so the column is the latest verified report whatever the workflow allows later.
+        refresh_verified([report.project_id])
         project = report.project
         escalation.reopen_outcomes(actor, report)
         refresh_status(actor, project, pemda_today(project.pemda))
@@ -802,7 +810,9 @@ def refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Statu
     if contract_input is None:
         return None
     result = rules.status(contract_input)
-    was_critical = Project.objects.filter(pk=project.pk).values_list("is_critical", flat=True).get()
+    shown = ("planned_percent", "actual_percent", "deviation", "period", "is_critical")
+    before = dict(zip(shown, Project.objects.filter(pk=project.pk).values_list(*shown).get(), strict=True))
+    was_critical = before["is_critical"]
     values = {
         "status_on": on,
         "planned_percent": Decimal(rules.two_decimals(result.rencana)),
@@ -816,6 +826,9 @@ def refresh_status(actor: MaybeActor, project: Project, on: date) -> rules.Statu
     Project.objects.filter(pk=project.pk).update(**values)
     for name, value in values.items():
         setattr(project, name, value)
+    if any(before[name] != values[name] for name in shown):
+        # The dashboards show every project's planned, actual and deviation.
+        dashboard_changed(project.pemda_id)
     if was_critical != result.kritis:
         # Only the flag is on the public map: a daily refresh that changes nothing keeps the cache.
         map_changed(project.pemda_id)

@@ -15,7 +15,7 @@ from spbe.core.actors import is_system
 
 from . import rfk, services
 from .access import PROJECT, projects_for_user
-from .dashboards import dashboard
+from .dashboards import kept_dashboard
 from .rfk import RfkRow
 
 
@@ -27,10 +27,13 @@ def monitoring_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     ):
         raise Http404(_("Halaman tidak ditemukan."))
     scoped = projects_for_user(request.user, pemda)
-    years = sorted(set(scoped.order_by().values_list("year", flat=True)), reverse=True)
+    years = list(scoped.order_by("-year").values_list("year", flat=True).distinct())
     raw_year = request.GET.get("tahun", "").strip()
     year = int(raw_year) if raw_year.isdigit() and int(raw_year) in years else (years[0] if years else None)
-    units = sorted(set(scoped.order_by().values_list("unit__code", "unit__name")), key=lambda u: u[1])
+    units = sorted(
+        scoped.order_by().values_list("unit__code", "unit__name").distinct(),
+        key=lambda u: (u[1] or "", u[0] or ""),
+    )
     unit = request.GET.get("unit", "").strip()
     unit = unit if unit in {code for code, _name in units} else ""
     kecamatan = request.GET.get("kecamatan", "").strip()[:13]
@@ -39,7 +42,7 @@ def monitoring_dashboard(request: HttpRequest, pemda: Pemda) -> HttpResponse:
         chosen = chosen.filter(unit__code=unit)
     if kecamatan:
         chosen = chosen.filter(village__kecamatan__district_id=kecamatan)
-    board = dashboard(chosen)
+    board = kept_dashboard(pemda.code, chosen)
     divergent, rfk_month = _divergent(request, pemda, year, unit)
     query = "&".join(
         f"{key}={value}"
