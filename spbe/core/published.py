@@ -32,10 +32,10 @@ built here:
   parameters or with raw non-ASCII bytes goes to Django.
 
 Memory is bounded in bytes (:data:`MAX_BYTES` per process): the least recently used entries go first, so
-the hot ones stay. Answers kept per query may hold at most one :data:`MAX_QUERY_SHARE` of it, so a scan
-of made-up filters evicts other filters' answers, never the unfiltered pages and the detail answers. Entries belong to a data set whose :class:`~spbe.core.models.DataVersion` is re-read at
-most once a second per process, so a reload is visible everywhere within a second. Nothing here touches
-tenant data.
+the hot ones stay. Answers kept per query may hold at most a :data:`MAX_QUERY_SHARE`-th of it, so a scan
+of made-up filters evicts other filters' answers, never the unfiltered pages and the detail answers.
+Entries belong to a data set whose :class:`~spbe.core.models.DataVersion` is re-read at most once a
+second per process, so a reload is visible everywhere within a second. Nothing here touches tenant data.
 """
 
 from __future__ import annotations
@@ -282,12 +282,13 @@ class PublishedResponses:
         if route is None:
             return self.app(environ, start_response)
         data_set, takes_query = route
-        query: str | None = ""
+        query = ""
         raw_query = environ.get("QUERY_STRING")
         if raw_query:
-            query = normal_query(raw_query) if takes_query else None
-            if query is None:
+            normal = normal_query(raw_query) if takes_query else None
+            if normal is None:
                 return self.app(environ, start_response)
+            query = normal
         resource: Key = (method, path, query, *[str(environ.get(name, "")) for name in self.request_facts])
         version = current_version(data_set)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")

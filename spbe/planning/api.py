@@ -20,21 +20,27 @@ from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import PerangkatDaerah, User
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.http import public_answer
+from spbe.core.published import Route
 from spbe.core.schema import Rupiah
 
 from . import budget_link, plans_funding, selectors, selectors_plans
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
 from .models_plans import PlanFunding
-from .services import PUBLISHED_DATA_SET, duplicate_mark, proposal_decide, proposals_rank
+from .services import PUBLISHED_DATA_SET, PUBLISHED_LISTS, duplicate_mark, proposal_decide, proposals_rank
 
 router = Router(tags=["perencanaan"])
 # Officers decide with a bearer token, inside their own scope (spbe.planning.access).
 staff_router = Router(tags=["perencanaan"], auth=TokenAuth())
 PAGE_SIZE = 50
 # A proposal's journey changes only through the services, which bump its pemda's data set for the year
-# (services.published_changed); the published layer (spbe.core.published) replays answers until then.
-PUBLISHED_ROUTES = [(r"/api/v1/proposals/(?P<pemda>\d\d\.\d\d)-(?P<year>\d{4})-\d+", PUBLISHED_DATA_SET)]
+# and the pemda's lists (services.published_changed); the published layer (spbe.core.published) replays
+# answers until then. The lists (this API's and the tracker page) are kept per filter: their query string.
+PUBLISHED_ROUTES = [
+    Route(r"/api/v1/proposals/(?P<pemda>\d\d\.\d\d)-(?P<year>\d{4})-\d+", PUBLISHED_DATA_SET),
+    Route(r"/api/v1/pemda/(?P<pemda>\d\d\.\d\d)/proposals", PUBLISHED_LISTS, query=True),
+    Route(r"/pemda/(?P<pemda>\d\d\.\d\d)/usulan/", PUBLISHED_LISTS, query=True),
+]
 # Browsers and proxies may keep an answer this long; the published layer itself follows every change.
 PUBLIC_MAX_AGE = 60
 
@@ -200,7 +206,7 @@ def proposal_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @router.get("/pemda/{code}/proposals", response=ProposalPageOut, summary="Daftar usulan publik suatu pemda")
-def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]) -> ProposalPageOut:
+def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]) -> HttpResponse:
     pemda = selectors.public_pemda(code)
     if filters.page < 1:
         raise ValidationFailed(_("Halaman dimulai dari 1."), field="page")
@@ -215,9 +221,12 @@ def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]
     count = proposals.count()
     start = (filters.page - 1) * PAGE_SIZE
     items = [ProposalSummaryOut(**_summary(p)) for p in proposals[start : start + PAGE_SIZE]]
-    return ProposalPageOut(
+    answer = ProposalPageOut(
         count=count, page=filters.page, pages=max(1, -(-count // PAGE_SIZE)), page_size=PAGE_SIZE, items=items
     )
+    # Published per filter (see PUBLISHED_ROUTES): every write that changes what a list shows bumps the
+    # pemda's lists, so the same query is answered from worker memory until then.
+    return public_answer(request, answer.model_dump_json().encode(), max_age=PUBLIC_MAX_AGE)
 
 
 # --- officers ----------------------------------------------------------------------------------------

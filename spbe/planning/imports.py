@@ -45,6 +45,7 @@ from .services import (
     proposer_values,
     public_id,
     public_snapshot,
+    published_changed,
 )
 
 COLUMNS = [
@@ -365,4 +366,6 @@ def proposals_import(path: Path | str, *, actor: MaybeActor, pemda_code: str, ye
                 for p in proposals
             ],
         )
+        # The rows are published at once (desa forum or agency): the pemda's public lists change.
+        published_changed(pemda.code, year)
     return ImportResult([p.public_id for p in proposals])

@@ -86,11 +86,15 @@ class ProposerData:
 
 # The public answers about a pemda's proposals of one year, replayed by spbe.core.published until changed.
 PUBLISHED_DATA_SET = "proposals:{pemda}:{year}"
+# The pemda's public lists (API and tracker page), per filter: a list may span every year.
+PUBLISHED_LISTS = "proposal-lists:{pemda}"
 
 
 def published_changed(pemda_code: str, year: int) -> None:
-    """Call in the transaction of any change to what the public sees of a published proposal."""
+    """Call in the transaction of any change to what the public sees of a published proposal (its
+    journey, or a list it is in: a new published proposal too)."""
     bump_version(PUBLISHED_DATA_SET.format(pemda=pemda_code, year=year))
+    bump_version(PUBLISHED_LISTS.format(pemda=pemda_code))
 
 
 def public_id(pemda_code: str, year: int, number: int) -> str:

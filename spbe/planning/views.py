@@ -26,6 +26,7 @@ from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from spbe.core.exports import FORMATS, Column, export_response
 from spbe.core.fast_select import FastSelect
 from spbe.core.forms import MoneyFormField
+from spbe.core.public_pages import published_page
 
 from . import following, plans_funding, selectors, selectors_plans
 from .access import STAGE_CAPABILITY, proposal_for_user, proposals_for_user
@@ -35,6 +36,8 @@ from .services import duplicate_mark, proposal_decide
 
 PAGE_SIZE = 50
 FormError = (ValidationFailed, Conflict)
+# Browsers and proxies may keep a tracker page this long; the published layer itself follows every change.
+TRACKER_MAX_AGE = 60
 
 
 # --- staff: the list ------------------------------------------------------------------------------------
@@ -298,7 +301,9 @@ def tracker(request: HttpRequest, pemda_code: str) -> HttpResponse:
     # Each row's link is this prefix and its public id: one reverse() a page instead of fifty.
     prefix = reverse("planning:public-proposal", args=["0"]).removesuffix("0/")
     context = {"pemda": pemda, "form": form, "page": page, "public_prefix": prefix}
-    return render(request, "planning/tracker.html", context)
+    # One answer per filter for every anonymous visitor, replayed by spbe.core.published until a write
+    # bumps the pemda's lists (see api.PUBLISHED_ROUTES).
+    return published_page(request, "planning/tracker.html", context, max_age=TRACKER_MAX_AGE)
 
 
 @require_GET

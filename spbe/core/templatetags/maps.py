@@ -36,6 +36,8 @@ def map(  # the tag's name is what templates write
 ) -> dict[str, Any]:
     return {
         "csp_nonce": context.get("csp_nonce", ""),
+        # spbe.core.public_pages: the page is one answer for everyone, so it names no per-request nonce.
+        "published_page": bool(context.get("published_page")),
         "geojson_url": geojson_url,
         "label": label,
         "center": center,
