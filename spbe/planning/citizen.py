@@ -89,12 +89,15 @@ def _link(name: str, **kwargs: str) -> str:
     return settings.SPBE_PUBLIC_URL + reverse(name, kwargs=kwargs)
 
 
-def signup_request(*, email: str, client: str) -> None:
+def signup_request(*, actor: MaybeActor, email: str, client: str) -> None:
     """Send the sign-up link (or, for an address already in use, a note saying so) to ``email``.
 
-    The caller shows the same answer either way. Not audited: a request changes nothing anyone is
-    accountable for, and a flood must not fill the hash chain; it is counted for the rate limit only.
+    The caller shows the same answer either way. The request row (kept for the rate limit) is written
+    with an entry on the platform trail that names the row and how many expired rows it pruned, never
+    the address; the rate limit below refuses a flood before anything is written, so one client or one
+    address adds at most its limit of entries per window.
     """
+    vetted = require_actor(actor)
     address = normal_address(email)
     now = timezone.now()
     since = now - timedelta(seconds=settings.SPBE_CITIZEN_SIGNUP_WINDOW_SECONDS)
@@ -107,8 +110,9 @@ def signup_request(*, email: str, client: str) -> None:
     ):
         raise TooManyRequests(_("Terlalu banyak permintaan pendaftaran. Coba lagi satu jam lagi."))
     with transaction.atomic():
-        CitizenSignup.objects.filter(at__lte=since).delete()
-        CitizenSignup.objects.create(client=client_key, address_digest=address_key, at=now)
+        expired, _by_model = CitizenSignup.objects.filter(at__lte=since).delete()
+        row = CitizenSignup.objects.create(client=client_key, address_digest=address_key, at=now)
+        audit.record(actor=vetted, action="citizen.signup_request", obj=row, after={"expired": expired})
         transaction.on_commit(lambda: _send_signup(address))
 
 

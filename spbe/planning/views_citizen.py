@@ -35,7 +35,7 @@ from .models import Proposal
 from .views_photos import add_checked_photos, checked_uploads, entry_page
 
 FormError = (ValidationFailed, Conflict, PermissionDenied, citizen.TooManyRequests)
-# Who acts for the visitor finishing a sign-up: the trail says the public form did it.
+# Who acts for the visitor asking for or finishing a sign-up: the trail says the public form did it.
 SIGNUP_FORM = system("formulir_daftar_warga")
 
 
@@ -49,7 +49,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            citizen.signup_request(email=form.cleaned_data["email"], client=client_key(request))
+            citizen.signup_request(
+                actor=SIGNUP_FORM, email=form.cleaned_data["email"], client=client_key(request)
+            )
         except citizen.TooManyRequests as error:
             form.add_error(None, error.message)
             status = 429

@@ -12,7 +12,7 @@ from conftest import PASSWORD, TESTS
 from spbe.core.models import AuditEntry
 from spbe.planning import citizen
 from spbe.planning.models import Decision, Follower, Proposal, Stage
-from spbe.planning.models_citizen import CitizenProposal
+from spbe.planning.models_citizen import CitizenProposal, CitizenSignup
 
 from .kelurahan_helpers import KEL_X, add_kelurahan
 
@@ -138,3 +138,20 @@ def test_the_desa_path_is_unchanged_and_a_place_of_no_forum_is_refused(world, ke
     with pytest.raises(Exception, match="bukan kantor kelurahan"):
         citizen.citizen_proposal_create(actor=resident, place=world.unit_a, year=2028, entry=_entry("Lain"))
     assert Proposal.objects.count() == 1
+
+
+def test_a_sign_up_request_is_audited_without_the_address_and_a_refused_one_writes_nothing(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.SPBE_CITIZEN_SIGNUP_MAX_PER_ADDRESS = 1
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/warga/daftar/", {"email": ADDRESS}).status_code == 200
+    row = CitizenSignup.objects.get()
+    entry = AuditEntry.objects.get(action="citizen.signup_request")
+    assert (entry.object_id, entry.pemda_code, entry.after) == (str(row.pk), "", {"expired": 0})
+    assert entry.actor_label and ADDRESS not in str(entry.after) + entry.actor_label
+    # Over the limit for this address: refused before anything is written, so nothing is audited.
+    assert client.post("/warga/daftar/", {"email": ADDRESS}).status_code == 429
+    assert CitizenSignup.objects.count() == 1
+    assert AuditEntry.objects.filter(action="citizen.signup_request").count() == 1
