@@ -244,7 +244,12 @@ class PublishedResponses:
         if getattr(settings, "DISALLOWED_USER_AGENTS", None):
             self.request_facts.append("HTTP_USER_AGENT")
 
-    def _data_set(self, path: str) -> tuple[str, bool] | None:
+    def _data_set(self, path: str) -> str | None:
+        """The data set of ``path`` (None when no route publishes it)."""
+        route = self._route(path)
+        return route[0] if route is not None else None
+
+    def _route(self, path: str) -> tuple[str, bool] | None:
         """The data set of ``path`` and whether its route takes a query, matched against the routes once
         per path (measured: matching every route's regex, filling the name and building the key were
         most of a replayed answer's time)."""
@@ -278,7 +283,7 @@ class PublishedResponses:
         ):
             return self.app(environ, start_response)
         path = environ.get("PATH_INFO", "")
-        route = self._data_set(path)
+        route = self._route(path)
         if route is None:
             return self.app(environ, start_response)
         data_set, takes_query = route
