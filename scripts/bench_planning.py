@@ -337,6 +337,34 @@ def lists_on_postgres(section: b.Section, work: b.Workspace, desa: list[str]) ->
     return "The PostgreSQL lists read the same six CSV files, imported into a fresh database and ANALYZEd."
 
 
+def public_in_process(section: b.Section, env: dict[str, str], public_id: str, desa: list[str]) -> None:
+    """The public API and tracker called in-process (``scripts.bench_planning_public``): CPU time per
+    request, so the figures hold on a busy machine, and the ratio of the replayed proposal answer to the
+    static app measured in the same process. Informative rows: the judged figures are the served ones."""
+    try:
+        done = b.run(
+            [sys.executable, "-m", "scripts.bench_planning_public", public_id, *desa], env, timeout=600
+        )
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (b.BenchError, ValueError, IndexError) as exc:
+        section.add("In-process public API and tracker", f"not measured: {str(exc)[:200]}")
+        return
+    static, detail = found["static_us"], found["detail_us"]
+    section.add(
+        f"In-process CPU per request (load {found['load']:.1f}): replayed `GET /api/v1/proposals/{{id}}` / "
+        "static app (the ceiling's ratio without server and sockets)",
+        f"{static / detail:.1%} ({detail:.1f} µs vs {static:.1f} µs; through Django every time "
+        f"{found['detail_django_us'] / 1000:.1f} ms)",
+    )
+    for key, label in (("list", "Public list API"), ("tracker", "Public tracker page")):
+        section.add(
+            f"In-process CPU per request: {label}, {found['distinct_filters']} distinct filters of the "
+            "p95 run: answered by Django / replayed",
+            f"{found[f'{key}_cold_us'] / 1000:.1f} ms ({found['queries'][key]} queries) / "
+            f"{found[f'{key}_warm_us']:.1f} µs",
+        )
+
+
 def bench_planning(section: b.Section, work: b.Workspace) -> None:
     b.tool("wrk", "run `scripts/system-deps --bench` as root, or `apt-get install wrk`")
     regions = b.ensure_regions_db(work)
@@ -369,6 +397,7 @@ def bench_planning(section: b.Section, work: b.Workspace) -> None:
         elapsed <= IMPORT_TARGET_S,
     )
 
+    public_in_process(section, env, ids[len(ids) // 2], desa)
     proposal_path = f"/api/v1/proposals/{ids[len(ids) // 2]}"
     servers = {
         "static": ("scripts.bench_static:application", "/"),

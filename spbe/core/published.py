@@ -18,14 +18,24 @@ built here:
 * A kept answer is replayed only while it is fresh by its own ``Cache-Control: max-age`` (if it has one),
   as any shared cache would: data that can change without a version bump (an agency's name on a public
   page) is then at most that old.
-* Requests with a query string, an ``Authorization`` header or any cookie always go to Django: the
-  session and CSRF middleware answer a stale or malformed cookie with ``Set-Cookie`` whatever the
-  response's ``Vary`` says, and API clients send no cookies.
+* Requests with an ``Authorization`` header or any cookie always go to Django: the session and CSRF
+  middleware answer a stale or malformed cookie with ``Set-Cookie`` whatever the response's ``Vary``
+  says, and API clients send no cookies.
+* A query string sends the request to Django, unless its route declares that it takes one
+  (:class:`Route` with ``query=True``: a filtered public list). Its answers are then kept per normalised
+  query (:func:`normal_query`: parameters in name order, the values of one name in their order, names
+  given only empty values dropped), so ``?year=2028&kecamatan=35.10.01`` and
+  ``?kecamatan=35.10.01&year=2028&bidang=`` share one answer. Such a route promises that its answer
+  depends on the parameters by name and value only (Django's own parsing); the entry it replays may
+  then differ from Django's answer to the other spelling only in the order of the parameters its links
+  repeat. A query longer than :data:`MAX_QUERY_LENGTH`, with more than :data:`MAX_QUERY_PARAMS`
+  parameters or with raw non-ASCII bytes goes to Django.
 
 Memory is bounded in bytes (:data:`MAX_BYTES` per process): the least recently used entries go first, so
-the hot ones stay. Entries belong to a data set whose :class:`~spbe.core.models.DataVersion` is re-read at
-most once a second per process, so a reload is visible everywhere within a second. Nothing here touches
-tenant data.
+the hot ones stay. Answers kept per query may hold at most a :data:`MAX_QUERY_SHARE`-th of it, so a scan
+of made-up filters evicts other filters' answers, never the unfiltered pages and the detail answers.
+Entries belong to a data set whose :class:`~spbe.core.models.DataVersion` is re-read at most once a
+second per process, so a reload is visible everywhere within a second. Nothing here touches tenant data.
 """
 
 from __future__ import annotations
@@ -34,9 +44,10 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.db import transaction
@@ -56,6 +67,27 @@ ENTRY_OVERHEAD = 512
 # Paths whose data set (or absence of one) is remembered, per process; the memo starts over when full, so
 # a scan of made-up paths costs regex matching again, never memory.
 MAX_PATHS = 20_000
+# Queries kept at all: a real filter is a handful of short parameters (year, kecamatan, desa, bidang,
+# status, page is about 80 characters); anything larger is answered by Django every time.
+MAX_QUERY_LENGTH = 256
+MAX_QUERY_PARAMS = 8
+# Answers kept per query may take at most this share of the byte budget (the rest stays for the rest).
+MAX_QUERY_SHARE = 4
+
+
+class Route(NamedTuple):
+    """A published route: a full-match path regex, its data set (may use the regex's named groups), and
+    whether its answers are kept per query string (else a request with one always goes to Django).
+
+    Apps list them in ``PUBLISHED_ROUTES``; a plain ``(regex, data set)`` pair is a route without query.
+    """
+
+    pattern: str
+    data_set: str
+    query: bool = False
+
+
+RouteSpec = Route | tuple[str, str]
 
 
 class _Versions:
@@ -87,8 +119,8 @@ def current_version(name: str) -> int:
     return versions.get(name)
 
 
-def collect_routes() -> list[tuple[str, str]]:
-    """Every app's published routes: ``PUBLISHED_ROUTES`` in its ``api`` module, as (path regex, data set).
+def collect_routes() -> list[Route]:
+    """Every app's published routes: ``PUBLISHED_ROUTES`` in its ``api`` module, as :class:`Route`.
 
     A data set name may use the regex's named groups (``proposals:{pemda}:{year}``); whoever changes that
     data calls :func:`bump_version` with the filled-in name in the same transaction.
@@ -98,13 +130,30 @@ def collect_routes() -> list[tuple[str, str]]:
 
     from django.apps import apps
 
-    routes: list[tuple[str, str]] = []
+    routes: list[Route] = []
     for config in apps.get_app_configs():
         name = f"{config.name}.api"
         if not config.name.startswith("spbe.") or find_spec(name) is None:
             continue
-        routes += getattr(import_module(name), "PUBLISHED_ROUTES", [])
+        routes += [Route(*spec) for spec in getattr(import_module(name), "PUBLISHED_ROUTES", [])]
     return routes
+
+
+def normal_query(raw: str) -> str | None:
+    """The query string ``raw`` as it keys a kept answer, or None when it is not to be kept.
+
+    Decoded as Django decodes it (UTF-8, ``+`` as space, bad bytes replaced), then re-encoded with the
+    names in order. The values of one name keep their order (Django's ``GET.get`` reads the last one),
+    and a name is dropped only when every value it was given is empty: ``?year=`` filters nothing,
+    while ``?year=2028&year=`` is not ``?year=2028`` to Django.
+    """
+    if len(raw) > MAX_QUERY_LENGTH or not raw.isascii():
+        return None
+    pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="replace")
+    if len(pairs) > MAX_QUERY_PARAMS:
+        return None
+    given = {name for name, value in pairs if value}
+    return urlencode(sorted(((n, v) for n, v in pairs if n in given), key=lambda pair: pair[0]))
 
 
 def bump_version(name: str) -> None:
@@ -118,7 +167,8 @@ def bump_version(name: str) -> None:
 
 
 Headers = list[tuple[str, str]]
-# Method, scheme, host, script name, path, and the names and values of the request headers in Vary.
+# Method, path, normalised query ("" without one), scheme, host, script name, and the names and values of
+# the request headers in Vary.
 Key = tuple[str, ...]
 
 
@@ -167,17 +217,22 @@ def _vary_names(headers: Headers) -> tuple[str, ...] | None:
 class PublishedResponses:
     """WSGI middleware that replays published responses; everything else goes to ``app`` untouched."""
 
-    def __init__(self, app: WSGIApp, routes: list[tuple[str, str]], max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, app: WSGIApp, routes: Sequence[RouteSpec], max_bytes: int = MAX_BYTES) -> None:
         self.app = app
-        self.routes = [(re.compile(pattern), name) for pattern, name in routes]
+        self.routes = [(re.compile(route.pattern), route) for route in (Route(*spec) for spec in routes)]
         self.max_bytes = max_bytes
         self.entries: OrderedDict[Key, _Entry] = OrderedDict()
         self.total_bytes = 0
+        # The entries kept per query, least recently used first, and their bytes (within total_bytes).
+        self.query_entries: OrderedDict[Key, None] = OrderedDict()
+        self.query_bytes = 0
         # Per resource (the key without the Vary part): the request headers its last response varied on,
         # and how many entries it has, so this map shrinks with the entries.
         self.vary: dict[Key, tuple[tuple[str, ...], int]] = {}
         self._lock = threading.Lock()
-        self._paths: dict[str, str | None] = {}
+        self._paths: dict[str, tuple[str, bool] | None] = {}
+        # Raw query strings of routes that take one, and their normalised form (bounded as the paths).
+        self._queries: dict[str, str | None] = {}
         # Request headers Django itself reads to decide the scheme and the host, when configured to.
         self.request_facts = ["wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME"]
         proxy_ssl = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
@@ -192,8 +247,14 @@ class PublishedResponses:
             self.request_facts.append("HTTP_USER_AGENT")
 
     def _data_set(self, path: str) -> str | None:
-        """The data set of ``path``, matched against the routes once per path (measured: matching every
-        route's regex, filling the name and building the key were most of a replayed answer's time)."""
+        """The data set of ``path`` (None when no route publishes it)."""
+        route = self._route(path)
+        return route[0] if route is not None else None
+
+    def _route(self, path: str) -> tuple[str, bool] | None:
+        """The data set of ``path`` and whether its route takes a query, matched against the routes once
+        per path (measured: matching every route's regex, filling the name and building the key were
+        most of a replayed answer's time)."""
         try:
             return self._paths[path]
         except KeyError:
@@ -204,30 +265,51 @@ class PublishedResponses:
         self._paths[path] = found
         return found
 
-    def _match(self, path: str) -> str | None:
-        for pattern, name in self.routes:
+    def _normal_query(self, raw: str) -> str | None:
+        """:func:`normal_query`, remembered per raw query like the paths (measured: parsing and
+        re-encoding a filter was five sixths of a replayed filtered list's own time)."""
+        try:
+            return self._queries[raw]
+        except KeyError:
+            pass
+        found = normal_query(raw)
+        if len(self._queries) >= MAX_PATHS:
+            self._queries.clear()
+        self._queries[raw] = found
+        return found
+
+    def _match(self, path: str) -> tuple[str, bool] | None:
+        for pattern, route in self.routes:
             match = pattern.fullmatch(path)
             if match:
                 # A route may name its data set after parts of the path ("proposals:{pemda}:{year}"), so a
                 # change in one tenant's year does not drop every other tenant's answers.
-                return name.format(**match.groupdict()) if match.groupdict() else name
+                name = route.data_set
+                return (name.format(**match.groupdict()) if match.groupdict() else name), route.query
         return None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         if (
             method not in {"GET", "HEAD"}
-            or environ.get("QUERY_STRING")
             or environ.get("HTTP_AUTHORIZATION")
             or environ.get("HTTP_COOKIE")
             or not environ.get("HTTP_HOST")
         ):
             return self.app(environ, start_response)
         path = environ.get("PATH_INFO", "")
-        data_set = self._data_set(path)
-        if data_set is None:
+        route = self._route(path)
+        if route is None:
             return self.app(environ, start_response)
-        resource: Key = (method, path, *[str(environ.get(name, "")) for name in self.request_facts])
+        data_set, takes_query = route
+        query = ""
+        raw_query = environ.get("QUERY_STRING")
+        if raw_query:
+            normal = self._normal_query(raw_query) if takes_query else None
+            if normal is None:
+                return self.app(environ, start_response)
+            query = normal
+        resource: Key = (method, path, query, *[str(environ.get(name, "")) for name in self.request_facts])
         version = current_version(data_set)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         with self._lock:
@@ -252,6 +334,8 @@ class PublishedResponses:
         if entry is None or entry.version != version or entry.fresh_until <= time.monotonic():
             return None
         self.entries.move_to_end(key)
+        if key[2]:
+            self.query_entries.move_to_end(key)
         return entry
 
     @staticmethod
@@ -311,11 +395,13 @@ class PublishedResponses:
                     grown = _headers_size(headers)
                     entry.size += grown
                     self.total_bytes += grown
+                    if key[2]:
+                        self.query_bytes += grown
                     self._evict()
         return [body]
 
     def _store(self, resource: Key, vary: tuple[str, ...], key: Key, entry: _Entry) -> None:
-        entry.size = len(entry.body) + _headers_size(entry.headers) + ENTRY_OVERHEAD
+        entry.size = len(entry.body) + _headers_size(entry.headers) + ENTRY_OVERHEAD + len(key[2])
         if entry.size * MAX_ENTRY_SHARE > self.max_bytes:
             return
         self._discard(key)
@@ -325,6 +411,9 @@ class PublishedResponses:
         self.vary[resource] = (vary, count + 1)
         self.entries[key] = entry
         self.total_bytes += entry.size
+        if key[2]:
+            self.query_entries[key] = None
+            self.query_bytes += entry.size
         self._evict()
 
     def _discard(self, key: Key) -> None:
@@ -332,7 +421,10 @@ class PublishedResponses:
         if entry is None:
             return
         self.total_bytes -= entry.size
-        resource = key[: 2 + len(self.request_facts)]
+        if key[2]:
+            del self.query_entries[key]
+            self.query_bytes -= entry.size
+        resource = key[: 3 + len(self.request_facts)]
         known = self.vary.get(resource)
         if known is not None:
             if known[1] <= 1:
@@ -341,5 +433,7 @@ class PublishedResponses:
                 self.vary[resource] = (known[0], known[1] - 1)
 
     def _evict(self) -> None:
+        while self.query_bytes * MAX_QUERY_SHARE > self.max_bytes and self.query_entries:
+            self._discard(next(iter(self.query_entries)))
         while self.total_bytes > self.max_bytes and self.entries:
             self._discard(next(iter(self.entries)))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -20,21 +21,27 @@ from spbe.accounts.api import TokenAuth
 from spbe.accounts.models import PerangkatDaerah, User
 from spbe.core.errors import Conflict, ValidationFailed
 from spbe.core.http import public_answer
+from spbe.core.published import Route
 from spbe.core.schema import Rupiah
 
 from . import budget_link, plans_funding, selectors, selectors_plans
 from .access import kecamatan_for_user, proposal_for_user
 from .models import Decision, Proposal, Stage
 from .models_plans import PlanFunding
-from .services import PUBLISHED_DATA_SET, duplicate_mark, proposal_decide, proposals_rank
+from .services import PUBLISHED_DATA_SET, PUBLISHED_LISTS, duplicate_mark, proposal_decide, proposals_rank
 
 router = Router(tags=["perencanaan"])
 # Officers decide with a bearer token, inside their own scope (spbe.planning.access).
 staff_router = Router(tags=["perencanaan"], auth=TokenAuth())
 PAGE_SIZE = 50
 # A proposal's journey changes only through the services, which bump its pemda's data set for the year
-# (services.published_changed); the published layer (spbe.core.published) replays answers until then.
-PUBLISHED_ROUTES = [(r"/api/v1/proposals/(?P<pemda>\d\d\.\d\d)-(?P<year>\d{4})-\d+", PUBLISHED_DATA_SET)]
+# and the pemda's lists (services.published_changed); the published layer (spbe.core.published) replays
+# answers until then. The lists (this API's and the tracker page) are kept per filter: their query string.
+PUBLISHED_ROUTES = [
+    Route(r"/api/v1/proposals/(?P<pemda>\d\d\.\d\d)-(?P<year>\d{4})-\d+", PUBLISHED_DATA_SET),
+    Route(r"/api/v1/pemda/(?P<pemda>\d\d\.\d\d)/proposals", PUBLISHED_LISTS, query=True),
+    Route(r"/pemda/(?P<pemda>\d\d\.\d\d)/usulan/", PUBLISHED_LISTS, query=True),
+]
 # Browsers and proxies may keep an answer this long; the published layer itself follows every change.
 PUBLIC_MAX_AGE = 60
 
@@ -142,6 +149,44 @@ def _summary(p: Proposal) -> dict[str, Any]:
     }
 
 
+# What a list row shows, read as tuples (the same values _summary reads from a model instance).
+SUMMARY_COLUMNS = (
+    *("public_id", "year", "source", "title", "region_id", "region__name", "kecamatan__district_id"),
+    *("kecamatan__district__name", "bidang", "state", "rank", "estimated_cost"),
+)
+
+
+def _summaries(proposals: QuerySet[Proposal]) -> list[ProposalSummaryOut]:
+    """A list page's rows, built without model instances and without re-validating our own values.
+
+    Measured on 10,000 proposals a year: building the fifty rows' model instances (with their desa,
+    kecamatan office and district) and validating each row through ninja's schema were about two thirds
+    of a filtered list request. The values are the database's, typed by the model's own converters
+    (money as Decimal), so ``model_construct`` serialises exactly what the validated schema would.
+    """
+    labels = {value: str(label) for value, label in Stage.choices}
+    items = []
+    for row in proposals.values_list(*SUMMARY_COLUMNS):
+        public_id, year, source, title, desa_code, desa_name, district, district_name = row[:8]
+        bidang, state, rank, estimated_cost = row[8:]
+        items.append(
+            ProposalSummaryOut.model_construct(
+                public_id=public_id,
+                year=year,
+                source=source,
+                title=title,
+                desa=PlaceOut.model_construct(code=desa_code, name=desa_name),
+                kecamatan=PlaceOut.model_construct(code=district, name=district_name) if district else None,
+                bidang=bidang,
+                status=state,
+                status_label=labels.get(state, state),
+                rank=rank,
+                estimated_cost=estimated_cost,
+            )
+        )
+    return items
+
+
 def _decision(d: Decision) -> DecisionOut:
     return DecisionOut(
         stage=d.stage,
@@ -200,7 +245,7 @@ def proposal_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @router.get("/pemda/{code}/proposals", response=ProposalPageOut, summary="Daftar usulan publik suatu pemda")
-def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]) -> ProposalPageOut:
+def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]) -> HttpResponse:
     pemda = selectors.public_pemda(code)
     if filters.page < 1:
         raise ValidationFailed(_("Halaman dimulai dari 1."), field="page")
@@ -214,10 +259,16 @@ def proposal_list(request: HttpRequest, code: str, filters: Query[ProposalQuery]
     proposals = selectors.public_proposals(pemda, chosen)
     count = proposals.count()
     start = (filters.page - 1) * PAGE_SIZE
-    items = [ProposalSummaryOut(**_summary(p)) for p in proposals[start : start + PAGE_SIZE]]
-    return ProposalPageOut(
-        count=count, page=filters.page, pages=max(1, -(-count // PAGE_SIZE)), page_size=PAGE_SIZE, items=items
+    answer = ProposalPageOut.model_construct(
+        count=count,
+        page=filters.page,
+        pages=max(1, -(-count // PAGE_SIZE)),
+        page_size=PAGE_SIZE,
+        items=_summaries(proposals[start : start + PAGE_SIZE]),
     )
+    # Published per filter (see PUBLISHED_ROUTES): every write that changes what a list shows bumps the
+    # pemda's lists, so the same query is answered from worker memory until then.
+    return public_answer(request, answer.model_dump_json().encode(), max_age=PUBLIC_MAX_AGE)
 
 
 # --- officers ----------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from spbe.core.audit_labels import register
 
 register("proposal.forward_secretariat", _("Pokir diteruskan sekretariat DPRD ke perangkat daerah"))
 register("proposal.return_secretariat", _("Pokir dikembalikan sekretariat DPRD ke anggotanya"))
-register("proposal.decline_citizen", _("Usulan warga ditolak musrenbang desa"))
+register("proposal.decline_citizen", _("Usulan warga ditolak musrenbang desa/kelurahan"))
 register("pokir.recess", _("Data reses pokir dicatat"))
 register("citizen.signup", _("Warga mendaftar dengan e-mail"))
+register("citizen.signup_request", _("Permintaan pendaftaran warga (tautan dikirim)"))
 register("citizen.proposal", _("Warga memasukkan usulan"))

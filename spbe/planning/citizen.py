@@ -1,4 +1,5 @@
-"""Citizens sign up with an e-mail address and enter a Musrenbang proposal for their desa (issue 6 point 2).
+"""Citizens sign up with an e-mail address and enter a Musrenbang proposal for their desa or kelurahan
+(issue 6 point 2).
 
 Sign-up: the citizen types an address and always reads the same answer; the address receives either a
 signed link to finish the sign-up (valid :data:`SIGNUP_MAX_AGE`) or, when an account already uses it, a
@@ -7,11 +8,12 @@ client and per address (:class:`~spbe.planning.models_citizen.CitizenSignup` kee
 the address). The link leads to a form for the name and password; the account is a ``citizen`` account
 whose user name is the address.
 
-Entry: a citizen's proposal is a Musrenbang draft at the chosen desa with a
+Entry: a citizen's proposal is a Musrenbang draft at the chosen desa or kelurahan with a
 :class:`~spbe.planning.models_citizen.CitizenProposal` row, the citizen as its proposer (private, like any
-proposer) and as a confirmed follower, so every move of it is mailed to them. The desa forum takes it in
-(``submit``, to the desa forum) or declines it with a reason (``decline_citizen``, public like any
-rejection); until then the citizen may add photos, and nobody outside the desa's officers sees it.
+proposer) and as a confirmed follower, so every move of it is mailed to them. The first forum of that
+place (the desa's: its operator or kades; the kelurahan's: its operator or lurah) takes it in (``submit``,
+to that forum) or declines it with a reason (``decline_citizen``, public like any rejection); until then
+the citizen may add photos, and nobody outside that place's officers sees it.
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from spbe.accounts.models import User, VillageGovernment
+from spbe.accounts import access as accounts_access
+from spbe.accounts.access import Place
+from spbe.accounts.kelurahan import kecamatan_of_kelurahan
+from spbe.accounts.models import KELURAHAN_ROLES, Pemda, PerangkatDaerah, User, VillageGovernment
 from spbe.accounts.services import validate_new_password
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, require_actor
@@ -48,12 +53,10 @@ from .models_citizen import CitizenProposal, CitizenSignup
 from .services import (
     ProposerData,
     _move,
-    allocate_numbers,
-    proposal_problems,
+    proposal_insert,
     proposal_submit,
-    proposer_row,
-    public_id,
     public_snapshot,
+    require_valid,
 )
 
 SIGNUP_SALT = "spbe.planning.citizen.signup"
@@ -86,12 +89,15 @@ def _link(name: str, **kwargs: str) -> str:
     return settings.SPBE_PUBLIC_URL + reverse(name, kwargs=kwargs)
 
 
-def signup_request(*, email: str, client: str) -> None:
+def signup_request(*, actor: MaybeActor, email: str, client: str) -> None:
     """Send the sign-up link (or, for an address already in use, a note saying so) to ``email``.
 
-    The caller shows the same answer either way. Not audited: a request changes nothing anyone is
-    accountable for, and a flood must not fill the hash chain; it is counted for the rate limit only.
+    The caller shows the same answer either way. The request row (kept for the rate limit) is written
+    with an entry on the platform trail that names the row and how many expired rows it pruned, never
+    the address; the rate limit below refuses a flood before anything is written, so one client or one
+    address adds at most its limit of entries per window.
     """
+    vetted = require_actor(actor)
     address = normal_address(email)
     now = timezone.now()
     since = now - timedelta(seconds=settings.SPBE_CITIZEN_SIGNUP_WINDOW_SECONDS)
@@ -104,8 +110,9 @@ def signup_request(*, email: str, client: str) -> None:
     ):
         raise TooManyRequests(_("Terlalu banyak permintaan pendaftaran. Coba lagi satu jam lagi."))
     with transaction.atomic():
-        CitizenSignup.objects.filter(at__lte=since).delete()
-        CitizenSignup.objects.create(client=client_key, address_digest=address_key, at=now)
+        expired, _by_model = CitizenSignup.objects.filter(at__lte=since).delete()
+        row = CitizenSignup.objects.create(client=client_key, address_digest=address_key, at=now)
+        audit.record(actor=vetted, action="citizen.signup_request", obj=row, after={"expired": expired})
         transaction.on_commit(lambda: _send_signup(address))
 
 
@@ -191,27 +198,74 @@ class CitizenEntry:
     nik: str = ""
 
 
-def entry_places(pemda_code: str) -> QuerySet[VillageGovernment]:
-    """The places a citizen may propose for in a pemda, with their names and kecamatan loaded.
+# Where a citizen's proposal comes from: a desa (its village government) or a kelurahan (its office).
+ForumPlace = VillageGovernment | PerangkatDaerah
 
-    Desa today; kelurahan join here when they become proposal places (spbe.planning, kelurahan forum).
+
+@dataclass(frozen=True)
+class EntryPlace:
+    """One choice of the citizen's form: a desa or a kelurahan, by its region code, with its kecamatan."""
+
+    code: str
+    name: str
+    kecamatan: str
+    place: ForumPlace
+    is_kelurahan: bool
+
+
+def entry_places(pemda_code: str) -> list[EntryPlace]:
+    """The desa and kelurahan a citizen may propose for in an active pemda, by kecamatan and name.
+
+    Three queries: the desa with their names and kecamatan, the kelurahan offices with their regions, and
+    those offices' kecamatan offices. A kelurahan whose kecamatan has no office yet cannot hold a forum
+    and is left out (as :func:`spbe.planning.kelurahan.origin_of` would refuse it).
     """
-    return (
-        VillageGovernment.objects.filter(pemda_id=pemda_code, pemda__is_active=True)
-        .select_related("region", "kecamatan")
-        .order_by("kecamatan__name", "region__name")
+    villages = VillageGovernment.objects.filter(pemda_id=pemda_code, pemda__is_active=True).select_related(
+        "region", "kecamatan", "pemda"
+    )
+    places = [EntryPlace(v.region_id, v.region.name, v.kecamatan.name, v, False) for v in villages]
+    offices = list(
+        PerangkatDaerah.objects.filter(
+            pemda_id=pemda_code,
+            pemda__is_active=True,
+            kind=PerangkatDaerah.Kind.KELURAHAN,
+            kelurahan__isnull=False,
+        ).select_related("kelurahan", "pemda")
+    )
+    kecamatan = kecamatan_of_kelurahan(offices)
+    places += [
+        EntryPlace(
+            o.kelurahan_id or "", o.kelurahan.name if o.kelurahan else o.name, kecamatan[o.pk].name, o, True
+        )
+        for o in offices
+        if o.pk in kecamatan and kecamatan[o.pk].pemda_id == o.pemda_id
+    ]
+    return sorted(places, key=lambda p: (p.kecamatan, p.name, p.code))
+
+
+def place_origin(place: ForumPlace) -> Origin:
+    """Where a citizen's proposal comes from: a desa, or a kelurahan office (refused if it is none)."""
+    if isinstance(place, VillageGovernment):
+        return origin_of(village=place)
+    return origin_of(kelurahan=place)
+
+
+def _forum(place: ForumPlace) -> Place:
+    """The place whose first forum decides a citizen's proposal from ``place``."""
+    origin = place_origin(place)
+    return Place(
+        origin.pemda_id,
+        village_id=origin.village.pk if origin.village else None,
+        kelurahan_id=origin.kelurahan.pk if origin.kelurahan else None,
+        kecamatan_id=origin.kecamatan.pk,
     )
 
 
-def place_origin(place: VillageGovernment) -> Origin:
-    """Where a citizen's proposal comes from: one helper, so a kelurahan place needs a change here only."""
-    return origin_of(village=place)
-
-
 def citizen_proposal_create(
-    *, actor: MaybeActor, place: VillageGovernment, year: int, entry: CitizenEntry
+    *, actor: MaybeActor, place: ForumPlace, year: int, entry: CitizenEntry
 ) -> Proposal:
-    """A citizen's proposal, a draft waiting at ``place``'s forum, followed by the citizen from now on."""
+    """A citizen's proposal, a draft waiting at the forum of ``place`` (a desa or a kelurahan office),
+    followed by the citizen from now on."""
     vetted = require_actor(actor)
     if not is_citizen(vetted):
         raise PermissionDenied(_("Masuk dengan akun warga untuk memasukkan usulan."))
@@ -223,7 +277,7 @@ def citizen_proposal_create(
         >= settings.SPBE_CITIZEN_PROPOSALS_PER_DAY
     ):
         raise TooManyRequests(_("Batas usulan per hari sudah tercapai. Coba lagi besok."))
-    # The desa forum must still be able to take it in.
+    # The first forum (desa or kelurahan: one window) must still be able to take it in.
     calendar.require_open(pemda, year, WindowStage.DESA, early=True)
     proposal = Proposal(
         year=year,
@@ -244,15 +298,9 @@ def citizen_proposal_create(
     proposer = ProposerData(
         name=vetted.full_name, nik=entry.nik.strip(), phone=entry.phone, email=vetted.email
     )
-    problems = proposal_problems(proposal, proposer)
-    if problems:
-        field, message = problems[0]
-        raise ValidationFailed(message, field=field)
+    require_valid(proposal, proposer)
     with transaction.atomic():
-        proposal.number = allocate_numbers(pemda, year, 1)
-        proposal.public_id = public_id(pemda.code, year, proposal.number)
-        proposal.save()
-        proposer_row(proposal, proposer).save()
+        proposal_insert(proposal, pemda, proposer)
         CitizenProposal.objects.create(pemda_id=pemda.code, proposal=proposal, citizen=vetted)
         # Following from the start: the address was proved at sign-up, so no confirmation link.
         Follower.objects.create(
@@ -274,19 +322,53 @@ def citizen_proposals(user: MaybeActor) -> QuerySet[Proposal]:
         return Proposal.objects.none()
     return (
         Proposal.objects.filter(citizen_entry__citizen_id=user.pk)  # type: ignore[union-attr]
-        .select_related("village__region", "village__kecamatan", "pemda")
+        .select_related("region", "kecamatan", "pemda")
         .order_by("-created_at", "-pk")
     )
 
 
-def waiting_at_forum(user: MaybeActor, village: VillageGovernment) -> QuerySet[Proposal]:
-    """Citizens' drafts waiting at ``village``'s forum, for those who decide there (else PermissionDenied)."""
-    from spbe.accounts.access import Place
+def forum_places(user: MaybeActor, pemda: Pemda) -> list[ForumPlace]:
+    """The desa and kelurahan of ``pemda`` at whose first forum ``user`` decides, desa first, by name."""
+    scope = accounts_access.scope_in(user, pemda)
+    # Only a desa or kelurahan role decides there: anyone else (a planner who sees all 189 desa) is
+    # answered at once, without loading and checking every desa on each staff list page.
+    deciders = PROPOSAL.capabilities["decide_desa"]
+    if not any(g.role in deciders for g in scope.grants):
+        return []
+    villages = accounts_access.villages_for_user(user, pemda).select_related("region", "kecamatan")
+    places: list[ForumPlace] = [
+        v
+        for v in villages.order_by("region__name")
+        if "decide_desa" in PROPOSAL.can(user, Place.of_village(v))
+    ]
+    # Only a kelurahan role decides at a kelurahan forum: its own office, checked like the desa above.
+    own = {g.unit_id for g in scope.grants if g.role in KELURAHAN_ROLES and g.unit_id is not None}
+    if own:
+        offices = PerangkatDaerah.objects.filter(
+            pemda=pemda, pk__in=own, kind=PerangkatDaerah.Kind.KELURAHAN, kelurahan__isnull=False
+        ).select_related("kelurahan")
+        places += [
+            o
+            for o in offices.order_by("kelurahan__name")
+            if "decide_desa" in PROPOSAL.can(user, Place(pemda.code, kelurahan_id=o.pk))
+        ]
+    return places
 
-    PROPOSAL.require(user, Place.of_village(village), "decide_desa")
+
+def at_places(places: list[ForumPlace]) -> Q:
+    """Proposals from any of ``places`` (desa and kelurahan offices), as one filter."""
+    villages = [p.pk for p in places if isinstance(p, VillageGovernment)]
+    offices = [p.pk for p in places if isinstance(p, PerangkatDaerah)]
+    return Q(village_id__in=villages) | Q(kelurahan_id__in=offices)
+
+
+def waiting_at_forum(user: MaybeActor, place: ForumPlace) -> QuerySet[Proposal]:
+    """Citizens' drafts waiting at the forum of ``place`` (a desa or a kelurahan office), for those who
+    decide there (else PermissionDenied)."""
+    PROPOSAL.require(user, _forum(place), "decide_desa")
     return (
-        Proposal.objects.filter(village=village, state=Stage.DRAFT, citizen_entry__isnull=False)
-        .select_related("village__region")
+        Proposal.objects.filter(at_places([place]), state=Stage.DRAFT, citizen_entry__isnull=False)
+        .select_related("region")
         .order_by("created_at", "pk")
     )
 
@@ -299,13 +381,14 @@ def _require_citizen_draft(proposal: Proposal) -> None:
 
 
 def citizen_proposal_accept(*, actor: MaybeActor, proposal: Proposal, note: str = "") -> Decision:
-    """The desa forum takes a citizen's proposal in: it waits at the desa forum like the desa's own."""
+    """The desa or kelurahan forum takes a citizen's proposal in: it waits there like the place's own."""
     _require_citizen_draft(proposal)
     return proposal_submit(actor=actor, proposal=proposal, note=note)
 
 
 def citizen_proposal_decline(*, actor: MaybeActor, proposal: Proposal, note: str) -> Decision:
-    """The desa forum declines a citizen's proposal, with a reason the citizen and the public read."""
+    """The desa or kelurahan forum declines a citizen's proposal, with a reason the citizen and the public
+    read."""
     vetted = require_actor(actor)
     _require_citizen_draft(proposal)
     PROPOSAL.require(vetted, proposal.place(), "decide_desa")

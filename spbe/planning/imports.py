@@ -46,6 +46,7 @@ from .services import (
     proposer_values,
     public_id,
     public_snapshot,
+    published_changed,
     text_fields,
 )
 
@@ -398,4 +399,6 @@ def proposals_import(path: Path | str, *, actor: MaybeActor, pemda_code: str, ye
                 for p in proposals
             ],
         )
+        # The rows are published at once (desa forum or agency): the pemda's public lists change.
+        published_changed(pemda.code, year)
     return ImportResult([p.public_id for p in proposals])

@@ -86,11 +86,15 @@ class ProposerData:
 
 # The public answers about a pemda's proposals of one year, replayed by spbe.core.published until changed.
 PUBLISHED_DATA_SET = "proposals:{pemda}:{year}"
+# The pemda's public lists (API and tracker page), per filter: a list may span every year.
+PUBLISHED_LISTS = "proposal-lists:{pemda}"
 
 
 def published_changed(pemda_code: str, year: int) -> None:
-    """Call in the transaction of any change to what the public sees of a published proposal."""
+    """Call in the transaction of any change to what the public sees of a published proposal (its
+    journey, or a list it is in: a new published proposal too)."""
     bump_version(PUBLISHED_DATA_SET.format(pemda=pemda_code, year=year))
+    bump_version(PUBLISHED_LISTS.format(pemda=pemda_code))
 
 
 def public_id(pemda_code: str, year: int, number: int) -> str:
@@ -206,6 +210,27 @@ def proposal_problems(
 PROPOSER_FIELDS = ("name", "nik", "phone", "email")
 
 
+def require_valid(proposal: Proposal, proposer: ProposerData | None) -> None:
+    """ValidationFailed naming the first problem of a new proposal (the form shows one at a time)."""
+    problems = proposal_problems(proposal, proposer)
+    if problems:
+        field, message = problems[0]
+        raise ValidationFailed(message, field=field)
+
+
+def proposal_insert(proposal: Proposal, pemda: Pemda, proposer: ProposerData | None) -> Proposal:
+    """Give a new, checked proposal its number and public id and save it with its proposer's row.
+
+    Call inside the creating service's transaction, which records the audit entry: the number is
+    reserved under the pemda-year counter's lock, so it is rolled back with everything else.
+    """
+    proposal.number = allocate_numbers(pemda, proposal.year, 1)
+    proposal.public_id = public_id(pemda.code, proposal.year, proposal.number)
+    proposal.save()
+    proposer_row(proposal, proposer).save()
+    return proposal
+
+
 def proposer_values(data: ProposerData | None) -> tuple[str, str, str, str]:
     """The stored proposer fields (:data:`PROPOSER_FIELDS`), cleaned as the form and the import store them."""
     data = data or ProposerData()
@@ -283,15 +308,9 @@ def proposal_create(
     if source == Source.POKIR:
         # Pokir have their own deadline before the Musrenbang kabupaten (domain.md 3.1).
         calendar.require_open(pemda, year, WindowStage.POKIR)
-    problems = proposal_problems(proposal, proposer)
-    if problems:
-        field, message = problems[0]
-        raise ValidationFailed(message, field=field)
+    require_valid(proposal, proposer)
     with transaction.atomic():
-        proposal.number = allocate_numbers(pemda, year, 1)
-        proposal.public_id = public_id(pemda.code, year, proposal.number)
-        proposal.save()
-        proposer_row(proposal, proposer).save()
+        proposal_insert(proposal, pemda, proposer)
         audit.record(
             actor=actor,
             action="proposal.create",

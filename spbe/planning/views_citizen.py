@@ -1,10 +1,10 @@
-"""Citizen pages: sign up with an e-mail address, enter a proposal for a desa, see one's own proposals;
-and the desa forum's list of citizens' proposals waiting to be taken in or declined.
+"""Citizen pages: sign up with an e-mail address, enter a proposal for a desa or kelurahan, see one's own
+proposals; and the first forum's list of citizens' proposals waiting to be taken in or declined.
 
 Public: ``/warga/daftar/`` (the same answer whatever the address) and ``/warga/daftar/<token>/`` (name and
 password; signs the citizen in). Citizen accounts: ``/warga/usulan/`` (own proposals), ``/warga/usulan/baru/``
 (choose the pemda) and ``/warga/usulan/baru/<pemda>/`` (the phone-sized form with photos). Staff:
-``/app/<pemda>/usulan/warga/`` for whoever decides at a desa forum (404 for anyone else).
+``/app/<pemda>/usulan/warga/`` for whoever decides at a desa or kelurahan forum (404 for anyone else).
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from spbe.accounts import access as accounts_access
-from spbe.accounts.access import Place
-from spbe.accounts.models import Pemda
+from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.accounts.signin import client_key
 from spbe.accounts.views import pemda_view
 from spbe.core.actors import system
@@ -32,13 +30,12 @@ from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from spbe.core.forms import MoneyFormField
 
 from . import calendar, citizen, photos
-from .access import PROPOSAL
 from .citizen_access import is_citizen
 from .models import Proposal
-from .views_photos import PHOTO_ACCEPT
+from .views_photos import add_checked_photos, checked_uploads, entry_page
 
 FormError = (ValidationFailed, Conflict, PermissionDenied, citizen.TooManyRequests)
-# Who acts for the visitor finishing a sign-up: the trail says the public form did it.
+# Who acts for the visitor asking for or finishing a sign-up: the trail says the public form did it.
 SIGNUP_FORM = system("formulir_daftar_warga")
 
 
@@ -52,7 +49,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            citizen.signup_request(email=form.cleaned_data["email"], client=client_key(request))
+            citizen.signup_request(
+                actor=SIGNUP_FORM, email=form.cleaned_data["email"], client=client_key(request)
+            )
         except citizen.TooManyRequests as error:
             form.add_error(None, error.message)
             status = 429
@@ -163,45 +162,34 @@ class CitizenProposalForm(forms.Form):
         label=gettext_lazy("Telepon (tidak dipublikasikan)"), max_length=30, required=False
     )
 
-    def __init__(self, *args: Any, places: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, places: list[citizen.EntryPlace], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.places = {p.region_id: p for p in places}
+        self.places = {p.code: p for p in places}
         grouped: dict[str, list[tuple[str, str]]] = {}
         for p in places:
-            grouped.setdefault(p.kecamatan.name, []).append((p.region_id, p.region.name))
+            label = _("Kelurahan %(name)s") % {"name": p.name} if p.is_kelurahan else p.name
+            grouped.setdefault(p.kecamatan, []).append((p.code, label))
         self.fields["place"].choices = [("", "—"), *grouped.items()]  # type: ignore[attr-defined]
 
 
 @login_required
 def citizen_new(request: HttpRequest, pemda_code: str) -> HttpResponse:
-    """The citizen's proposal for a desa of ``pemda_code``, with photos; it waits at the desa's forum."""
+    """The citizen's proposal for a desa or kelurahan of ``pemda_code``, with photos; it waits at that
+    place's forum."""
     _citizen(request)
-    places = list(citizen.entry_places(pemda_code))
+    places = citizen.entry_places(pemda_code)
     if not places:
         raise Http404(_("Pemda tidak ditemukan."))
-    pemda = places[0].pemda
+    pemda = places[0].place.pemda
     form = CitizenProposalForm(request.POST or None, places=places)
     photo_error = ""
     if request.method == "POST" and form.is_valid():
-        uploads = request.FILES.getlist("photos")
-        try:
-            checked = photos.check_uploads(uploads) if uploads else None
-        except ValidationFailed as error:
-            photo_error = error.message
-        else:
-            created = _create(request, form, pemda, checked)
-            if created is not None:
-                return redirect("planning:citizen-home")
-    context = {
-        "pemda": pemda,
-        "form": form,
-        "photo_error": photo_error,
-        "accept": PHOTO_ACCEPT,
-        "most": photos.per_proposal(),
-        "max_mb": photos.limits().max_bytes // (1024 * 1024),
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "planning/citizen/proposal_new.html", context, status=status)
+        checked, photo_error = checked_uploads(request)
+        created = None if photo_error else _create(request, form, pemda, checked)
+        if created is not None:
+            return redirect("planning:citizen-home")
+    context = {"pemda": pemda, "form": form}
+    return entry_page(request, "planning/citizen/proposal_new.html", context, photo_error=photo_error)
 
 
 def _create(
@@ -224,7 +212,7 @@ def _create(
     try:
         created = citizen.citizen_proposal_create(
             actor=request.user,
-            place=form.places[data["place"]],
+            place=form.places[data["place"]].place,
             year=calendar.today_in(pemda).year + 1,
             entry=entry,
         )
@@ -234,55 +222,64 @@ def _create(
     messages.success(
         request,
         _(
-            "Usulan %(id)s terkirim ke musrenbang desa. Kami mengabari Anda lewat e-mail setiap kali "
+            "Usulan %(id)s terkirim ke musrenbang %(forum)s. Kami mengabari Anda lewat e-mail setiap kali "
             "usulan ini berpindah tahap."
         )
-        % {"id": created.public_id},
+        % {"id": created.public_id, "forum": _forum_kind(created)},
     )
-    if checked is not None:
-        try:
-            photos.proposal_photos_add(actor=request.user, proposal=created, files=checked)
-        except FormError as error:
-            messages.error(request, _("Foto belum tersimpan: %(reason)s") % {"reason": error.message})
+    add_checked_photos(request, created, checked)
     return created
 
 
-# --- the desa forum -----------------------------------------------------------------------------------
+# --- the desa and kelurahan forums ---------------------------------------------------------------------
 
 
-def _forum_villages(request: HttpRequest, pemda: Pemda) -> list[Any]:
-    villages = accounts_access.villages_for_user(request.user, pemda).select_related("region")
-    return [v for v in villages if "decide_desa" in PROPOSAL.can(request.user, Place.of_village(v))]
+def _forum_kind(proposal: Proposal) -> str:
+    """The first forum's kind as the messages name it: "desa" or "kelurahan"."""
+    return _("kelurahan") if proposal.is_kelurahan else _("desa")
+
+
+def _place_name(place: citizen.ForumPlace) -> str:
+    if isinstance(place, PerangkatDaerah):
+        return _("Kelurahan %(name)s") % {"name": place.kelurahan.name if place.kelurahan else place.name}
+    return str(place.region.name)
 
 
 @pemda_view
 def forum_list(request: HttpRequest, pemda: Pemda) -> HttpResponse:
-    """Citizens' proposals waiting at the forums of the desa the user decides at."""
-    villages = _forum_villages(request, pemda)
-    if not villages:
+    """Citizens' proposals waiting at the forums of the desa and kelurahan the user decides at."""
+    places = citizen.forum_places(request.user, pemda)
+    if not places:
         raise NotFound(_("Data tidak ditemukan."))
-    waiting = [(v, list(citizen.waiting_at_forum(request.user, v))) for v in villages]
+    waiting = [
+        (_place_name(p), isinstance(p, PerangkatDaerah), list(citizen.waiting_at_forum(request.user, p)))
+        for p in places
+    ]
     return render(request, "planning/citizen/forum_list.html", {"pemda": pemda, "waiting": waiting})
 
 
 @require_POST
 @pemda_view
 def forum_decide(request: HttpRequest, pemda: Pemda, public_id: str) -> HttpResponse:
-    """Take a citizen's proposal into the desa forum, or decline it with a reason."""
-    villages = {v.pk for v in _forum_villages(request, pemda)}
+    """Take a citizen's proposal into the desa or kelurahan forum, or decline it with a reason."""
+    places = citizen.forum_places(request.user, pemda)
     proposal = (
         Proposal.objects.filter(
-            pemda=pemda, public_id=public_id, village_id__in=villages, citizen_entry__isnull=False
+            citizen.at_places(places), pemda=pemda, public_id=public_id, citizen_entry__isnull=False
         )
-        .select_related("village")
+        .select_related("village", "kelurahan")
         .first()
     )
-    if proposal is None:
+    if not places or proposal is None:
         raise NotFound(_("Data tidak ditemukan."))
     try:
         if request.POST.get("action") == "accept":
             citizen.citizen_proposal_accept(actor=request.user, proposal=proposal)
-            messages.success(request, _("Usulan %(id)s diterima ke musrenbang desa.") % {"id": public_id})
+            messages.success(
+                request,
+                _("Usulan %(id)s diterima ke musrenbang %(forum)s.")
+                % {"id": public_id, "forum": _forum_kind(proposal)},
+            )
         else:
             citizen.citizen_proposal_decline(
                 actor=request.user, proposal=proposal, note=request.POST.get("note", "")

@@ -127,6 +127,51 @@ class ProposalForm(forms.Form):
         return [self[name] for name in self.PROPOSER_FIELDS]
 
 
+# --- shared by the three entry forms (desa/kelurahan, pokir, citizen) -----------------------------------
+
+
+def checked_uploads(request: HttpRequest) -> tuple[photos.CheckedPhotos | None, str]:
+    """The form's photos, checked before the proposal exists: ``(checked or None, "")`` or ``(None, why)``.
+
+    A bad photo refuses the whole form with nothing written.
+    """
+    uploads = request.FILES.getlist("photos")
+    if not uploads:
+        return None, ""
+    try:
+        return photos.check_uploads(uploads), ""
+    except ValidationFailed as error:
+        return None, error.message
+
+
+def add_checked_photos(
+    request: HttpRequest, proposal: Proposal, checked: photos.CheckedPhotos | None
+) -> list[ProposalPhoto]:
+    """Add the checked photos to the proposal just created; a failure is said as a message, since the
+    proposal exists from here on and the photos can be added again on its page."""
+    if checked is None:
+        return []
+    try:
+        return photos.proposal_photos_add(actor=request.user, proposal=proposal, files=checked)
+    except FormError as error:
+        messages.error(request, _("Foto belum tersimpan: %(reason)s") % {"reason": error.message})
+        return []
+
+
+def entry_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, photo_error: str = ""
+) -> HttpResponse:
+    """An entry form's page with the photo field's limits; 400 when a sent form comes back."""
+    context = {
+        **context,
+        "photo_error": photo_error,
+        "accept": PHOTO_ACCEPT,
+        "most": photos.per_proposal(),
+        "max_mb": photos.limits().max_bytes // (1024 * 1024),
+    }
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
 def _add_error(form: forms.Form, error: ValidationFailed | Conflict | PermissionDenied) -> None:
     names = {"name": "proposer_name", "nik": "proposer_nik", "phone": "proposer_phone"}
     field = names.get(error.field or "", error.field)
@@ -150,29 +195,15 @@ def proposal_new(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     photo_error = ""
     if request.method == "POST":
         form = ProposalForm(request.POST, pemda=pemda, villages=villages, kelurahan=kelurahan)
-        uploads = request.FILES.getlist("photos")
         if form.is_valid():
-            try:
-                # Before the proposal exists: a bad photo refuses the whole form with nothing written.
-                checked = photos.check_uploads(uploads) if uploads else None
-            except ValidationFailed as error:
-                photo_error = error.message
-            else:
-                proposal = _create(request, form, checked)
-                if proposal is not None:
-                    return redirect(
-                        "planning:proposal-detail", pemda_code=pemda.code, public_id=proposal.public_id
-                    )
-    context = {
-        "pemda": pemda,
-        "form": form,
-        "photo_error": photo_error,
-        "accept": PHOTO_ACCEPT,
-        "most": photos.per_proposal(),
-        "max_mb": photos.limits().max_bytes // (1024 * 1024),
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "planning/photos/proposal_new.html", context, status=status)
+            checked, photo_error = checked_uploads(request)
+            proposal = None if photo_error else _create(request, form, checked)
+            if proposal is not None:
+                return redirect(
+                    "planning:proposal-detail", pemda_code=pemda.code, public_id=proposal.public_id
+                )
+    context = {"pemda": pemda, "form": form}
+    return entry_page(request, "planning/photos/proposal_new.html", context, photo_error=photo_error)
 
 
 def _create(
@@ -207,13 +238,9 @@ def _create(
         return None
     messages.success(request, _("Usulan %(id)s tersimpan.") % {"id": proposal.public_id})
     # The proposal exists from here on: what fails later is said on its page, where it can be done again.
-    if checked is not None:
-        try:
-            rows = photos.proposal_photos_add(actor=request.user, proposal=proposal, files=checked)
-        except FormError as error:
-            messages.error(request, _("Foto belum tersimpan: %(reason)s") % {"reason": error.message})
-        else:
-            _photos_saved(request, rows)
+    rows = add_checked_photos(request, proposal, checked)
+    if rows:
+        _photos_saved(request, rows)
     if request.POST.get("then") == "submit":
         try:
             proposal_submit(actor=request.user, proposal=proposal)

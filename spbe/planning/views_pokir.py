@@ -29,7 +29,7 @@ from spbe.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from . import calendar, photos, pokir, selectors
 from .access import proposal_for_user
 from .models import Proposal, Source, Stage
-from .views_photos import PHOTO_ACCEPT, ProposalForm
+from .views_photos import ProposalForm, add_checked_photos, checked_uploads, entry_page
 
 FormError = (ValidationFailed, Conflict, PermissionDenied)
 PAGE_SIZE = 50
@@ -94,29 +94,13 @@ def pokir_new(request: HttpRequest, pemda: Pemda) -> HttpResponse:
     photo_error = ""
     if request.method == "POST":
         form = PokirForm(request.POST, pemda=pemda, villages=villages)
-        uploads = request.FILES.getlist("photos")
         if form.is_valid():
-            try:
-                checked = photos.check_uploads(uploads) if uploads else None
-            except ValidationFailed as error:
-                photo_error = error.message
-            else:
-                created = _create(request, form, checked)
-                if created is not None:
-                    return redirect(
-                        "planning:pokir-detail", pemda_code=pemda.code, public_id=created.public_id
-                    )
-    context = {
-        "pemda": pemda,
-        "form": form,
-        "photo_error": photo_error,
-        "accept": PHOTO_ACCEPT,
-        "most": photos.per_proposal(),
-        "max_mb": photos.limits().max_bytes // (1024 * 1024),
-    }
-    return render(
-        request, "planning/pokir/pokir_new.html", context, status=400 if request.method == "POST" else 200
-    )
+            checked, photo_error = checked_uploads(request)
+            created = None if photo_error else _create(request, form, checked)
+            if created is not None:
+                return redirect("planning:pokir-detail", pemda_code=pemda.code, public_id=created.public_id)
+    context = {"pemda": pemda, "form": form}
+    return entry_page(request, "planning/pokir/pokir_new.html", context, photo_error=photo_error)
 
 
 def _create(request: HttpRequest, form: PokirForm, checked: photos.CheckedPhotos | None) -> Proposal | None:
@@ -146,13 +130,9 @@ def _create(request: HttpRequest, form: PokirForm, checked: photos.CheckedPhotos
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return None
     messages.success(request, _("Pokir %(id)s tersimpan.") % {"id": created.public_id})
-    if checked is not None:
-        try:
-            rows = photos.proposal_photos_add(actor=request.user, proposal=created, files=checked)
-        except FormError as error:
-            messages.error(request, _("Foto belum tersimpan: %(reason)s") % {"reason": error.message})
-        else:
-            messages.success(request, _("%(n)d foto tersimpan.") % {"n": len(rows)})
+    rows = add_checked_photos(request, created, checked)
+    if rows:
+        messages.success(request, _("%(n)d foto tersimpan.") % {"n": len(rows)})
     if request.POST.get("then") == "submit":
         try:
             pokir.pokir_submit(actor=request.user, proposal=created)

@@ -1,6 +1,7 @@
 """``{% citizen_entries page as ids %}``: which proposals of a list page citizens entered (one query).
 
-``{% citizen_forum_link pemda %}``: the desa forum's list of citizens' proposals, for those deciding there.
+``{% citizen_forum_link pemda %}``: the first forum's list of citizens' proposals, for those deciding at a
+desa or kelurahan forum.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from django import template
 
 from spbe.accounts.models import Pemda
+from spbe.planning import citizen
 from spbe.planning.models import Proposal, Stage
 from spbe.planning.models_citizen import CitizenProposal
 
@@ -25,12 +27,12 @@ def citizen_entries(proposals: Iterable[Proposal]) -> set[int]:
 
 @register.inclusion_tag("planning/citizen/_forum_link.html", takes_context=True)
 def citizen_forum_link(context: dict[str, Any], pemda: Pemda) -> dict[str, Any]:
-    from spbe.planning.views_citizen import _forum_villages
-
-    villages = _forum_villages(context["request"], pemda)
+    places = citizen.forum_places(context["request"].user, pemda)
     waiting = (
-        CitizenProposal.objects.filter(proposal__village__in=villages, proposal__state=Stage.DRAFT).count()
-        if villages
+        Proposal.objects.filter(
+            citizen.at_places(places), state=Stage.DRAFT, citizen_entry__isnull=False
+        ).count()
+        if places
         else 0
     )
-    return {"pemda": pemda, "show": bool(villages), "waiting": waiting}
+    return {"pemda": pemda, "show": bool(places), "waiting": waiting}

@@ -30,5 +30,6 @@ def proposal_map(context: template.Context, pemda: Pemda) -> dict[str, Any]:
     query = chosen.urlencode()
     return {
         "csp_nonce": context.get("csp_nonce", ""),
+        "published_page": bool(context.get("published_page")),
         "map_url": f"{url}?{query}" if query else url,
     }
