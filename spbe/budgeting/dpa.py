@@ -50,8 +50,8 @@ def _money(amount: Decimal) -> str:
 
 def columns() -> list[Column]:
     return [
-        Column(_("Kode"), 13),
-        Column(_("Uraian"), 37),
+        Column(_("Kode"), 15),
+        Column(_("Uraian"), 35),
         Column(_("Koefisien"), 15),
         Column(_("Harga satuan (Rp)"), 13, "right"),
         Column(_("Pajak"), 6, "right"),
