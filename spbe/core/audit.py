@@ -23,6 +23,7 @@ the test runner's own transaction, which never commits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -183,8 +184,7 @@ def record_many(*, actor: MaybeActor, changes: list[Change]) -> list[AuditEntry]
     if _seal_after_commit():
         for code in sorted(by_chain):
             entries += _insert_unsealed(code, by_chain[code], at)
-            # Looked up at commit time (not bound now), so a test can play a crash before the seal.
-            transaction.on_commit(lambda code=code: _seal_committed(code), robust=True)
+            transaction.on_commit(functools.partial(_seal_on_commit, code), robust=True)
         return entries  # chain by chain, each in the order given; seq and hashes come with the seal
     # Heads are locked in code order, so two writers touching the same chains never deadlock.
     for code in sorted(by_chain):
@@ -201,6 +201,11 @@ def _seal_after_commit() -> bool:
     # The test runner's wrapping transaction never commits, so an after-commit seal would never run there.
     in_test_case = getattr(connection.atomic_blocks[0], "_from_testcase", False)
     return connection.vendor == "postgresql" and not in_test_case
+
+
+def _seal_on_commit(code: str) -> None:
+    # Looks _seal_committed up when the commit happens, so a test can play a crash before the seal.
+    _seal_committed(code)
 
 
 def _seal_committed(code: str) -> None:
