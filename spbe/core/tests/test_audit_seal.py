@@ -164,3 +164,10 @@ def test_verify_audit_reports_entries_a_crashed_writer_left_unsealed_and_seal_au
     assert "not yet sealed" not in out
     assert "35.10: intact, 1 entries" in out
     assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
+
+
+def test_the_audit_page_shows_an_entry_awaiting_its_seal_without_a_number(world, unsealed):
+    unsealed(world.pemda_a.code, 1)
+    page = world.client_for(world.officer_a).get(f"/app/{world.pemda_a.code}/audit/").content.decode()
+    assert 'id="entry-None"' not in page
+    assert ">None<" not in page
