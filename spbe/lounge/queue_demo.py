@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from spbe.accounts.models import Pemda
+from spbe.core import audit
 from spbe.core.actors import Actor
 
 from .models import Counter, Lounge, QueueDay, QueueTicket, Service
@@ -54,7 +55,7 @@ def seed_queues(
             counter_create(
                 actor=actor, lounge=lounge, unit=unit, name=f"Loket {number:02d}", services=services
             )
-    tickets = _history(pemda, lounge)
+    tickets = _history(pemda, lounge, actor=actor)
     # One touch screen in the lobby; its token is shown once, here, to enrol a browser at /kios/daftar/.
     _device, token = kiosk_register(actor=actor, lounge=lounge, name="Kios Lobi Utama")
     return (
@@ -69,7 +70,7 @@ def _letters() -> list[str]:
     return single + [a + b for a in single for b in single]
 
 
-def _history(pemda: Pemda, lounge: Lounge) -> int:
+def _history(pemda: Pemda, lounge: Lounge, *, actor: Actor) -> int:
     """Finished tickets on the last weekdays before today, 08.00-15.00 local time, at each counter."""
     rng = random.Random(3510)  # the same demo every time
     zone = zoneinfo.ZoneInfo(pemda.time_zone)
@@ -122,4 +123,12 @@ def _history(pemda: Pemda, lounge: Lounge) -> int:
     with transaction.atomic():
         QueueDay.objects.bulk_create(numbering, batch_size=2_000)
         QueueTicket.objects.bulk_create(tickets, batch_size=2_000)
+        # One entry for the whole history, as an import of a ticketing system's records would leave.
+        audit.record(
+            actor=actor,
+            action="lounge.queue_history_load",
+            obj=lounge,
+            pemda_code=pemda.code,
+            after={"tickets": len(tickets), "days": len({t.day for t in tickets})},
+        )
     return len(tickets)

@@ -55,6 +55,11 @@ def test_the_demo_mall_offers_every_service_and_has_history_for_the_statistics(r
             "number", flat=True
         )
         assert sorted(numbers) == list(range(1, row.last + 1))
+    # The history is on the audit trail once, with what was loaded (seeding again adds nothing).
+    from spbe.core.models import AuditEntry
+
+    [loaded] = AuditEntry.objects.filter(pemda_code="35.10", action="lounge.queue_history_load")
+    assert loaded.after["tickets"] == QueueTicket.objects.filter(lounge=lounge).count() > 0
     today = queues.local_day(pemda)
     assert not QueueTicket.objects.filter(day=today).exists()
     rows = queue_selectors.queue_stats(pemda, today - dt.timedelta(days=30), today, "counter")
