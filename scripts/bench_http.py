@@ -64,6 +64,12 @@ class Answer:
     status: int  # 599: no answer (connection refused, reset or timed out)
     ms: float
     payload: Any = None
+    lag: float = 0.0  # ms the step started after its scheduled moment (all client threads were busy)
+
+    @property
+    def from_due(self) -> float:
+        """Milliseconds from the moment the step was due to the answer: what the operator waited."""
+        return self.lag + self.ms
 
 
 @dataclass
@@ -128,7 +134,9 @@ class OpenLoop:
             status = response.status
         except (OSError, http.client.HTTPException) as exc:
             self._connection(fresh=True)
-            answer = Answer(kind, 599, (time.perf_counter() - started) * 1000)
+            answer = Answer(
+                kind, 599, (time.perf_counter() - started) * 1000, lag=getattr(self.local, "lag", 0.0)
+            )
             with self.lock:
                 self.answers.append(answer)
                 self.errors.append(f"{kind} {path}: {exc!r}")
@@ -138,7 +146,9 @@ class OpenLoop:
             ("application/json", "application/problem")
         ):
             payload = json.loads(raw)
-        answer = Answer(kind, status, (time.perf_counter() - started) * 1000, payload)
+        answer = Answer(
+            kind, status, (time.perf_counter() - started) * 1000, payload, getattr(self.local, "lag", 0.0)
+        )
         with self.lock:
             self.answers.append(answer)
         return answer
@@ -166,8 +176,10 @@ class OpenLoop:
                             break
                         wait = (self.queue[0][0] - self.now()) if self.queue else 0.2
                         self.cv.wait(max(0.001, min(wait, 0.2)))
+                late = max(0.0, self.now() - when) * 1000
+                self.local.lag = late
                 with self.lock:
-                    self.lag.append(max(0.0, self.now() - when) * 1000)
+                    self.lag.append(late)
                 try:
                     step()
                 except Exception as exc:  # a broken step is reported, never hides the others
