@@ -200,6 +200,8 @@ SPBE_PLANNING_DUPLICATE_DISTANCE_M = int(os.environ.get("SPBE_PLANNING_DUPLICATE
 SPBE_PLANNING_PHOTOS_PER_PROPOSAL = int(os.environ.get("SPBE_PLANNING_PHOTOS_PER_PROPOSAL", "5"))
 SPBE_PLANNING_PHOTO_MAX_BYTES = int(os.environ.get("SPBE_PLANNING_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 # Where citizens reach this deployment: links in e-mails sent by background work, which has no request.
+# Dana Desa priority shares per year beyond those coded in spbe/villages/priorities.py (JSON, see there).
+SPBE_DANA_DESA_PRIORITIES = os.environ.get("SPBE_DANA_DESA_PRIORITIES", "")
 SPBE_PUBLIC_URL = os.environ.get("SPBE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Mail (to followers of proposals): printed on the console unless SPBE_EMAIL_HOST names an SMTP server.
 MAILERS = {

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -49,6 +50,22 @@ SERVICE_S = (3.0, 9.0)  # 3-9 minutes at a counter, compressed
 IDLE_RETRY_S = 2.0
 DRAIN_S = 15.0
 THREADS = 48
+# A generator whose steps start later than this (p95) did not offer the load the target describes.
+SCHEDULE_SLACK_MS = 250.0
+PER_KIND_ORDER = (
+    "phone_page",
+    "kiosk_page",
+    "take",
+    "ticket",
+    "ticket_unchanged",
+    "board",
+    "board_unchanged",
+    "console",
+    "call",
+    "recall",
+    "skip",
+    "finish",
+)
 P95_TARGET_MS = 100.0
 SURVEY_ROWS = 1_000_000
 IKM_TARGET_S = 2.0
@@ -123,6 +140,83 @@ codes = sorted(Service.objects.filter(pemda=pemda).values_list("kode_layanan", f
 print(json.dumps({"counters": counters, "kiosks": kiosks, "services": codes,
                   "session_cookie": settings.SESSION_COOKIE_NAME, "csrf_cookie": settings.CSRF_COOKIE_NAME}))
 """
+
+# Each request kind of the morning once more, in one process through Django's whole stack (no HTTP), on
+# the morning's database: queries and CPU milliseconds per request (time.process_time, so a busy machine
+# slows it without changing it), and the same for an unchanged board and ticket page (If-None-Match).
+PER_KIND = r"""
+import json, re, statistics, sys, time
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+setup, n = json.loads(open(sys.argv[1], encoding="utf-8").read()), int(sys.argv[2])
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TICKET = re.compile(r'name="tiket" value="([^"]+)"')
+rows = {}
+
+def measure(kind, send):
+    with CaptureQueriesContext(connection) as queries:
+        began = time.process_time()
+        response = send()
+        cpu = time.process_time() - began
+    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    rows.setdefault(kind, []).append((cpu * 1000, len(sql), response.status_code))
+    return response
+
+def client(**cookies):
+    made = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    for name, value in cookies.items():
+        made.cookies[name] = value
+    return made
+
+codes, take = setup["services"], "/pemda/35.10/antrean/mpp/"
+board = "/pemda/35.10/antrean/mpp/papan.json"
+phones = []
+for i in range(n):
+    phone = client()
+    token = CSRF.search(measure("phone_page", lambda: phone.get(take)).content.decode())[1]
+    form = {"csrfmiddlewaretoken": token, "layanan": codes[i % len(codes)]}
+    taken = measure("take", lambda: phone.post(take, form))
+    phones.append((phone, taken["Location"]))
+kiosk = client(spbe_kiosk=setup["kiosks"][0])
+for i in range(n):
+    kode = codes[(i * 7) % len(codes)]
+    page = measure("kiosk_page", lambda: kiosk.get(f"/kios/layanan/{kode}/"))
+    token = CSRF.search(page.content.decode())[1]
+    measure("take", lambda: kiosk.post(f"/kios/ambil/{kode}/", {"csrfmiddlewaretoken": token}))
+for phone, page in phones:
+    tag = measure("ticket", lambda: phone.get(page)).get("ETag", "")
+    measure("ticket_unchanged", lambda: phone.get(page, HTTP_IF_NONE_MATCH=tag))
+tag = phones[0][0].get(board)["ETag"]
+for phone, _page in phones:
+    measure("board", lambda: phone.get(board))
+    measure("board_unchanged", lambda: phone.get(board, HTTP_IF_NONE_MATCH=tag))
+for counter in setup["counters"][:n]:
+    officer = client(**{setup["session_cookie"]: counter["session"]})
+    console = f"/app/35.10/antrean/loket/{counter['id']}/"
+    token = CSRF.search(measure("console", lambda: officer.get(console)).content.decode())[1]
+    measure("call", lambda: officer.post(console + "panggil/", {"csrfmiddlewaretoken": token}))
+    found = TICKET.search(officer.get(console).content.decode())
+    if found:
+        form = {"csrfmiddlewaretoken": token, "tiket": found[1]}
+        measure("recall", lambda: officer.post(console + "panggil-ulang/", form))
+        measure("skip", lambda: officer.post(console + "lewati/", form))
+        measure("recall", lambda: officer.post(console + "panggil-ulang/", form))
+        measure("finish", lambda: officer.post(console + "selesai/", form))
+out = {}
+for kind, values in rows.items():
+    out[kind] = {
+        "n": len(values),
+        "cpu_ms": statistics.median(v[0] for v in values),
+        "queries": statistics.median(v[1] for v in values),
+        "statuses": sorted({v[2] for v in values}),
+    }
+print(json.dumps(out))
+"""
+PER_KIND_REQUESTS = 40
 
 SURVEY = r"""
 import datetime as dt, io, json, random, statistics, sys, time
@@ -412,6 +506,39 @@ def morning(base: str, setup: dict[str, Any], rng: random.Random) -> Load:
     return load
 
 
+def server_cpu_s(base: str) -> float:
+    """CPU seconds (user + system) used so far by the granian serving ``base``: its main process and its
+    workers, which share its process group (``bench.granian`` starts it in a session of its own)."""
+    port = str(urlparse(base).port)
+    main = None
+    proc = Path("/proc")
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"granian" in a for a in argv[:2]) and port.encode() in argv:
+            main = int(entry.name)
+            break
+    if main is None:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # After the command: state, ppid, pgrp, ... utime (14th field of stat) and stime (15th).
+        if int(fields[2]) == main:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
@@ -472,8 +599,16 @@ def bench_lounge(section: b.Section, work: b.Workspace) -> None:
         b.log(f"Lounge: a morning of {CLIENTS:,} citizens and {COUNTERS} counters in {WINDOW_S:.0f} s")
         with b.granian("config.wsgi:application", env, f"/pemda/{PEMDA}/antrean/{LOUNGE}/papan.json",
                        work.root / "granian-lounge-morning.log") as base:  # fmt: skip
+            cpu_before = server_cpu_s(base)
             load = morning(base, setup, random.Random(10))
+            server_cpu = server_cpu_s(base) - cpu_before
         tickets, duplicates, gaps, disagree = check_numbers(psql)
+
+        b.log(f"Lounge: queries and CPU per request kind, {PER_KIND_REQUESTS} of each, in one process")
+        setup_file = work.root / "lounge-setup.json"
+        setup_file.write_text(json.dumps(setup), encoding="utf-8")
+        command = [sys.executable, "-c", PER_KIND, str(setup_file), str(PER_KIND_REQUESTS)]
+        per_kind = json.loads(b.run(command, env, timeout=600).stdout.strip().splitlines()[-1])
 
         b.log(f"Lounge: IKM over {SURVEY_ROWS:,} responses")
         survey = json.loads(
@@ -516,6 +651,27 @@ def bench_lounge(section: b.Section, work: b.Workspace) -> None:
         "The load generator's own CPU / load average (1 min) before and after the hour",
         f"{load.cpu_s:.1f} CPU s over {span:.0f} s; {load.load_before[0]:.1f} / {load.load_after[0]:.1f}",
     )
+    lag_p95 = percentile(load.lag, 0.95)
+    kept = lag_p95 <= SCHEDULE_SLACK_MS
+    section.add(
+        "Did the load generator keep its schedule? (lag p95 within "
+        f"{SCHEDULE_SLACK_MS:.0f} ms; its CPU as a share of the machine's {os.cpu_count()} cores)",
+        ("yes" if kept else "NO: it offered less load than the target describes, later than scheduled")
+        + f" (lag p95 {lag_p95:,.0f} ms; {load.cpu_s / span / (os.cpu_count() or 1):.0%} of the machine)",
+    )
+    section.add(
+        "Server CPU (granian and its workers) per request of the hour",
+        f"{server_cpu * 1000 / max(1, len(all_ms)):.2f} ms "
+        f"({server_cpu:.1f} CPU s for {len(all_ms):,} requests)",
+    )
+    for kind in PER_KIND_ORDER:
+        row = per_kind.get(kind)
+        if row:
+            section.add(
+                f"`{kind}` in one process: queries / CPU per request (median of {row['n']})",
+                f"{row['queries']:g} / {row['cpu_ms']:.2f} ms "
+                f"(statuses {', '.join(map(str, row['statuses']))})",
+            )
     section.judge(
         f"Tickets taken: {load.takes:,} takes, {tickets:,} tickets; duplicates / gaps / counter rows off",
         f"{duplicates} / {gaps} / {disagree} prefixes",

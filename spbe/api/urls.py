@@ -32,6 +32,7 @@ from spbe.regions.api import router as regions_router
 from spbe.villages.api import router as villages_router
 from spbe.villages.api import staff_router as villages_staff_router
 from spbe.villages.api_books import router as villages_books_router
+from spbe.villages.api_staff import router as villages_apbdes_staff_router
 
 # Swagger UI sets inline styles; only the docs page gets them, every other response keeps the strict policy.
 _docs_csp = csp_override(
@@ -62,6 +63,7 @@ api.add_router("", planning_pokir_router)
 api.add_router("", villages_router)
 api.add_router("", villages_staff_router)
 api.add_router("", villages_books_router)
+api.add_router("", villages_apbdes_staff_router)
 api.add_router("", complaints_router)
 api.add_router("", lounge_event_router)
 api.add_router("", monitoring_router)

@@ -1,4 +1,4 @@
-"""Demo data for e-budgeting: Banyuwangi's APBD 2028, adopted, and its perubahan in draft.
+"""Demo data for e-budgeting: Banyuwangi's APBD 2028, adopted, and its perubahan, adopted after it.
 
 2028 is the year the e-planning demo's Musrenbang season plans for, so the two modules tell one story. The
 default reference year (``SPBE_DEFAULT_BUDGET_YEAR``, loaded by ``seed_demo``) is 2027; the 2028 lists are
@@ -9,7 +9,10 @@ Everything goes through the paths a pemda uses: the TAPD opens the year and sets
 (``ceiling_set``), the budget arrives as one SIPD-style detail file (``budget_import``, the batch path of
 ``spbe import_budget``, checked against those ceilings), agency heads submit (``kepala.pu`` for PU Bina
 Marga, the demo system for agencies without a demo head), ``tapd`` accepts the lines in one batch and
-verifies, then adopts; a perubahan starts as a copy, with raised ceilings and a few changed detail rows.
+verifies, then adopts; a perubahan starts as a copy, with raised ceilings and a few changed detail rows,
+and goes through the same submission, verification and adoption (so the year has two adopted versions to
+compare, and the public APBD answers from the perubahan); a pergeseran after it is left in draft, for the
+operators to work in.
 The amounts are shaped like a regency's APBD (about Rp3,5 triliun of spending, transfers the largest
 revenue, SiLPA closing the deficit exactly); they are realistic, not Banyuwangi's real figures.
 
@@ -57,6 +60,7 @@ YEAR = 2028
 DETAILS = 20_000  # expenditure detail rows, spread over the agencies by the size of their budget
 SPENDING = 3_500_000_000_000  # rupiah
 REVISED_ROWS = 12  # detail rows PU Bina Marga's operator changes in the perubahan
+SHIFT_LABEL = "Pergeseran 2028 setelah perubahan"
 MILLION = 1_000_000
 
 # Agency (short name) -> share of spending (weight) and its split (personnel, goods and services, capital,
@@ -402,6 +406,14 @@ def _adopted(pemda: Pemda, actor: Actor, head: Actor, tapd: Actor, head_unit: st
         path = write_budget_file(Path(folder), rows)
         budget_import(actor=tapd, pemda=pemda, year=YEAR, path=path, replace=True)
     _start_from_rkpd(version, tapd)
+    return _verify_and_adopt(version, actor, head, tapd, head_unit)
+
+
+def _verify_and_adopt(
+    version: BudgetVersion, actor: Actor, head: Actor, tapd: Actor, head_unit: str
+) -> BudgetVersion:
+    """Every agency's RKA submitted by its head, its lines accepted in one batch and verified by the TAPD
+    (who never submits), then the version adopted: the murni, and the perubahan the same way."""
     for rka in Rka.objects.filter(version=version).select_related("unit", "version").order_by("unit__code"):
         rka_submit(actor=head if rka.unit.code == head_unit else actor, rka=rka)
         rka_accept_pending(actor=tapd, rka=rka)
@@ -463,7 +475,8 @@ def _revise(
 
 
 def seed(pemda: Pemda, *, actor: Actor) -> str:
-    """The 2028 APBD adopted and its perubahan in draft, unless the year already has a version."""
+    """The 2028 APBD adopted, its perubahan adopted after it and a pergeseran in draft, unless the year
+    already has a version."""
     if BudgetVersion.objects.filter(pemda=pemda, year=YEAR).exists():
         return f"anggaran: APBD {YEAR} sudah ada, tidak diubah"
     _ensure_reference(YEAR, actor)
@@ -475,15 +488,24 @@ def seed(pemda: Pemda, *, actor: Actor) -> str:
     with transaction.atomic():
         adopted = _adopted(pemda, actor, head or actor, tapd or actor, pu.code)
         draft = _revise(adopted, pu, operator or actor, tapd or actor, actor)
-        realised = demo_realisation.seed_year(adopted, actor=tapd or actor)
+        # The perubahan goes the murni's way to adoption (issue 7: "adopted and then revised"): the version
+        # comparison shows its changes and the public APBD answers from it, the newest adopted version.
+        revised = _verify_and_adopt(draft, actor, head or actor, tapd or actor, pu.code)
+        # And a pergeseran after it, in draft: the version operators work in on the demo (the dashboard's
+        # panels and the browser tests open the newest version), while both adopted ones stay as they are.
+        shift = version_revise(
+            actor=tapd or actor, version=revised, kind=VersionKind.PERGESERAN, label=SHIFT_LABEL
+        )
+        realised = demo_realisation.seed_year(revised, actor=tapd or actor)  # against the DPA in force
     totals = summary(adopted)
     shares = {c.name: c.percent for c in checks(adopted) if c.percent is not None}
     details = RkaDetail.objects.filter(line__version=adopted).count()
     lines = RkaLine.objects.filter(version=adopted).count()
-    changed = summary(draft)["belanja"] - totals["belanja"]  # type: ignore[operator]
+    changed = summary(revised)["belanja"] - totals["belanja"]  # type: ignore[operator]
     return (
         f"anggaran: APBD {YEAR} ditetapkan ({details} rincian, {lines} baris; pendapatan "
         f"{format_rupiah(totals['pendapatan'])}, belanja {format_rupiah(totals['belanja'])}; "  # type: ignore[arg-type]
         f"pegawai {shares.get('belanja_pegawai')}%, pendidikan {shares.get('fungsi_pendidikan')}%), "
-        f"perubahan draf v{draft.number} (belanja +{format_rupiah(changed)}); {realised}"
+        f"perubahan v{revised.number} ditetapkan (belanja +{format_rupiah(changed)}), "
+        f"pergeseran v{shift.number} draf; {realised}"
     )

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from spbe.accounts.models import Pemda
 from spbe.accounts.views import pemda_view
+from spbe.core import pdf_table
 from spbe.core.documents import (
     Signer,
     pdf_response,
@@ -36,7 +37,7 @@ from spbe.core.documents import (
 )
 from spbe.core.exports import Column, xlsx_response
 
-from . import calc, selectors, selectors_pages
+from . import calc, dpa, selectors, selectors_pages
 from .access import version_for_user
 from .models import BudgetVersion, Rka, RkaDetail, RkaLine
 
@@ -172,7 +173,8 @@ def rka_document_view(
 
 def rka_pdf(document: RkaDocument, pemda: Pemda) -> bytes:
     """The RKA (or, adopted, the DPA) of one agency as PDF: what the page's download and the benchmark of
-    the largest agency's DPA (issue 7) render."""
+    the largest agency's DPA (issue 7) render. The table is drawn by :mod:`spbe.budgeting.dpa`; the one
+    WeasyPrint template ``rka.html`` is the fallback on a machine without the DejaVu fonts."""
     rka = document.rka
     with translation.override("id"):
         head = selectors_pages.agency_head(rka.unit)
@@ -192,6 +194,9 @@ def rka_pdf(document: RkaDocument, pemda: Pemda) -> bytes:
             "document_subtitle": _("Tahun Anggaran %(year)d — %(label)s")
             % {"year": rka.version.year, "label": rka.version.label},
         }
+        if pdf_table.available():
+            # The table drawn directly, the closing part by WeasyPrint (spbe.budgeting.dpa: issue 7's 15 s).
+            return dpa.rka_pdf(document, context)
     return render_pdf("budgeting/documents/rka.html", context)
 
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +31,7 @@ from spbe.accounts.views import pemda_view
 from spbe.core.errors import Conflict, ImportFailed, PermissionDenied, ValidationFailed
 from spbe.core.forms import MoneyFormField
 from spbe.core.money import format_rupiah
+from spbe.core.uploads import save_table_upload
 
 from . import sp2d_entry
 from .access_realisation import realisation_scope
@@ -41,8 +40,6 @@ from .models_realisation import Sp2dKind
 from .realisation import Sp2dInput, StsInput, sp2d_record, sts_record
 
 FormError = (ValidationFailed, Conflict, PermissionDenied)
-UPLOAD_SUFFIXES = frozenset({".csv", ".xlsx"})
-MAX_UPLOAD = 20 * 1024 * 1024
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
@@ -219,19 +216,6 @@ def sts_new(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
     return render(request, "budgeting/sp2d_entry/sts.html", context, status=status)
 
 
-def _saved(upload: UploadedFile[bytes], folder: str) -> Path:
-    name = Path(upload.name or "realisasi.csv").name
-    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise ValidationFailed(_("Berkas harus CSV atau XLSX."), field="berkas")
-    if (upload.size or 0) > MAX_UPLOAD:
-        raise ValidationFailed(_("Berkas lebih dari 20 MB."), field="berkas")
-    path = Path(folder) / name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
-
-
 @require_http_methods(["GET", "POST"])
 @pemda_view
 def upload(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
@@ -248,7 +232,9 @@ def upload(request: HttpRequest, pemda: Pemda, year: int) -> HttpResponse:
                     actor=request.user,
                     pemda=pemda,
                     year=year,
-                    path=_saved(form.cleaned_data["berkas"], folder),
+                    path=save_table_upload(
+                        form.cleaned_data["berkas"], folder, field="berkas", default_name="realisasi.csv"
+                    ),
                 )
         except ImportFailed as exc:
             problems = [e.contract_line() for e in exc.errors]

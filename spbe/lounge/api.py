@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from . import selectors
+from . import selectors, speed
 from .models import Service
 
 router = Router(tags=["layanan"])
@@ -13,7 +13,7 @@ router = Router(tags=["layanan"])
 # The public catalogue page and each service's page are the same for every anonymous visitor until the
 # pemda's catalogue is imported again (``services_import`` bumps this data set; see spbe.core.published).
 CATALOGUE_PAGES = r"/pemda/(?P<pemda>[0-9.]{1,10})/layanan/(?:[^/]{1,64}/)?"
-PUBLISHED_ROUTES = [(CATALOGUE_PAGES, selectors.CATALOGUE_DATA_SET)]
+PUBLISHED_ROUTES = [(CATALOGUE_PAGES, selectors.CATALOGUE_DATA_SET), *speed.PUBLISHED_ROUTES]
 
 
 class ServiceOut(Schema):

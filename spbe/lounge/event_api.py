@@ -7,7 +7,9 @@ import json
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from . import events
+from spbe.core.http import public_answer
+
+from . import events, speed
 
 router = Router(tags=["layanan"])
 
@@ -25,4 +27,6 @@ router = Router(tags=["layanan"])
 def event_map(request: HttpRequest, code: str) -> HttpResponse:
     pemda = events.public_pemda(code)
     collection = events.geojson(pemda, events.upcoming(pemda))
-    return HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/geo+json")
+    body = json.dumps(collection, ensure_ascii=False).encode()
+    # The same for everyone until an event changes (published: see lounge/speed.py).
+    return public_answer(request, body, max_age=speed.PAGE_MAX_AGE, content_type="application/geo+json")

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.accounts.views import pemda_view
 from spbe.core.errors import Conflict, NotFound, ValidationFailed
+from spbe.core.http import public_answer
+from spbe.core.public_pages import published_page
 
-from . import events
+from . import events, speed
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -42,7 +44,7 @@ def calendar(request: HttpRequest, pemda_code: str) -> HttpResponse:
             context["month"] = events.month_of(pemda, year, month)
         except ValidationFailed as exc:
             raise Http404(exc.message) from exc
-    return render(request, "lounge/events/calendar.html", context)
+    return published_page(request, "lounge/events/calendar.html", context, max_age=speed.PAGE_MAX_AGE)
 
 
 @require_GET
@@ -54,7 +56,10 @@ def feed(request: HttpRequest, pemda_code: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     page = request.build_absolute_uri(reverse("lounge:events", args=[pemda.code]))
     body = events.feed_text(pemda, events.feed_events(pemda), page)
-    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    # The same feed for every subscriber until an event changes (published: see lounge/speed.py).
+    response = public_answer(
+        request, body.encode("utf-8"), max_age=speed.PAGE_MAX_AGE, content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="jemput-bola-{pemda.code}.ics"'
     return response
 

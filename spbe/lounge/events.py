@@ -31,6 +31,7 @@ from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import update_unchanged
 
 from .models import EventService, Service
+from .speed import events_changed
 
 EVENT = Policy(
     manage={Role.SERVICE_MANAGER, Role.AGENCY_OPERATOR, Role.AGENCY_HEAD},
@@ -163,6 +164,7 @@ def event_create(
             pemda_code=event.pemda_id,
             after=_snapshot(event, chosen),
         )
+        events_changed(event.pemda_id)
     return event
 
 
@@ -203,6 +205,7 @@ def event_update(
             before=before,
             after=_snapshot(event, chosen),
         )
+        events_changed(event.pemda_id)
     return event
 
 
@@ -232,6 +235,7 @@ def event_cancel(*, actor: MaybeActor, event: EventService, reason: str) -> Even
             pemda_code=event.pemda_id,
             after={**_snapshot(event), "reason": reason},
         )
+        events_changed(event.pemda_id)
     return event
 
 

@@ -275,6 +275,7 @@ def take(request: HttpRequest, kode: str) -> HttpResponse:
             lounge=device.lounge,
             service=offer.service,
             offer=offer,
+            served=offer.served,  # type: ignore[attr-defined]  # annotated by offer_of
         )
     except SpbeError as exc:
         return _page(

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spbe.complaints import receipt as complaint_receipt
 from spbe.complaints import selectors as complaint_selectors
 from spbe.complaints import services as complaint_services
-from spbe.complaints.models import Channel
+from spbe.complaints.models import Channel, Complaint
 from spbe.core.actors import SystemActor, system
 from spbe.core.errors import NotFound, SpbeError
 
@@ -98,9 +98,9 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     return _page(request, device, "lounge/kiosk/complaint.html", {"form": form}, status=status)
 
 
-@never_cache
-@require_GET
-def complaint_done(request: HttpRequest, token: str) -> HttpResponse:
+def _complaint_on_device(request: HttpRequest, token: str) -> tuple[KioskDevice, Complaint] | HttpResponse:
+    """The complaint a done link names, for the device that filed it, while the link is fresh; otherwise
+    the answer to give instead (sign-in refusal, or the kiosk's own "not found" page)."""
     device = _require_device(request)
     if isinstance(device, HttpResponse):
         return device
@@ -111,7 +111,16 @@ def complaint_done(request: HttpRequest, token: str) -> HttpResponse:
         found = complaint_selectors.public_complaint(ticket)
     except NotFound:
         return render(request, "lounge/kiosk/unknown.html", status=404)
-    complaint = found.complaint
+    return device, found.complaint
+
+
+@never_cache
+@require_GET
+def complaint_done(request: HttpRequest, token: str) -> HttpResponse:
+    found = _complaint_on_device(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    device, complaint = found
     return _page(
         request,
         device,
@@ -129,17 +138,10 @@ def complaint_done(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def complaint_print(request: HttpRequest, token: str) -> HttpResponse:
     """The receipt at 80 mm, on the kiosk: same link rules as the ticket page, and it too resets when idle."""
-    device = _require_device(request)
-    if isinstance(device, HttpResponse):
-        return device
-    ticket = _ticket_from(token, device)
-    try:
-        if ticket is None:
-            raise NotFound("")
-        found = complaint_selectors.public_complaint(ticket)
-    except NotFound:
-        return render(request, "lounge/kiosk/unknown.html", status=404)
-    context = complaint_receipt.receipt_context(request, found.complaint, "80")
+    found = _complaint_on_device(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    context = complaint_receipt.receipt_context(request, found[1], "80")
     return render(request, "complaints/receipt.html", {**context, "kiosk_home": reverse("lounge:kiosk-home")})
 
 

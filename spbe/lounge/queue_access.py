@@ -40,9 +40,9 @@ def counters_for_user(user: MaybeActor, pemda: Pemda) -> QuerySet[Counter]:
 
 
 def counter_for_user(user: MaybeActor, pemda_code: str, pk: int) -> tuple[Counter, Can]:
-    return object_for_user(
-        user, Counter.objects.select_related("lounge", "unit"), COUNTER, pemda_code=pemda_code, pk=pk
-    )
+    # The lounge's pemda too: the console and every move read the pemda's local day from it.
+    counters = Counter.objects.select_related("lounge__pemda", "unit")
+    return object_for_user(user, counters, COUNTER, pemda_code=pemda_code, pk=pk)
 
 
 def lounge_can(user: MaybeActor, pemda_code: str) -> tuple[Pemda, Can]:

@@ -8,21 +8,23 @@ import datetime as dt
 import json
 import re
 import threading
+import time
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
-from django.db.models.functions import ExtractHour
+from django.db.models import Avg, CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, ExtractHour
 from django.utils.translation import gettext as _
 
 from spbe.accounts.models import Pemda
 from spbe.core.errors import NotFound, ValidationFailed
 from spbe.core.http import strong_etag
+from spbe.core.models import DataVersion
 from spbe.core.published import current_version
 
 from .models import Counter, Lounge, LoungeService, QueueTicket
-from .queues import ACTIVE, State, board_data_set, local_day
+from .queues import ACTIVE, BOARD_DATA_SET, State, board_data_set, local_day
 
 # When nothing has been served yet, a ticket's wait is estimated at this many seconds a person ahead.
 DEFAULT_SERVICE_SECONDS = 300
@@ -48,6 +50,35 @@ def public_lounge(pemda_code: str, code: str) -> Lounge:
     if lounge is None:
         raise NotFound(_("Ruang layanan %(code)s tidak ada.") % {"code": code})
     return lounge
+
+
+# Per process: (pemda code, lounge code) -> (when read, the lounge with its pemda). The board's poll reads
+# its lounge from here, so a poll of an unchanged board runs no query at all; a lounge renamed, or a pemda
+# deactivated, shows within this many seconds (the board's own data within a second, by its version).
+LOUNGE_MEMO_SECONDS = 10.0
+LOUNGE_MEMO_SIZE = 1_000
+_LOUNGES: dict[tuple[str, str], tuple[float, Lounge]] = {}
+
+
+def public_lounge_kept(pemda_code: str, code: str) -> Lounge:
+    """:func:`public_lounge`, kept per process for :data:`LOUNGE_MEMO_SECONDS` (unknown ones never are)."""
+    key = (pemda_code, code)
+    now = time.monotonic()
+    kept = _LOUNGES.get(key)
+    if kept is not None and now - kept[0] < LOUNGE_MEMO_SECONDS:
+        return kept[1]
+    lounge = public_lounge(pemda_code, code)
+    if len(_LOUNGES) >= LOUNGE_MEMO_SIZE:
+        _LOUNGES.clear()  # a scan of made-up codes never gets here (404s are not kept)
+    _LOUNGES[key] = (now, lounge)
+    return lounge
+
+
+def forget_kept() -> None:
+    """Drop the lounges and boards kept in this process (a test's database is gone after it)."""
+    _LOUNGES.clear()
+    with _BOARDS_LOCK:
+        _BOARDS.clear()
 
 
 def lounges_of(pemda: Pemda) -> QuerySet[Lounge]:
@@ -78,10 +109,21 @@ def offers_in(lounge: Lounge, query: str = "") -> list[LoungeService]:
     return list(offers)
 
 
+def _served() -> Exists:
+    """Whether an open counter of the offer's lounge serves its service (what a take needs first)."""
+    return Exists(
+        Counter.objects.filter(
+            lounge_id=OuterRef("lounge_id"), is_active=True, services=OuterRef("service_id")
+        )
+    )
+
+
 def offer_of(lounge: Lounge, kode: str) -> LoungeService:
+    """The offer of service ``kode`` in ``lounge``, with the service, its agency and ``served``."""
     offer = (
         LoungeService.objects.filter(lounge=lounge, service__kode_layanan=kode)
         .select_related("service", "service__unit")
+        .annotate(served=_served())
         .first()
     )
     if offer is None:
@@ -89,12 +131,46 @@ def offer_of(lounge: Lounge, kode: str) -> LoungeService:
     return offer
 
 
-def ticket_of(pemda: Pemda, public_id: str) -> QueueTicket:
-    ticket = (
-        QueueTicket.objects.filter(pemda=pemda, public_id=public_id)
-        .select_related("lounge", "lounge__pemda", "service", "service__unit", "counter")
+def offer_to_take(pemda_code: str, lounge_code: str, kode: str) -> LoungeService | None:
+    """What a take on a phone reads before it numbers, in one query: the offer of service ``kode`` in a
+    lounge of a hosted, active pemda, with the lounge, pemda, service and agency and ``served``.
+
+    None when any of them is missing: the caller then looks them up one by one for the right message.
+    """
+    return (
+        LoungeService.objects.filter(
+            lounge__pemda_id=pemda_code,
+            lounge__pemda__is_active=True,
+            lounge__code=lounge_code,
+            service__kode_layanan=kode,
+        )
+        .select_related("lounge__pemda", "service__unit")
+        .annotate(served=_served())
         .first()
     )
+
+
+def ticket_of(pemda: Pemda, public_id: str, *, board_version: bool = False) -> QueueTicket:
+    """The ticket ``public_id`` of ``pemda`` with its lounge, service and counter.
+
+    With ``board_version``, also its lounge board's data version as ``board_version``, read by the same
+    statement (one snapshot): a page built from this row and read after it is never older than that
+    version, so an ETag naming it is safe to answer 304 to while the version stays.
+    """
+    tickets = QueueTicket.objects.filter(pemda=pemda, public_id=public_id).select_related(
+        "lounge", "lounge__pemda", "service", "service__unit", "counter"
+    )
+    if board_version:
+        name = Concat(
+            Value(BOARD_DATA_SET.split("{", 1)[0]),
+            OuterRef("pemda_id"),
+            Value(":"),
+            OuterRef("lounge__code"),
+            output_field=CharField(),
+        )
+        version = DataVersion.objects.filter(name=name).values("version")[:1]
+        tickets = tickets.annotate(board_version=Coalesce(Subquery(version), 0))
+    ticket = tickets.first()
     if ticket is None:
         raise NotFound(_("Tiket tidak ditemukan."))
     return ticket

@@ -31,7 +31,8 @@ from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core import audit
 from spbe.core.actors import MaybeActor, system
 from spbe.core.errors import Conflict, NotFound, SpbeError, ValidationFailed
-from spbe.core.published import bump_version
+from spbe.core.models import DataVersion
+from spbe.core.published import versions as published_versions
 from spbe.core.text import InvalidText, clean_name
 from spbe.core.workflow import Transition, Workflow
 
@@ -47,6 +48,7 @@ from .models import (
     SurveyResponse,
 )
 from .queue_access import COUNTER, LOUNGE
+from .speed import ikm_changed
 
 State = QueueTicket.State
 ACTIVE = (State.CALLED, State.SERVING)
@@ -80,14 +82,26 @@ def board_changed(lounge: Lounge) -> None:
     """What the lounge's display board shows has changed: its cached answers are stale from this commit.
 
     Called last in the writing transaction, so the version row is held only for the rest of it (after
-    the numbering or audit-head lock, always in that order: no lock cycle).
+    the numbering or audit-head lock, always in that order: no lock cycle). Every take and every move at
+    every counter of the lounge passes here, so it is one statement: ``INSERT .. ON CONFLICT DO UPDATE``
+    creates or counts the row at once, where ``core.published.bump_version`` spends a savepoint, an
+    UPDATE, its release (and on a race an INSERT) -- three round trips more with the row held.
     """
-    try:
-        bump_version(board_data_set(lounge))
-    except IntegrityError:
-        # Two first bumps of the board raced to create its row (bump_version's savepoint undid ours): the
-        # other one did, so count this change on it.
-        bump_version(board_data_set(lounge))
+    quote = connection.ops.quote_name
+    table, name, version = (
+        quote(DataVersion._meta.db_table),
+        quote("name"),
+        quote("version"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({name}, {version}) VALUES (%s, 1) "  # noqa: S608 - quoted names only
+            f"ON CONFLICT ({name}) DO UPDATE SET {version} = {table}.{version} + 1",
+            [board_data_set(lounge)],
+        )
+    # As bump_version does: this process sees the new version at once, the others within a second.
+    published_versions.forget()
+    transaction.on_commit(published_versions.forget)
 
 
 def local_day(pemda: Pemda, at: dt.datetime | None = None) -> dt.date:
@@ -477,6 +491,7 @@ def ticket_take(
     service: Service,
     at: dt.datetime | None = None,
     offer: LoungeService | None = None,
+    served: bool | None = None,
 ) -> QueueTicket:
     """Give the next number of the service's prefix today; never the same number twice, none skipped.
 
@@ -485,7 +500,9 @@ def ticket_take(
 
     The day's :class:`QueueDay` row is locked until the ticket is written, so concurrent takes queue up
     behind it one by one (on SQLite the write lock does the same), and a take that fails rolls its number
-    back with it. ``offer`` is the service's :class:`LoungeService` when the caller already read it.
+    back with it. ``offer`` is the service's :class:`LoungeService` when the caller already read it, and
+    ``served`` whether an open counter serves the service, when the caller read that with it
+    (``queue_selectors.offer_of`` does): a take on a busy morning then reads nothing more before it numbers.
     """
     if taker.channel not in QueueTicket.Channel.values:
         raise ValidationFailed(_("Saluran tidak dikenal."), field="channel")
@@ -495,7 +512,9 @@ def ticket_take(
         offer = LoungeService.objects.filter(lounge=lounge, service=service).first()
     if offer is None:
         raise NotFound(_("Layanan ini tidak dibuka di ruang layanan ini."))
-    if not Counter.objects.filter(lounge=lounge, is_active=True, services=service).exists():
+    if served is None:
+        served = Counter.objects.filter(lounge=lounge, is_active=True, services=service).exists()
+    if not served:
         raise Conflict(_("Belum ada loket yang melayani %(name)s hari ini.") % {"name": service.nama})
     now = at or timezone.now()
     day = local_day(lounge.pemda, now)
@@ -687,6 +706,7 @@ def survey_for_ticket(
     try:
         with transaction.atomic():
             response.save()
+            ikm_changed(ticket.pemda_id)
     except IntegrityError:
         raise Conflict(_("Survei untuk tiket ini sudah diisi. Terima kasih.")) from None
     return response

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Field, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,8 +32,10 @@ from django.views.decorators.http import require_GET
 from spbe.accounts.models import Pemda, PerangkatDaerah
 from spbe.core.documents import render_pdf_response
 from spbe.core.errors import NotFound
+from spbe.core.http import public_answer
+from spbe.core.public_pages import published_page
 
-from . import ikm, selectors
+from . import ikm, selectors, speed
 from .models import SurveyResponse
 
 if TYPE_CHECKING:
@@ -295,7 +297,7 @@ def ikm_page(
     request: HttpRequest, pemda_code: str, year: int, semester: int, unit_code: str | None = None
 ) -> HttpResponse:
     report = _report(pemda_code, year, semester, unit_code)
-    return render(request, "lounge/reports/ikm.html", _context(report))
+    return published_page(request, "lounge/reports/ikm.html", _context(report), max_age=speed.PAGE_MAX_AGE)
 
 
 @require_GET
@@ -306,7 +308,14 @@ def ikm_pdf(
     with translation.override("id"):
         report = _report(pemda_code, year, semester, unit_code)
         context = _context(report)
-    return render_pdf_response("lounge/reports/ikm_pdf.html", context, report.filename)
+    rendered = render_pdf_response("lounge/reports/ikm_pdf.html", context, report.filename)
+    # A public document, the same for everyone until a survey or import changes it: a published answer,
+    # so WeasyPrint runs once per change (and max-age) instead of once per reader (see lounge/speed.py).
+    response = public_answer(
+        request, rendered.content, max_age=speed.PAGE_MAX_AGE, content_type="application/pdf"
+    )
+    response["Content-Disposition"] = rendered["Content-Disposition"]
+    return response
 
 
 @require_GET

@@ -36,6 +36,7 @@ from .access import SERVICE
 from .ikm import ELEMENT_KEYS, MAX_ANSWER, MIN_ANSWER
 from .models import Service, SurveyFile, SurveyResponse
 from .selectors import catalogue_data_set
+from .speed import events_changed, ikm_changed
 
 BATCH = 2_000
 
@@ -187,6 +188,9 @@ def services_import(
             audit.record_many(actor=actor, changes=changes)
             # The published catalogue pages (and their agency names) are stale from this commit on.
             bump_version(catalogue_data_set(pemda.code))
+            # Events list the services they offer, and the IKM report names each service.
+            events_changed(pemda.code)
+            ikm_changed(pemda.code)
     except IntegrityError:
         # Someone else added the same service or unit code while this file was being checked.
         raise Conflict(_("Katalog layanan diubah bersamaan oleh orang lain; ulangi impor.")) from None
@@ -426,6 +430,7 @@ def survey_import(*, actor: MaybeActor, pemda: Pemda, path: Path | str) -> Surve
                 for kode, count in summary.by_service.items()
             ]
             audit.record_many(actor=actor, changes=changes)
+            ikm_changed(pemda.code)
     except IntegrityError:
         # The same file imported at the same moment by someone else: the unique hash decided.
         _refuse_imported_twice(pemda, digest, path.name)

@@ -4,6 +4,8 @@ the counter console, the statistics and kiosk registration (staff)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import secrets
 from typing import Any
 
@@ -14,8 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spbe.accounts.models import Pemda
@@ -23,6 +26,7 @@ from spbe.accounts.signin import client_key
 from spbe.accounts.views import pemda_view
 from spbe.core.errors import NotFound, PermissionDenied, SpbeError, ValidationFailed
 from spbe.core.middleware import language_neutral
+from spbe.core.published import current_version
 from spbe.core.qr import qr_svg
 
 from . import queue_access, queue_selectors, queues, selectors
@@ -48,24 +52,35 @@ def _public(pemda_code: str) -> Pemda:
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpResponse:
     """Take a number on a phone or the web: the lounge's services, one button each."""
+    visitor = request.COOKIES.get(VISITOR_COOKIE, "")[:64] or secrets.token_urlsafe(16)
+    error, status = "", 200
+    # The morning's hot path: the offer with its lounge, pemda and open counters in one query, then the
+    # numbering transaction. A service not offered here (or no such lounge) is told on the page below.
+    offer = None
+    if request.method == "POST":
+        kode = request.POST.get("layanan", "")
+        offer = queue_selectors.offer_to_take(pemda_code, lounge_code, kode)
+        if offer is None:
+            error = _("Layanan %(code)s tidak dibuka di ruang layanan ini.") % {"code": kode[:20]}
+            status = 409
+    if offer is not None:
+        try:
+            taker = queues.Taker(visitor=visitor, network=client_key(request))
+            served: bool = offer.served  # type: ignore[attr-defined]  # annotated by offer_to_take
+            ticket = queues.ticket_take(
+                taker=taker, lounge=offer.lounge, service=offer.service, offer=offer, served=served
+            )
+        except SpbeError as exc:
+            error, status = exc.message, 429 if isinstance(exc, queues.TooManyTickets) else 409
+        else:
+            taken = redirect("lounge:ticket", pemda_code, ticket.public_id)
+            _keep_visitor(taken, visitor)
+            return taken
     pemda = _public(pemda_code)
     try:
         lounge = queue_selectors.lounge_of(pemda, lounge_code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    error, status = "", 200
-    visitor = request.COOKIES.get(VISITOR_COOKIE, "")[:64] or secrets.token_urlsafe(16)
-    if request.method == "POST":
-        try:
-            offer = queue_selectors.offer_of(lounge, request.POST.get("layanan", ""))
-            taker = queues.Taker(visitor=visitor, network=client_key(request))
-            ticket = queues.ticket_take(taker=taker, lounge=lounge, service=offer.service, offer=offer)
-        except SpbeError as exc:
-            error, status = exc.message, 429 if isinstance(exc, queues.TooManyTickets) else 409
-        else:
-            taken = redirect("lounge:ticket", pemda.code, ticket.public_id)
-            _keep_visitor(taken, visitor)
-            return taken
     query = request.GET.get("q", "")[:100].strip()
     response = render(
         request,
@@ -95,9 +110,47 @@ def _keep_visitor(response: HttpResponse, visitor: str) -> None:
     )
 
 
-def _ticket_context(request: HttpRequest, pemda: Pemda, public_id: str) -> dict[str, Any]:
+# A ticket's page is drawn from its lounge's board data (its place in line, the counters serving it, recent
+# service times), and every write that changes those bumps the board's version. Its ETag names the lounge
+# and that version with a keyed hash of the ticket, language and host, so a phone reloading an unchanged
+# ticket gets a 304 without a query: the version comes from the per-process view (spbe.core.published).
+# A served ticket's page also shows whether it was rated, which no version follows: it gets no ETag.
+TICKET_ETAG = re.compile(r'"t\.([a-z0-9-]{1,40})\.([0-9]{1,19})\.([0-9a-f]{24})"')
+# The QR code of a ticket's page is the same drawing every time: the recent ones are kept per process
+# (segno takes milliseconds, as much as the rest of the page; a drawing is a few kB, so a few hundred).
+_qr_svg = functools.lru_cache(maxsize=256)(qr_svg)
+
+
+def _ticket_etag(
+    request: HttpRequest, pemda_code: str, public_id: str, lounge_code: str, version: int
+) -> str:
+    facts = "|".join(
+        [pemda_code, public_id, lounge_code, str(version), get_language() or "", request.get_host()]
+    )
+    mac = salted_hmac("spbe.lounge.ticket-page", facts, algorithm="sha256").hexdigest()[:24]
+    return f'"t.{lounge_code}.{version}.{mac}"'
+
+
+def _ticket_not_modified(request: HttpRequest, pemda_code: str, public_id: str) -> HttpResponse | None:
+    """A 304 when the phone holds this ticket's page at the board version of now; None otherwise."""
+    held = request.headers.get("If-None-Match", "").strip()
+    found = TICKET_ETAG.fullmatch(held)
+    if found is None:
+        return None
+    version = current_version(queues.BOARD_DATA_SET.format(pemda=pemda_code, lounge=found[1]))
+    if not constant_time_compare(held, _ticket_etag(request, pemda_code, public_id, found[1], version)):
+        return None
+    response = HttpResponseNotModified()
+    response["ETag"] = held
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _ticket_context(
+    request: HttpRequest, pemda: Pemda, public_id: str, *, board_version: bool = False
+) -> dict[str, Any]:
     try:
-        ticket = queue_selectors.ticket_of(pemda, public_id)
+        ticket = queue_selectors.ticket_of(pemda, public_id, board_version=board_version)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     url = request.build_absolute_uri(reverse("lounge:ticket", args=[pemda.code, ticket.public_id]))
@@ -106,15 +159,24 @@ def _ticket_context(request: HttpRequest, pemda: Pemda, public_id: str) -> dict[
         "ticket": ticket,
         "status": queue_selectors.ticket_status(ticket),
         "status_url": url,
-        "qr": qr_svg(url, _("Kode QR tiket %(code)s") % {"code": ticket.code}),
+        "qr": _qr_svg(url, _("Kode QR tiket %(code)s") % {"code": ticket.code}),
     }
 
 
 @require_GET
 def ticket_page(request: HttpRequest, pemda_code: str, public_id: str) -> HttpResponse:
     """The ticket's public status page, where its QR code leads: place in line, estimate, survey after."""
-    context = _ticket_context(request, _public(pemda_code), public_id)
-    return render(request, "lounge/queue/ticket.html", context)
+    unchanged = _ticket_not_modified(request, pemda_code, public_id)
+    if unchanged is not None:
+        return unchanged
+    context = _ticket_context(request, _public(pemda_code), public_id, board_version=True)
+    ticket: QueueTicket = context["ticket"]
+    response = render(request, "lounge/queue/ticket.html", context)
+    if ticket.state != QueueTicket.State.DONE:
+        version: int = ticket.board_version  # type: ignore[attr-defined]  # read with the ticket
+        response["ETag"] = _ticket_etag(request, pemda_code, public_id, ticket.lounge.code, version)
+        response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @require_GET
@@ -194,11 +256,13 @@ def board_page(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpR
 def board_json(request: HttpRequest, pemda_code: str, lounge_code: str) -> HttpResponse:
     """The board's data, with a strong ETag: a poll that finds nothing new costs a 304 and no body.
 
-    One query (the lounge with its pemda); the document itself is built once per change of the board
-    in this process (``queue_selectors.board_answer``), however many phones and screens poll it.
+    No query while the board is unchanged: the lounge is kept per process for a few seconds
+    (``public_lounge_kept``), the board's version is read at most once a second per process, and the
+    document itself is built once per change of the board (``queue_selectors.board_answer``), however
+    many phones and screens poll it.
     """
     try:
-        lounge = queue_selectors.public_lounge(pemda_code, lounge_code)
+        lounge = queue_selectors.public_lounge_kept(pemda_code, lounge_code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     etag, body = queue_selectors.board_answer(lounge)

@@ -321,7 +321,7 @@ def page(apbdes: Apbdes) -> Page:
         },
         problems=problems,
         findings=findings,
-        regulation=priorities.rules_for(apbdes.year).regulation,
+        regulation=priorities.rules_for(apbdes.year).describe(apbdes.year),
         lines=lines,
         rows=in_order,
     )

@@ -132,7 +132,7 @@ def poster_pdf(request: HttpRequest, kode_desa: str, year: int) -> HttpResponse:
         **data,
         "pemda_name": apbdes.pemda.name,
         "document_title": _title(data),
-        "issuer": _("Pemerintah Desa %(name)s") % {"name": apbdes.village.name},
+        "issuer": apbdes.village.name,  # the government's name: "Pemerintah Desa Sarongan"
         "document_subtitle": _("Informasi Anggaran Pendapatan dan Belanja Desa dan realisasinya"),
         "printed_at": timezone.localtime(),
         "financing": [data["penerimaan"], data["pengeluaran"], data["netto"]],

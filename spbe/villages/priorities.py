@@ -2,8 +2,10 @@
 
 Each year the minister of villages sets what Dana Desa must be used for (Permendes on *prioritas penggunaan
 Dana Desa*) and the shares some uses may or must take. The domain guide (section 4.1) gives 2024's: at most
-25% for direct cash aid (BLT-Dana Desa) and at least 20% for food security; those are the defaults of every
-year not configured below. A year with its own regulation gets its own entry in :data:`YEARS`.
+25% for direct cash aid (BLT-Dana Desa) and at least 20% for food security. It gives no other year's rule,
+so every year without a configured or coded entry takes those shares *marked assumed*, and the page says so
+(:meth:`YearRules.describe`). A deployment sets a year's shares without a code change in
+``SPBE_DANA_DESA_PRIORITIES`` (:func:`configured_years`); a year coded here is in :data:`YEARS`.
 
 A share is the Dana Desa-funded (source ``DDS``) amount of the lines of the rule's kegiatan, over the
 desa's Dana Desa revenue (account ``4.2.1``), compared in whole numbers (``amount x 100`` against
@@ -19,10 +21,14 @@ never a refusal.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -59,6 +65,19 @@ class Rule:
 class YearRules:
     regulation: str
     rules: tuple[Rule, ...]
+    # True when no rule source gives this year's shares (the domain guide gives 2024's only): the page says
+    # the shares are assumed and how to set them (SPBE_DANA_DESA_PRIORITIES).
+    assumed: bool = False
+
+    def describe(self, year: int) -> str:
+        """What the page says about where the year's shares come from."""
+        if not self.assumed:
+            return self.regulation
+        return _(
+            "Bagian prioritas Dana Desa %(year)d diasumsikan (%(regulation)s): panduan domain hanya memberi "
+            "aturan 2024 dan peraturan tahun ini belum dicatat. Bagian per tahun dapat diatur oleh "
+            "pengelola server melalui SPBE_DANA_DESA_PRIORITIES."
+        ) % {"year": year, "regulation": self.regulation}
 
 
 def _blt(percent: str) -> Rule:
@@ -93,8 +112,8 @@ DEFAULT = YearRules(
     rules=(_blt("25"), _food("20")),
 )
 
-#: Years whose regulation sets other shares than the default. 2026 repeats 2025's shares until its own
-#: regulation is entered here (an assumption, named in the regulation text shown on the page).
+#: Years whose regulation sets other shares than the default. The domain guide gives no rule for 2026, so
+#: 2026 repeats 2025's shares, marked assumed (the page says so) until its regulation is configured.
 YEARS: dict[int, YearRules] = {
     2024: DEFAULT,
     2025: YearRules(
@@ -102,16 +121,59 @@ YEARS: dict[int, YearRules] = {
         rules=(_blt("15"), _food("20")),
     ),
     2026: YearRules(
-        regulation=(
-            "Bagian yang sama dengan 2025 (Permendes PDT 2/2024) sampai peraturan prioritas 2026 dicatat"
-        ),
+        regulation="bagian yang sama dengan 2025, Permendes PDT 2/2024",
         rules=(_blt("15"), _food("20")),
+        assumed=True,
     ),
 }
 
+_PERCENT = re.compile(r"^(100|[0-9]{1,2})(\.[0-9]{1,2})?$")
+
+
+def configured_years(raw: str) -> dict[int, YearRules]:
+    """The years set in ``SPBE_DANA_DESA_PRIORITIES``: a JSON object such as
+    ``{"2026": {"peraturan": "Permendes ...", "blt": "15", "ketahanan_pangan": "20"}}`` (percentages as
+    strings). ImproperlyConfigured, naming the year and key, for anything else."""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SPBE_DANA_DESA_PRIORITIES is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ImproperlyConfigured("SPBE_DANA_DESA_PRIORITIES must be a JSON object keyed by year")
+    years: dict[int, YearRules] = {}
+    for key, entry in data.items():
+        if not (isinstance(key, str) and key.isdigit() and len(key) == 4) or not isinstance(entry, dict):
+            raise ImproperlyConfigured(f"SPBE_DANA_DESA_PRIORITIES: {key!r} must be a year with an object")
+        unknown = set(entry) - {"peraturan", "blt", "ketahanan_pangan"}
+        if unknown or not {"peraturan", "blt", "ketahanan_pangan"} <= set(entry):
+            raise ImproperlyConfigured(
+                f"SPBE_DANA_DESA_PRIORITIES[{key}]: give exactly peraturan, blt and ketahanan_pangan"
+            )
+        for name in ("blt", "ketahanan_pangan"):
+            if not (isinstance(entry[name], str) and _PERCENT.match(entry[name])):
+                raise ImproperlyConfigured(
+                    f'SPBE_DANA_DESA_PRIORITIES[{key}].{name}: a percentage 0..100 as a string, e.g. "15"'
+                )
+        if not (isinstance(entry["peraturan"], str) and entry["peraturan"].strip()):
+            raise ImproperlyConfigured(f"SPBE_DANA_DESA_PRIORITIES[{key}].peraturan: name the regulation")
+        years[int(key)] = YearRules(
+            regulation=entry["peraturan"].strip(),
+            rules=(_blt(entry["blt"]), _food(entry["ketahanan_pangan"])),
+        )
+    return years
+
 
 def rules_for(year: int) -> YearRules:
-    return YEARS.get(year, DEFAULT)
+    """The year's shares: configured, else coded in :data:`YEARS`, else the domain guide's 2024 shares
+    marked assumed."""
+    configured = configured_years(getattr(settings, "SPBE_DANA_DESA_PRIORITIES", ""))
+    if year in configured:
+        return configured[year]
+    if year in YEARS:
+        return YEARS[year]
+    return replace(DEFAULT, regulation=_("bagian 2024 dari panduan domain"), assumed=True)
 
 
 @dataclass

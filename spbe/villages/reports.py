@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -349,6 +349,9 @@ def reports_move_many(
     """Move many reports by one transition (the camat's or DPMD's "receive all"), all or none."""
     if not reports:
         return 0
+    # Each report's place() reads its desa's kecamatan: one query for all the desa not loaded yet, instead
+    # of one per report.
+    prefetch_related_objects([r for r in reports if not RealisationReport.village.is_cached(r)], "village")
     with transaction.atomic():
         REPORT_FLOW.apply_many(
             list(reports),

@@ -131,7 +131,9 @@ def apbdes_summary(apbdes: Apbdes) -> dict[str, Any]:
 
     return {
         "kode_desa": apbdes.village.region_id,
-        "nama_desa": apbdes.village.name,
+        # The desa's own name ("Sarongan"), not its government's ("Pemerintah Desa Sarongan"): pages
+        # and the poster put "Desa" before it.
+        "nama_desa": apbdes.village.region.name,
         "tahun": apbdes.year,
         "versi": {
             "nomor": apbdes.number,

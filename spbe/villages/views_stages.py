@@ -217,7 +217,8 @@ def desa_page(request: HttpRequest, pemda: Pemda, year: int, kode_desa: str) -> 
     statuses = [(stage, stage_status(stage, [village], plan=by_kind[stage.kind])[0]) for stage in plan]
     reports = list(
         RealisationReport.objects.filter(village=village, year=year)
-        .select_related("stage")
+        # The desa joined: each report's place() below reads its kecamatan without a query per report.
+        .select_related("stage", "village")
         .order_by("period", "stage__kind", "stage__number")
     )
     for report in reports:

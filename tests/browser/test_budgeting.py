@@ -1,6 +1,6 @@
-"""E-budgeting in Chromium on the demo's APBD Perubahan 2028 draft: the PU Bina Marga operator drafts a detail
-row on a phone, the agency head submits the RKA, a TAPD member returns the line with a note, and the operator
-sees the note."""
+"""E-budgeting in Chromium on the demo's pergeseran 2028 draft (after the adopted perubahan): the PU Bina
+Marga operator drafts a detail row on a phone, the agency head submits the RKA, a TAPD member returns the line
+with a note, and the operator sees the note."""
 
 from __future__ import annotations
 

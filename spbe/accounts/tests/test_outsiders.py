@@ -517,6 +517,27 @@ def _apbdes_lines_of_desa_x(world) -> str:
     return f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_x.code}/apbdes/2027/lines"
 
 
+APBDES_MOVES = ("agree", "submit", "return", "approve", "reopen", "adopt", "revise")
+APBDES_BASE = "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>"
+
+
+def _apbdes_staff_urls(world) -> dict[str, str]:
+    """Desa X's APBDes and one line of it (spbe/villages/api_staff.py): they exist, so 404 is the scope's."""
+    from spbe.villages.models import Apbdes, ApbdesLine
+
+    apbdes, _new = Apbdes.objects.get_or_create(pemda=world.pemda_a, village=world.desa_x, year=2027)
+    line = ApbdesLine.objects.filter(apbdes=apbdes).first() or ApbdesLine.objects.create(
+        apbdes=apbdes, account_code="4.1.1", number=1, source_code="PAD", amount=1
+    )
+    base = f"/api/v1/pemda/{world.pemda_a.code}/villages/{world.desa_x.code}/apbdes/2027"
+    return {
+        APBDES_BASE: base,
+        f"{APBDES_BASE}/lines/<line_id>": f"{base}/lines/{line.pk}",
+        f"{APBDES_BASE}/lines/<line_id>/notes": f"{base}/lines/{line.pk}/notes",
+        **{f"{APBDES_BASE}/{move}": f"{base}/{move}" for move in APBDES_MOVES},
+    }
+
+
 def _adopted_budget(world):
     """Pemda A's adopted APBD of the bundled year, with unit A's RKA and one line."""
     from spbe.budgeting.tests.helpers import adopted_apbd
@@ -598,6 +619,7 @@ def scoped_api_urls(world) -> dict[str, str]:
         ),
         **_realisation_api_urls(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/apbdes/<year>/lines": _apbdes_lines_of_desa_x(world),
+        **_apbdes_staff_urls(world),
         "api/v1/pemda/<code>/villages/<kode_desa>/books/<year>/spp": (
             f"/api/v1/pemda/{a}/villages/{world.desa_x.region_id}/books/2027/spp"
         ),
@@ -658,6 +680,8 @@ def public_api_urls(world) -> dict[str, str]:
 # API routes that only take POST, with a valid body: the scope is checked before the state, so an outsider
 # gets 404 and an anonymous client 401 whatever the body says.
 API_POST_BODIES = {
+    **{f"{APBDES_BASE}/{move}": {"tahap": "draft", "catatan": "x"} for move in APBDES_MOVES},
+    f"{APBDES_BASE}/lines/<line_id>/notes": {"teks": "x"},
     **{
         f"api/v1/pemda/<code>/budget/versions/<version_id>/rka/<unit_code>/{move}": {"status": "submitted"}
         for move in ("submit", "return", "verify", "accept-pending")

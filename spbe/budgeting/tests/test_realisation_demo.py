@@ -26,7 +26,11 @@ def test_the_demo_realises_the_adopted_apbd_through_the_import(regions, monkeypa
     message = demo.seed(pemda, actor=SEED)
     assert "SP2D" in message and "STS" in message
 
-    adopted = BudgetVersion.objects.get(pemda=pemda, year=demo.YEAR, version_state="frozen")
+    # The DPA in force is the newest adopted version: the perubahan (the murni is adopted before it).
+    adopted = BudgetVersion.objects.filter(pemda=pemda, year=demo.YEAR, version_state="frozen").latest(
+        "number"
+    )
+    assert adopted.kind == "perubahan"
     assert overspent_lines(adopted) == []  # no line above its DPA amount
     assert Sp2d.objects.filter(pemda=pemda, corrects__isnull=False).exists()  # some returns
     assert Sts.objects.filter(pemda=pemda).exists()

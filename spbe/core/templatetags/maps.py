@@ -35,7 +35,9 @@ def map(  # the tag's name is what templates write
     tall: bool = False,
 ) -> dict[str, Any]:
     return {
-        "csp_nonce": context.get("csp_nonce", ""),
+        # A published page is one answer for everyone (spbe.core.public_pages): no per-request nonce, so
+        # the policy names none and only this site's script files run.
+        "csp_nonce": "" if context.get("published_page") else context.get("csp_nonce", ""),
         "geojson_url": geojson_url,
         "label": label,
         "center": center,

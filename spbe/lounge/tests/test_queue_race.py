@@ -27,7 +27,16 @@ from spbe.core.actors import system
 from spbe.lounge import queues
 from spbe.lounge.models import QueueDay, QueueTicket, Service
 from spbe.regions.loader import load_regions
+from django.db.backends.signals import connection_created
 
+
+def bounded(sender, connection, **kwargs):
+    # A blocked statement fails after a minute instead of waiting forever (a CI run must never hang).
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '60s'")
+
+
+connection_created.connect(bounded)
 actor = system("tests")
 load_regions(Path(sys.argv[1]), actor=actor)
 pemda = pemda_create(actor=actor, region_code="35.10").pemda
@@ -78,10 +87,10 @@ def taker(i):
     finally:
         connection.close()
 
-h = threading.Thread(target=holder)
+h = threading.Thread(target=holder, daemon=True)
 h.start()
 held.wait(30)
-threads = [threading.Thread(target=taker, args=(i,)) for i in range(TAKERS)]
+threads = [threading.Thread(target=taker, args=(i,), daemon=True) for i in range(TAKERS)]
 for t in threads:
     t.start()
 # The takers wait in the numbering upsert (INSERT .. ON CONFLICT DO UPDATE) on the held row.
@@ -115,7 +124,7 @@ def phone():
     finally:
         connection.close()
 
-phones = [threading.Thread(target=phone) for _ in range(6)]
+phones = [threading.Thread(target=phone, daemon=True) for _ in range(6)]
 for t in phones:
     t.start()
 for t in phones:
@@ -141,7 +150,7 @@ def call(i):
     finally:
         connection.close()
 
-callers = [threading.Thread(target=call, args=(i,)) for i in (0, 1)]
+callers = [threading.Thread(target=call, args=(i,), daemon=True) for i in (0, 1)]
 for t in callers:
     t.start()
 for t in callers:

@@ -49,8 +49,9 @@ def test_the_years_rules_and_the_default(reference_year: int) -> None:
         ("blt", Decimal("15"), True),
         ("ketahanan_pangan", Decimal("20"), False),
     ]
-    # A year without its own entry uses the domain guide's shares (2024: BLT <= 25%, food >= 20%).
-    assert priorities.rules_for(YEAR) is priorities.DEFAULT
+    # A year without its own entry uses the domain guide's shares (2024: BLT <= 25%, food >= 20%), assumed.
+    assert priorities.rules_for(YEAR).rules == priorities.DEFAULT.rules
+    assert priorities.rules_for(YEAR).assumed and not priorities.DEFAULT.assumed
     assert [r.percent for r in priorities.DEFAULT.rules] == [Decimal("25"), Decimal("20")]
 
 
