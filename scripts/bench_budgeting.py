@@ -26,13 +26,11 @@ import sys
 import time
 import urllib.parse
 import uuid
-from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from scripts import bench as b
-from scripts.bench_http import p95_floor
+from scripts.bench_http import LockSampler, LockWaits, p95_floor, server_cpu
 
 PEMDA = "35.10"
 YEAR = "2028"
@@ -375,26 +373,6 @@ def _editor(base: str, line: int, token: str, start: float, interval: float) -> 
     return answers
 
 
-def _server_cpu(port: int) -> float:
-    """CPU seconds used so far by the granian serving ``port`` and its workers (its process group)."""
-    leader = None
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        with suppress(OSError):
-            words = cmdline.read_bytes().split(b"\0")
-            if b"--port" in words and str(port).encode() in words and any(b"granian" in w for w in words):
-                leader = int(cmdline.parent.name)
-                break
-    if leader is None:
-        return float("nan")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == leader:  # the process group: granian and the workers it started
-                total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class _Run:
     answers: list[Answer]
@@ -402,25 +380,30 @@ class _Run:
     client_cpu: float
     server_cpu: float
     after: dict[str, Any]
+    waits: LockWaits | None = None
 
 
 def _load(
     base: str, sessions: list[tuple[int, str]], interval: float, env: dict[str, str], version: int
 ) -> _Run:
     port = int(base.rsplit(":", 1)[1])
-    server_before, client_before = _server_cpu(port), time.process_time()
+    server_before, client_before = server_cpu(port), time.process_time()
     started = time.perf_counter()
     # Paced editors start spread over one interval, as people do; back to back they all start at once.
     offsets = [interval * i / len(sessions) for i in range(len(sessions))]
     start = time.perf_counter() + 0.5
-    with concurrent.futures.ThreadPoolExecutor(len(sessions)) as pool:
+    with (
+        LockSampler(env["DATABASE_URL"]) as sampler,
+        concurrent.futures.ThreadPoolExecutor(len(sessions)) as pool,
+    ):
         futures = [
             pool.submit(_editor, base, line, token, start + offset, interval)
             for (line, token), offset in zip(sessions, offsets, strict=True)
         ]
-        answers = [a for f in futures for a in f.result()]
+        answers = [a for f in futures for a in f.result(timeout=600)]
     wall = time.perf_counter() - started
-    run = _Run(answers, wall, time.process_time() - client_before, _server_cpu(port) - server_before, {})
+    run = _Run(answers, wall, time.process_time() - client_before, server_cpu(port) - server_before, {})
+    run.waits = None if sampler.error else sampler.result()
     counted = b.run([sys.executable, "-c", AFTER_EDITORS, str(version)], env)
     run.after = json.loads(counted.stdout.strip().splitlines()[-1])
     return run
@@ -515,6 +498,8 @@ def _judge_editors(section: b.Section, paced: _Run, burst: _Run, editors: int, l
                 f"The same {editors} operators back to back (throughput; p95 / p50 of every request)",
                 f"{p95:.0f} ms / {statistics.median(times):.0f} ms; {cpu}",
             )
+        if run.waits is not None:
+            section.add(f"Where the database connections' time went ({name})", run.waits.describe(requests))
         section.add(
             f"Answers ({name})",
             f"{len(created):,} rows added (201), {refused:,} refused at the ceiling (409), "

@@ -15,13 +15,16 @@ from __future__ import annotations
 import heapq
 import http.client
 import json
+import os
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -61,6 +64,12 @@ class Answer:
     status: int  # 599: no answer (connection refused, reset or timed out)
     ms: float
     payload: Any = None
+    lag: float = 0.0  # ms the step started after its scheduled moment (all client threads were busy)
+
+    @property
+    def from_due(self) -> float:
+        """Milliseconds from the moment the step was due to the answer: what the operator waited."""
+        return self.lag + self.ms
 
 
 @dataclass
@@ -125,7 +134,9 @@ class OpenLoop:
             status = response.status
         except (OSError, http.client.HTTPException) as exc:
             self._connection(fresh=True)
-            answer = Answer(kind, 599, (time.perf_counter() - started) * 1000)
+            answer = Answer(
+                kind, 599, (time.perf_counter() - started) * 1000, lag=getattr(self.local, "lag", 0.0)
+            )
             with self.lock:
                 self.answers.append(answer)
                 self.errors.append(f"{kind} {path}: {exc!r}")
@@ -135,7 +146,9 @@ class OpenLoop:
             ("application/json", "application/problem")
         ):
             payload = json.loads(raw)
-        answer = Answer(kind, status, (time.perf_counter() - started) * 1000, payload)
+        answer = Answer(
+            kind, status, (time.perf_counter() - started) * 1000, payload, getattr(self.local, "lag", 0.0)
+        )
         with self.lock:
             self.answers.append(answer)
         return answer
@@ -163,8 +176,10 @@ class OpenLoop:
                             break
                         wait = (self.queue[0][0] - self.now()) if self.queue else 0.2
                         self.cv.wait(max(0.001, min(wait, 0.2)))
+                late = max(0.0, self.now() - when) * 1000
+                self.local.lag = late
                 with self.lock:
-                    self.lag.append(max(0.0, self.now() - when) * 1000)
+                    self.lag.append(late)
                 try:
                     step()
                 except Exception as exc:  # a broken step is reported, never hides the others
@@ -176,3 +191,113 @@ class OpenLoop:
         with ThreadPoolExecutor(self.threads) as pool:
             for _ in range(self.threads):
                 pool.submit(worker)
+
+
+@dataclass
+class LockWaits:
+    """What :class:`LockSampler` saw: mean backends per sample in each state, over ``seconds``."""
+
+    samples: int
+    seconds: float
+    head_waiting: float  # waiting for an audit chain head's row lock
+    other_waiting: float  # waiting for any other lock (a ceiling, an APBDes version, a line)
+    running: float  # executing a statement
+    idle_in_transaction: float  # in a transaction, waiting for the application (Python) to send more
+
+    def per_request_ms(self, mean_backends: float, requests: int) -> float:
+        """Little's law: mean backends in a state x the run's duration / requests = ms per request."""
+        return mean_backends * self.seconds * 1000 / requests if requests else 0.0
+
+    def describe(self, requests: int) -> str:
+        return (
+            f"per request: {self.per_request_ms(self.head_waiting, requests):.1f} ms waiting for the audit "
+            f"head, {self.per_request_ms(self.other_waiting, requests):.1f} ms for other locks, "
+            f"{self.per_request_ms(self.running, requests):.1f} ms in SQL, "
+            f"{self.per_request_ms(self.idle_in_transaction, requests):.1f} ms inside a transaction waiting "
+            f"for Python ({self.samples:,} samples of pg_stat_activity over {self.seconds:.0f} s)"
+        )
+
+
+class LockSampler:
+    """Samples ``pg_stat_activity`` of the benchmark's database from a daemon thread while a load runs.
+
+    A backend that waits on a row lock shows ``wait_event_type = 'Lock'`` with its statement; one whose
+    statement reads ``core_audithead`` waits for a chain head. By Little's law the mean number of backends
+    in a state times the run's duration, divided by the requests, is the time each request spent in it, so
+    the figures need no instrumentation in the product. Every wait is bounded (statement and lock timeouts,
+    ``Event.wait``, ``join``), so a stuck database can never hang the benchmark.
+    """
+
+    QUERY = """
+        SELECT state, wait_event_type, query FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+    """
+
+    def __init__(self, database_url: str, interval: float = 0.02) -> None:
+        self.url, self.interval = database_url, interval
+        self.stop = threading.Event()
+        self.counts = {"head": 0, "other": 0, "running": 0, "idle_tx": 0}
+        self.samples = 0
+        self.error = ""
+        self.thread = threading.Thread(target=self._run, name="lock-sampler", daemon=True)
+
+    def _run(self) -> None:
+        import psycopg  # only the PostgreSQL benchmarks need it
+
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+                conn.execute("SET statement_timeout = '2s'")
+                conn.execute("SET lock_timeout = '1s'")
+                while not self.stop.wait(self.interval):
+                    rows = conn.execute(self.QUERY).fetchall()
+                    self.samples += 1
+                    for state, wait_type, query in rows:
+                        if wait_type == "Lock":
+                            self.counts["head" if "core_audithead" in (query or "") else "other"] += 1
+                        elif state == "active":
+                            self.counts["running"] += 1
+                        elif state and state.startswith("idle in transaction"):
+                            self.counts["idle_tx"] += 1
+        except Exception as exc:  # a failed sampler is reported, never fails the benchmark
+            self.error = repr(exc)
+
+    def __enter__(self) -> LockSampler:
+        self.started = time.monotonic()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+        self.seconds = time.monotonic() - self.started
+
+    def result(self) -> LockWaits:
+        n = max(1, self.samples)
+        return LockWaits(
+            self.samples,
+            self.seconds,
+            self.counts["head"] / n,
+            self.counts["other"] / n,
+            self.counts["running"] / n,
+            self.counts["idle_tx"] / n,
+        )
+
+
+def server_cpu(port: int) -> float:
+    """CPU seconds used so far by the granian serving ``port`` and its workers (its process group)."""
+    leader = None
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with suppress(OSError):
+            words = cmdline.read_bytes().split(b"\0")
+            if b"--port" in words and str(port).encode() in words and any(b"granian" in w for w in words):
+                leader = int(cmdline.parent.name)
+                break
+    if leader is None:
+        return float("nan")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == leader:  # the process group: granian and the workers it started
+                total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")

@@ -324,7 +324,11 @@ def object_for_user[T: Model](
         rka, can = object_for_user(request.user, Rka.objects.all(), RKA, pemda_code=code, pk=pk)
         if can.submit: ...
     """
-    pemda = get_pemda_for_user(user, pemda_code)
+    # A membership is only counted in an active pemda (scopes_for), so a member's pemda needs no query of
+    # its own: the hottest requests (a detail row, an APBDes line) skip one query and its compile.
+    pemda: Pemda | str = (
+        pemda_code if pemda_code in scopes_for(user) else get_pemda_for_user(user, pemda_code)
+    )
     obj = queryset.filter(pemda=pemda, **lookup).first()
     if obj is None:
         raise NotFound(_("Data tidak ditemukan."))

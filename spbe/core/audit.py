@@ -1,25 +1,39 @@
 """The audit trail: append an entry in the caller's transaction, and verify the hash chains.
 
 Services call :func:`record` inside their ``transaction.atomic`` block, so the change and its entry are
-committed together or not at all. Nothing else writes ``AuditEntry``; the database refuses UPDATE and
-DELETE on it and refuses moving a chain's head back (``spbe.core.audit_guard``).
+committed together or not at all. Nothing else writes ``AuditEntry``; the database refuses DELETE on it,
+every UPDATE but the one that seals an entry, and moving a chain's head back (``spbe.core.audit_guard``).
 
-Each pemda has its own chain, and events of no tenant go to the platform chain (``pemda_code=""``). An
-append locks only its own chain's head, so a long import in one regency never makes another wait.
+Each pemda has its own chain, and events of no tenant go to the platform chain (``pemda_code=""``).
+
+On PostgreSQL the entry is inserted *unsealed* (no ``seq``, no hashes) in the service's transaction, which
+takes no audit lock at all, and :func:`seal` chains it in a short transaction of its own right after the
+commit (``on_commit``): it locks the chain's head, numbers and hashes every entry still unsealed in id
+order, and moves the head. Holding the head from ``record`` to the commit used to serialise every write
+of a pemda (330 desa operators on deadline day queued behind one row lock). A sealer that finds the head
+taken leaves: whoever holds it checks again after its commit and seals what arrived meanwhile. A crash
+between the commit and the seal leaves the entry unsealed until the chain's next write or
+``spbe seal_audit``; ``spbe verify_audit`` reports entries left unsealed for longer than a minute.
+
+On SQLite, where every write transaction holds the database's single write lock from its start
+(``IMMEDIATE``), a second transaction would only add a wait, so the entry is sealed inline; so it is inside
+the test runner's own transaction, which never commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .actors import Actor, MaybeActor, actor_identity, require_actor
@@ -27,8 +41,11 @@ from .audit_guard import GENESIS_HASH
 from .bulk import insert_many
 from .models import AuditEntry, AuditHead
 
-__all__ = ["GENESIS_HASH", "Actor", "Change", "record", "record_many", "snapshot", "verify"]
+__all__ = ["GENESIS_HASH", "Actor", "Change", "record", "record_many", "seal", "snapshot", "verify"]
 PLATFORM = ""
+logger = logging.getLogger(__name__)
+# verify() reports an entry still unsealed after this long: its writer crashed between commit and seal.
+UNSEALED_GRACE = dt.timedelta(minutes=1)
 
 
 def jsonable(value: Any) -> Any:
@@ -139,8 +156,7 @@ def record_many(*, actor: MaybeActor, changes: list[Change]) -> list[AuditEntry]
     a :class:`~spbe.core.actors.SystemActor`; anyone else is refused, so an entry never says "sistem" for
     a write that nobody vouched for.
     """
-    # The test runner's own wrapping transaction does not count: the service must open its own.
-    if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+    if not _in_service_transaction():
         raise RuntimeError("audit.record() must run inside the service's transaction.atomic block")
     actor_id, actor_label = actor_identity(require_actor(actor))
     by_chain: dict[str, list[dict[str, Any]]] = {}
@@ -165,10 +181,35 @@ def record_many(*, actor: MaybeActor, changes: list[Change]) -> list[AuditEntry]
         )
     at = timezone.now()
     entries: list[AuditEntry] = []
+    if _seal_after_commit():
+        for code in sorted(by_chain):
+            entries += _insert_unsealed(code, by_chain[code], at)
+            transaction.on_commit(functools.partial(_seal_on_commit, code), robust=True)
+        return entries  # chain by chain, each in the order given; seq and hashes come with the seal
     # Heads are locked in code order, so two writers touching the same chains never deadlock.
     for code in sorted(by_chain):
         entries += _append(code, by_chain[code], at)
     return entries  # chain by chain, each in the order given
+
+
+def _in_service_transaction() -> bool:
+    # The test runner's own wrapping transaction does not count: the service must open its own.
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _seal_after_commit() -> bool:
+    # The test runner's wrapping transaction never commits, so an after-commit seal would never run there.
+    in_test_case = getattr(connection.atomic_blocks[0], "_from_testcase", False)
+    return connection.vendor == "postgresql" and not in_test_case
+
+
+def _seal_on_commit(code: str) -> None:
+    # Looks _seal_committed up when the commit happens, so a test can play a crash before the seal.
+    _seal_committed(code)
+
+
+def _seal_committed(code: str) -> None:
+    seal(code)
 
 
 # Above this many entries in one chain, _append writes them with insert_many (no primary keys returned).
@@ -192,6 +233,119 @@ def _lock_head(code: str) -> AuditHead:
         [AuditHead(pemda_code=code, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
     )
     return AuditHead.objects.select_for_update().get(pemda_code=code)
+
+
+def _insert_unsealed(code: str, rows: list[dict[str, Any]], at: Any) -> list[AuditEntry]:
+    """Insert entries without seq or hashes, taking no lock: :func:`seal` chains them after the commit."""
+    # A missing head still stops writes to its chain (a plain read, no lock): a new chain starts only
+    # when it has no entries at all, exactly as _lock_head decides.
+    if not AuditHead.objects.filter(pemda_code=code).exists():
+        if AuditEntry.objects.filter(pemda_code=code).exists():
+            raise RuntimeError(
+                f"the audit chain head of {code or 'the platform'} is missing; run 'spbe verify_audit'"
+            )
+        AuditHead.objects.bulk_create(
+            [AuditHead(pemda_code=code, seq=0, hash=GENESIS_HASH)], ignore_conflicts=True
+        )
+    entries = [AuditEntry(**row, seq=None, at=at, prev_hash="", hash="") for row in rows]
+    if len(entries) <= BULK_ENTRIES:
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    else:
+        insert_many(
+            AuditEntry,
+            ENTRY_COLUMNS,
+            ([getattr(entry, name) for name in ENTRY_ATTNAMES] for entry in entries),
+        )
+    return entries
+
+
+# The columns an entry's hash covers, as the sealer reads them back (as verify will).
+_SEALED_FROM = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "pemda_code",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+)
+SEAL_BATCH = 1000
+
+
+def seal(code: str, *, wait: bool = False) -> int:
+    """Chain every committed, still unsealed entry of ``code``'s chain, in id order; return how many.
+
+    Runs in transactions of its own (never inside a caller's). Without ``wait`` a sealer that finds the
+    head locked leaves at once: the holder is sealing, and after its commit it looks again for entries
+    committed meanwhile, so none is left behind (an entry committed before this sealer tried the lock is
+    visible to that later look). ``wait`` (``spbe seal_audit``) waits for the lock instead.
+    """
+    if _in_service_transaction():
+        raise RuntimeError("audit.seal() runs in its own transactions, after the writer's commit")
+    total = 0
+    while True:
+        with transaction.atomic():
+            head = _lock_head(code) if wait else _try_lock_head(code)
+            if head is None:
+                return total  # another sealer holds the head and will look again after its commit
+            sealed = _seal_locked(head)
+        total += sealed
+        if not AuditEntry.objects.filter(pemda_code=code, seq__isnull=True).exists():
+            return total
+
+
+def _try_lock_head(code: str) -> AuditHead | None:
+    head = AuditHead.objects.select_for_update(skip_locked=True).filter(pemda_code=code).first()
+    if head is None and not AuditHead.objects.filter(pemda_code=code).exists():
+        return _lock_head(code)  # no head at all: _lock_head starts the chain or refuses a missing head
+    return head
+
+
+def _seal_locked(head: AuditHead) -> int:
+    rows = list(
+        AuditEntry.objects.filter(pemda_code=head.pemda_code, seq__isnull=True)
+        .order_by("id")
+        .values_list("id", *_SEALED_FROM)
+    )
+    if not rows:
+        return 0
+    seq, prev_hash = head.seq, head.hash
+    sealed: list[tuple[int, int, str, str]] = []
+    for row in rows:
+        seq += 1
+        digest = entry_hash(**dict(zip(_SEALED_FROM, row[1:], strict=True)), seq=seq, prev_hash=prev_hash)
+        sealed.append((row[0], seq, prev_hash, digest))
+        prev_hash = digest
+    for start in range(0, len(sealed), SEAL_BATCH):
+        _write_seals(sealed[start : start + SEAL_BATCH])
+    AuditHead.objects.filter(pemda_code=head.pemda_code).update(seq=seq, hash=prev_hash)
+    return len(sealed)
+
+
+def _write_seals(batch: list[tuple[int, int, str, str]]) -> None:
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, seq, prev_hash, hash) WHERE e.id = v.id AND e.seq IS NULL",
+                [value for row in batch for value in row],
+            )
+            updated = cursor.rowcount
+        else:
+            updated = 0
+            for entry_id, seq, prev_hash, digest in batch:
+                cursor.execute(
+                    f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s "  # noqa: S608
+                    "WHERE id = %s AND seq IS NULL",
+                    [seq, prev_hash, digest, entry_id],
+                )
+                updated += cursor.rowcount
+    if updated != len(batch):  # the head lock makes this impossible; never leave a half-sealed chain
+        raise RuntimeError(f"sealed {updated} of {len(batch)} audit entries; the seal is rolled back")
 
 
 def _append(code: str, rows: list[dict[str, Any]], at: Any) -> list[AuditEntry]:
@@ -239,10 +393,14 @@ class ChainResult:
 @dataclass(frozen=True)
 class VerifyResult:
     chains: list[ChainResult]
+    # Entries not yet sealed into their chain, per chain; and those of them older than the grace period
+    # (their writer stopped between its commit and the seal: ``spbe seal_audit`` chains them).
+    unsealed: dict[str, int] = field(default_factory=dict)
+    stale: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.chains)
+        return all(c.ok for c in self.chains) and not self.stale
 
     @property
     def count(self) -> int:
@@ -315,6 +473,7 @@ def verify(
     *,
     pemda_code: str | None = None,
     expect: dict[str, tuple[int, str]] | None = None,
+    grace: dt.timedelta = UNSEALED_GRACE,
 ) -> VerifyResult:
     """Verify every chain (or one), each up to the head it had when the check started.
 
@@ -322,6 +481,7 @@ def verify(
     system): the chain must still contain that entry unchanged. This catches what the chain alone cannot:
     newest entries deleted and the head rewound by someone who switched the database guards off.
     """
+    unsealed, stale = _unsealed(pemda_code, grace)
     heads = {h.pemda_code: (h.seq, h.hash) for h in AuditHead.objects.all()}
     codes = set(heads)
     codes.update(AuditEntry.objects.values_list("pemda_code", flat=True).distinct())
@@ -339,7 +499,22 @@ def verify(
         if result.ok and expect and code in expect:
             result = _check_expected(result, *expect[code])
         results.append(result)
-    return VerifyResult(results)
+    return VerifyResult(results, unsealed, stale)
+
+
+def _unsealed(pemda_code: str | None, grace: dt.timedelta) -> tuple[dict[str, int], dict[str, int]]:
+    # Read before the heads: an entry sealed meanwhile is then counted here and also walked, never neither.
+    pending = AuditEntry.objects.filter(seq__isnull=True)
+    if pemda_code is not None:
+        pending = pending.filter(pemda_code=pemda_code)
+    old_before = timezone.now() - grace
+    unsealed: dict[str, int] = {}
+    stale: dict[str, int] = {}
+    for code, at in pending.order_by().values_list("pemda_code", "at"):
+        unsealed[code] = unsealed.get(code, 0) + 1
+        if at < old_before:
+            stale[code] = stale.get(code, 0) + 1
+    return unsealed, stale
 
 
 def _check_expected(result: ChainResult, seq: int, digest: str) -> ChainResult:

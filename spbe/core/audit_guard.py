@@ -1,5 +1,9 @@
 """Database triggers that make the audit log and its chain heads append-only, for SQLite and PostgreSQL.
 
+One UPDATE is allowed on an entry, once: sealing it into its chain (``spbe.core.audit.seal``), which fills
+``seq``, ``prev_hash`` and ``hash`` of an entry that has none and changes nothing else. Content is never
+changed, an entry is never sealed twice and never deleted.
+
 The migration installs them. ``suspended`` exists for tests that play an attacker with database access,
 who can switch triggers off; ``spbe verify_audit`` must still catch what they change.
 """
@@ -13,12 +17,17 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 GENESIS_HASH = "0" * 64
 
-# The log: no UPDATE, no DELETE. The heads: no DELETE, never backwards, never to another chain, and a new
-# chain starts at the genesis hash. Deleting the newest entries and rewinding the head to match therefore
-# needs the triggers switched off first, which only a database owner can do; ``verify_audit --expect-head``
-# catches even that, against a head recorded elsewhere.
+# The log: no DELETE, no UPDATE but the one seal. The heads: no DELETE, never backwards, never to another
+# chain, and a new chain starts at the genesis hash. Deleting the newest entries and rewinding the head to
+# match therefore needs the triggers switched off first, which only a database owner can do;
+# ``verify_audit --expect-head`` catches even that, against a head recorded elsewhere.
 SQLITE_INSTALL = [
     """CREATE TRIGGER IF NOT EXISTS core_auditentry_no_update BEFORE UPDATE ON core_auditentry
+       WHEN NOT (OLD.seq IS NULL AND NEW.seq IS NOT NULL AND NEW.prev_hash != '' AND NEW.hash != ''
+         AND NEW.id IS OLD.id AND NEW.pemda_code IS OLD.pemda_code AND NEW.at IS OLD.at
+         AND NEW.actor_id IS OLD.actor_id AND NEW.actor_label IS OLD.actor_label AND NEW.action IS OLD.action
+         AND NEW.object_type IS OLD.object_type AND NEW.object_id IS OLD.object_id
+         AND NEW.before IS OLD.before AND NEW.after IS OLD.after)
        BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only: UPDATE refused'); END""",
     """CREATE TRIGGER IF NOT EXISTS core_auditentry_no_delete BEFORE DELETE ON core_auditentry
        BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only: DELETE refused'); END""",
@@ -44,9 +53,26 @@ POSTGRES_INSTALL = [
          RAISE EXCEPTION 'core_auditentry is append-only: % refused', TG_OP;
        END;
        $$ LANGUAGE plpgsql""",
+    """CREATE OR REPLACE FUNCTION core_auditentry_seal_only() RETURNS trigger AS $$
+       BEGIN
+         IF OLD.seq IS NULL AND NEW.seq IS NOT NULL AND NEW.prev_hash <> '' AND NEW.hash <> ''
+            AND (NEW.id, NEW.pemda_code, NEW.at, NEW.actor_id, NEW.actor_label, NEW.action,
+                 NEW.object_type, NEW.object_id, NEW.before, NEW.after)
+                IS NOT DISTINCT FROM
+                (OLD.id, OLD.pemda_code, OLD.at, OLD.actor_id, OLD.actor_label, OLD.action,
+                 OLD.object_type, OLD.object_id, OLD.before, OLD.after) THEN
+           RETURN NEW;
+         END IF;
+         RAISE EXCEPTION 'core_auditentry is append-only: UPDATE refused';
+       END;
+       $$ LANGUAGE plpgsql""",
     "DROP TRIGGER IF EXISTS core_auditentry_no_change ON core_auditentry",
-    """CREATE TRIGGER core_auditentry_no_change BEFORE UPDATE OR DELETE ON core_auditentry
+    "DROP TRIGGER IF EXISTS core_auditentry_no_delete ON core_auditentry",
+    """CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry
        FOR EACH ROW EXECUTE FUNCTION core_auditentry_refuse()""",
+    "DROP TRIGGER IF EXISTS core_auditentry_seal_only ON core_auditentry",
+    """CREATE TRIGGER core_auditentry_seal_only BEFORE UPDATE ON core_auditentry
+       FOR EACH ROW EXECUTE FUNCTION core_auditentry_seal_only()""",
     "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry",
     """CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry
        FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_refuse()""",
@@ -79,6 +105,9 @@ POSTGRES_REMOVE = [
     "DROP FUNCTION IF EXISTS core_audithead_guard()",
     "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry",
     "DROP TRIGGER IF EXISTS core_auditentry_no_change ON core_auditentry",
+    "DROP TRIGGER IF EXISTS core_auditentry_no_delete ON core_auditentry",
+    "DROP TRIGGER IF EXISTS core_auditentry_seal_only ON core_auditentry",
+    "DROP FUNCTION IF EXISTS core_auditentry_seal_only()",
     "DROP FUNCTION IF EXISTS core_auditentry_refuse()",
 ]
 

@@ -25,11 +25,16 @@ class AuditEntry(models.Model):
     ``hash`` covers every column and the previous entry's hash, so ``spbe verify_audit`` finds the first
     entry that was altered, removed or inserted behind the application's back. ``id`` orders all chains
     together roughly by time (a database sequence, no lock).
+
+    On PostgreSQL an entry is written unsealed (no ``seq``, empty hashes) in the change's transaction and
+    sealed into its chain by a short transaction right after the commit (``audit.seal``), so writers of
+    one pemda never wait for each other on the chain's head.
     """
 
     id = models.BigAutoField(primary_key=True)
     pemda_code = models.CharField(_("pemda"), max_length=13, blank=True)
-    seq = models.BigIntegerField(_("nomor dalam rantai"))
+    # Empty until the entry is sealed into its chain, right after its transaction commits (audit.seal).
+    seq = models.BigIntegerField(_("nomor dalam rantai"), null=True, blank=True)
     at = models.DateTimeField(_("waktu"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -51,6 +56,12 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_entry_object"),
             models.Index(fields=["pemda_code", "-id"], name="audit_entry_pemda_recent"),
+            # The sealer's and the checks' "what is still unsealed": a few rows, whatever the log's size.
+            models.Index(
+                fields=["pemda_code", "id"],
+                condition=models.Q(seq__isnull=True),
+                name="audit_entry_unsealed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Deadline day: a line save over the API costs a fixed, small number of queries, whatever the APBDes holds.
 
-The bound is what the save needs: the token, the user's memberships, the pemda and the APBDes (access), one
+The bound is what the save needs: the token, the user's memberships and the APBDes (access; a member's
+pemda needs no query of its own), one
 query for the three reference lists, the version row lock, one read of the key and the last number under
 it, the insert and the audit entry (head, entry, head update), plus the savepoint pair of the test's
 transaction. A recount of the version, or a lookup per line, would break it.
@@ -23,8 +24,8 @@ from .test_lines import BODY, YEAR, bearer, url
 
 pytestmark = pytest.mark.django_db
 
-SAVE_QUERIES = 13
-RETRY_QUERIES = 10
+SAVE_QUERIES = 12
+RETRY_QUERIES = 9
 
 
 def _post(client: Client, world: Any, key: str, body: dict[str, str] | None = None) -> tuple[int, int]:

@@ -1,10 +1,11 @@
 """``spbe verify_audit``: check every audit hash chain; exit 1 naming the first broken entry of each."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from spbe.core.audit import verify
+from spbe.core.audit import UNSEALED_GRACE, verify
 
 
 def _expected(values: list[str]) -> dict[str, tuple[int, str]]:
@@ -36,12 +37,24 @@ class Command(BaseCommand):
             metavar="CHAIN:SEQ:HASH",
             help="a head printed by an earlier run and kept elsewhere: the chain must still contain it",
         )
+        parser.add_argument(
+            "--unsealed-grace",
+            type=float,
+            default=UNSEALED_GRACE.total_seconds(),
+            metavar="SECONDS",
+            help="report entries committed but still not sealed into their chain after this long "
+            "(default: 60; their writer stopped between commit and seal: run 'spbe seal_audit')",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         pemda = options["pemda"]
         if pemda == "platform":
             pemda = ""
-        result = verify(pemda_code=pemda, expect=_expected(options["expect_head"]))
+        result = verify(
+            pemda_code=pemda,
+            expect=_expected(options["expect_head"]),
+            grace=dt.timedelta(seconds=options["unsealed_grace"]),
+        )
         for chain in result.chains:
             name = chain.pemda_code or "platform"
             if chain.ok:
@@ -53,8 +66,22 @@ class Command(BaseCommand):
                     f"{name}: broken at entry #{chain.broken_seq}: {chain.reason}; "
                     f"{chain.count} entries before it are intact"
                 )
-        if not result.ok:
+        for code, count in sorted(result.unsealed.items()):
+            name = code or "platform"
+            stale = result.stale.get(code, 0)
+            line = f"{name}: {count} entries committed and not yet sealed into the chain"
+            if stale:
+                self.stderr.write(f"{line}, {stale} of them for too long; run 'spbe seal_audit'")
+            else:
+                self.stdout.write(line + " (sealed right after their commit)")
+        if result.broken:
             first = result.broken[0]
             name = first.pemda_code or "platform"
             raise CommandError(f"Audit chain {name} broken at entry #{first.broken_seq}: {first.reason}.")
+        if result.stale:
+            stale = sum(result.stale.values())
+            raise CommandError(
+                f"{stale} audit entries were committed but never sealed into their chain; "
+                "run 'spbe seal_audit' and verify again."
+            )
         self.stdout.write(f"Audit chains intact: {result.count} entries in {len(result.chains)} chains")
