@@ -79,6 +79,21 @@ def test_two_clusters_get_their_own_ports_and_run_stops_only_what_it_started(bas
     assert pg(base_env, b, "status").returncode == 3
 
 
+def test_a_port_taken_between_the_check_and_the_start_moves_the_cluster_to_the_next_one(base_env, clusters):
+    """Two clusters starting at the same moment both find the same port free; the one that loses moves on.
+
+    A socket bound without listening plays the other cluster: the check (can I connect?) finds the port
+    free, PostgreSQL's bind then fails, and the script must try the next free port, not give up.
+    """
+    first = urlparse(last_line(pg(base_env, clusters[0], "start"))).port
+    pg(base_env, clusters[0], "stop")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", first))  # taken, but nothing answers a connection on it
+        url = last_line(pg(base_env, clusters[0], "start"))
+    assert urlparse(url).port != first
+    assert last_line(pg(base_env, clusters[0], "status")) == url
+
+
 def test_spbe_pg_port_overrides_the_chosen_port(base_env, clusters):
     port = free_port()
 
