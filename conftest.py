@@ -192,3 +192,28 @@ def world(regions) -> World:
         tapd_a=grant(make_user("tapd.a", a), a, Role.TAPD),
         platform=operator_create(actor=TESTS, username="platform.operator", password=PASSWORD),
     )
+
+
+@pytest.fixture
+def published_app(world, settings):
+    """(recorder, app): the product's WSGI handler behind ``PublishedResponses`` with every app's routes.
+
+    ``recorder.calls`` counts the requests that reached Django, so a test tells a replayed answer from a
+    computed one. Django's per-request connection closing is off meanwhile: the test's transaction must
+    stay open across the requests.
+    """
+    from django.core import signals
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
+
+    from spbe.core import published
+    from spbe.core.tests.test_published import Recorder
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    published.versions.forget()
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    recorder = Recorder(WSGIHandler())
+    yield recorder, published.PublishedResponses(recorder, routes=published.collect_routes())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

@@ -7,17 +7,14 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core import signals
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from spbe.core import published
-from spbe.core.published import PublishedResponses, collect_routes
 from spbe.core.tests.photo_factory import make_photo
-from spbe.core.tests.test_published import Recorder, call
+from spbe.core.tests.test_published import call
 from spbe.monitoring.models import Project, ReportPhoto
 from spbe.monitoring.services import report_submit, report_verify
 from spbe.monitoring.speed import _marker
@@ -228,20 +225,8 @@ def test_the_list_page_filters_and_shows_verified_progress(world, monitors):
     assert Client().get("/pemda/35.10/proyek/", {"tahun": "abc"}).status_code == 200
 
 
-@pytest.fixture
-def cached(world, settings):
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    published.versions.forget()
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    recorder = Recorder(WSGIHandler())
-    yield recorder, PublishedResponses(recorder, routes=collect_routes())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def test_the_map_is_replayed_until_a_verification_or_a_new_project_changes_it(world, monitors, cached):
-    recorder, app = cached
+def test_the_map_is_replayed_until_a_verification_or_a_new_project_changes_it(world, monitors, published_app):
+    recorder, app = published_app
     project = running_project(world)
     report = _report(monitors, project, "30", dt.date(2027, 4, 1))
     path = "/api/v1/pemda/35.10/projects.geojson"

@@ -7,15 +7,11 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import close_old_connections
 
 from spbe.core import published
 from spbe.core.models import DataVersion
-from spbe.core.published import PublishedResponses, collect_routes
-from spbe.core.tests.test_published import Recorder, call
+from spbe.core.tests.test_published import call
 from spbe.planning.services import proposal_decide, proposal_edit, proposal_submit, proposals_rank
 
 from .helpers import new_proposal
@@ -25,18 +21,6 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/pemda/35.10/proposals"
 TRACKER = "/pemda/35.10/usulan/"
-
-
-@pytest.fixture
-def cached(world, settings):
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    published.versions.forget()
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    recorder = Recorder(WSGIHandler())
-    yield recorder, PublishedResponses(recorder, routes=collect_routes())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 def submitted(world, **fields):
@@ -49,8 +33,8 @@ def ids(response):
     return [item["public_id"] for item in json.loads(response[2])["items"]]
 
 
-def test_the_list_api_is_replayed_per_filter_until_a_decision(world, cached):
-    recorder, app = cached
+def test_the_list_api_is_replayed_per_filter_until_a_decision(world, published_app):
+    recorder, app = published_app
     first = submitted(world)
     by_kecamatan = call(app, LIST, QUERY_STRING="year=2028&kecamatan=35.10.02")
     assert by_kecamatan[0] == "200 OK"
@@ -71,8 +55,8 @@ def test_the_list_api_is_replayed_per_filter_until_a_decision(world, cached):
     assert recorder.calls == 3
 
 
-def test_a_bad_filter_is_a_problem_answered_by_django_every_time(world, cached):
-    recorder, app = cached
+def test_a_bad_filter_is_a_problem_answered_by_django_every_time(world, published_app):
+    recorder, app = published_app
     for _ in range(2):
         status, headers, _body = call(app, LIST, QUERY_STRING="status=draft")
         assert status.startswith("400") or status.startswith("422")
@@ -80,8 +64,8 @@ def test_a_bad_filter_is_a_problem_answered_by_django_every_time(world, cached):
     assert recorder.calls == 2
 
 
-def test_the_tracker_page_is_one_published_answer_per_filter(world, cached):
-    recorder, app = cached
+def test_the_tracker_page_is_one_published_answer_per_filter(world, published_app):
+    recorder, app = published_app
     first = submitted(world)
     status, headers, body = call(app, TRACKER, QUERY_STRING="year=2028&kecamatan=35.10.02")
     assert status == "200 OK"

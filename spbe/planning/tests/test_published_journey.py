@@ -5,13 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 
 from spbe.core import published
-from spbe.core.published import PublishedResponses, collect_routes
-from spbe.core.tests.test_published import Recorder, call
+from spbe.core.tests.test_published import call
 from spbe.planning.services import proposal_decide, proposal_submit
 
 from .helpers import new_proposal
@@ -19,20 +15,8 @@ from .helpers import new_proposal
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cached(world, settings):
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    published.versions.forget()
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    recorder = Recorder(WSGIHandler())
-    yield recorder, PublishedResponses(recorder, routes=collect_routes())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def test_the_journey_is_replayed_until_a_decision_changes_it(world, cached):
-    recorder, app = cached
+def test_the_journey_is_replayed_until_a_decision_changes_it(world, published_app):
+    recorder, app = published_app
     proposal = new_proposal(world)
     proposal_submit(actor=world.operator_x, proposal=proposal)
     path = f"/api/v1/proposals/{proposal.public_id}"
