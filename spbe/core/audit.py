@@ -411,20 +411,7 @@ class VerifyResult:
         return [c for c in self.chains if not c.ok]
 
 
-_COLUMNS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor_label",
-    "pemda_code",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "prev_hash",
-    "hash",
-)
+_COLUMNS = ("seq", *_SEALED_FROM, "prev_hash", "hash")
 
 
 def _rows(code: str, upto: int, chunk_size: int) -> Iterator[tuple[Any, ...]]:

@@ -7,15 +7,11 @@ import io
 from io import StringIO
 
 import pytest
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.db import close_old_connections
 from django.test import Client
 
 from conftest import make_user
 from spbe.core import published
-from spbe.core.published import PublishedResponses, collect_routes
 
 from .helpers import EDU, SERVICE_HEADER, service_row, write_csv
 
@@ -33,27 +29,10 @@ def catalogue(world, tmp_path):
     return world
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.app = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.app(environ, start_response)
-
-
 @pytest.fixture
-def served(catalogue, settings):
+def served(catalogue, published_app):
     """The catalogue behind the published layer, as config.wsgi serves it."""
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    published.versions.forget()
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    recorder = Recorder()
-    yield recorder, PublishedResponses(recorder, routes=collect_routes())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    return published_app
 
 
 def get(app, path, **extra):

@@ -16,7 +16,6 @@ from spbe.core.published import current_version
 from spbe.lounge import events, queues
 
 from .helpers import EDU, SERVICE_HEADER, SURVEY_HEADER, service_row, survey_row, write_csv
-from .test_catalogue_published import Recorder  # the WSGI harness of the catalogue's tests
 from .test_event_services import plan
 from .test_queues import ANSWERS, served
 
@@ -24,19 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def app(world, settings):
+def app(published_app):
     """config.wsgi's stack: the published layer in front of Django, with a count of Django's calls."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    published.versions.forget()
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    recorder = Recorder()
-    yield recorder, published.PublishedResponses(recorder, routes=published.collect_routes())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    return published_app
 
 
 def get(app, path):
